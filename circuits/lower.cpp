@@ -1,0 +1,317 @@
+#include "circuits/lowered_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "core/errors.hpp"
+
+namespace cortexsim {
+
+namespace {
+
+std::string fmt(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+}
+
+template <class T> [[noreturn]] void fail(const located<T>& v, const std::string& what) {
+    throw model_error(v.loc, what);
+}
+
+std::vector<std::string> keys_of(const std::map<std::string, double>& m) {
+    std::vector<std::string> k;
+    for (const auto& [name, _] : m) k.push_back(name);
+    return k;
+}
+
+std::size_t find_population(const model_desc& desc, const located<std::string>& name) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < desc.populations.size(); ++i) {
+        if (desc.populations[i].name.value == name.value) return i;
+        names.push_back(desc.populations[i].name.value);
+    }
+    fail(name, "unknown population '" + name.value + "'" + did_you_mean(name.value, names));
+}
+
+/// Compartment name -> slot for `model`, or a model_error listing what the model has.
+int find_slot(const neuron_model_info& model, const located<std::string>& comp,
+              const std::string& population) {
+    if (model.compartments.empty())
+        fail(comp, "population '" + population + "' is an input population and has no "
+                   "compartments");
+    if (comp.value == "soma") return soma_slot;
+    for (std::size_t d = 0; d < model.dendrites.size(); ++d)
+        if (model.dendrites[d] == comp.value) return static_cast<int>(d);
+    fail(comp, "model '" + model.name + "' of population '" + population +
+                   "' has no compartment '" + comp.value + "'; it has " +
+                   one_of(model.compartments) + did_you_mean(comp.value, model.compartments));
+}
+
+transfer_fn lower_transfer(const population_desc& p) {
+    const transfer_info* info = find_transfer(p.transfer.value);
+    if (!info) {
+        std::vector<std::string> names;
+        for (const auto& t : transfer_catalogue()) names.push_back(t.name);
+        fail(p.transfer, "unknown transfer function '" + p.transfer.value + "'; expected " +
+                             one_of(names) + did_you_mean(p.transfer.value, names));
+    }
+    std::map<std::string, double> values = info->defaults;
+    for (const auto& [key, v] : p.transfer_params) {
+        if (!info->defaults.count(key))
+            fail(v, "unknown parameter '" + key + "' of transfer function '" + info->name +
+                        "'; it has " + one_of(keys_of(info->defaults)) +
+                        did_you_mean(key, keys_of(info->defaults)));
+        values[key] = v.value;
+    }
+    transfer_fn f;
+    f.kind = info->kind;
+    f.gamma = values.count("gamma") ? values["gamma"] : 1.0;
+    f.beta = values.count("beta") ? values["beta"] : 1.0;
+    f.theta = values.count("theta") ? values["theta"] : 0.0;
+    return f;
+}
+
+lowered_population lower_population(const population_desc& p) {
+    lowered_population out;
+    out.name = p.name.value;
+    out.model = find_neuron_model(p.model.value);
+    if (!out.model)
+        fail(p.model, "unknown neuron model '" + p.model.value + "'; expected " +
+                          one_of(neuron_model_names()) +
+                          did_you_mean(p.model.value, neuron_model_names()));
+    if (p.size.value <= 0) fail(p.size, "must be a positive integer, got " + std::to_string(p.size.value));
+    out.size = static_cast<std::size_t>(p.size.value);
+    const neuron_model_info& m = *out.model;
+
+    std::map<std::string, double> values;
+    std::vector<std::string> names;
+    for (const auto& pi : m.params) {
+        values[pi.name] = pi.default_value;
+        names.push_back(pi.name);
+    }
+    for (const auto& [key, v] : p.params) {
+        auto it = std::find_if(m.params.begin(), m.params.end(),
+                               [&](const param_info& pi) { return pi.name == key; });
+        if (it == m.params.end())
+            fail(v, m.params.empty()
+                        ? "model '" + m.name + "' has no parameters"
+                        : "unknown parameter '" + key + "' of model '" + m.name + "'" +
+                              did_you_mean(key, names));
+        if (!std::isfinite(v.value)) fail(v, "must be finite, got " + fmt(v.value));
+        if (it->positive && !(v.value > 0)) fail(v, "must be positive, got " + fmt(v.value));
+        if (!it->positive && !it->any_sign && v.value < 0)
+            fail(v, "must be non-negative, got " + fmt(v.value));
+        values[key] = v.value;
+    }
+
+    const bool dynamic = p.dendrites.value == "dynamic";
+    if (p.dendrites.value != "dynamic" && p.dendrites.value != "instantaneous")
+        fail(p.dendrites, "must be 'instantaneous' or 'dynamic', got '" + p.dendrites.value + "'");
+    if (m.kind != neuron_kind::input) {
+        auto& np = out.params;
+        np.C = values["C"];
+        np.g_lk = values["g_lk"];
+        np.E_E = values["E_E"];
+        np.E_I = values["E_I"];
+        if (!(np.E_E > np.E_I))
+            throw model_error(p.params.count("E_E") ? p.params.at("E_E").loc : p.model.loc,
+                              "E_E must be above E_I (nudging needs E_I < E_E)");
+        np.n_dendrites = static_cast<int>(m.dendrites.size());
+        for (int d = 0; d < np.n_dendrites; ++d) {
+            const std::string& dn = m.dendrites[d];
+            // Coupling names follow the papers: g_B, g_A (pyramidal), g_D (interneuron).
+            const std::string g = dn == "basal" ? "g_B" : dn == "apical" ? "g_A" : "g_D";
+            np.dend[d].g_couple = values[g];
+            np.dend[d].tau_ms = values["tau_" + dn + "_ms"];
+            np.dend[d].g_back = values["g_back_" + dn];
+            np.dend[d].dynamic = dynamic;
+        }
+        out.transfer = lower_transfer(p);
+    } else if (!p.transfer_params.empty()) {
+        fail(p.transfer_params.begin()->second,
+             "input populations take their rates from stimuli and have no transfer function");
+    }
+
+    for (const auto& [var, v] : p.initial) {
+        if (!std::isfinite(v.value)) fail(v, "must be finite, got " + fmt(v.value));
+        if (var == "u_soma" && m.kind != neuron_kind::input) {
+            out.u_init = v.value;
+            continue;
+        }
+        bool found = false;
+        for (std::size_t d = 0; d < m.dendrites.size(); ++d) {
+            if (var != "v_" + m.dendrites[d]) continue;
+            if (!dynamic)
+                fail(v, "'" + var + "' is not a state variable with dendrites = 'instantaneous' "
+                        "(it equals its input); set dendrites = 'dynamic' to give it an initial value");
+            out.v_init[d] = v.value;
+            found = true;
+        }
+        if (!found) {
+            std::vector<std::string> state;
+            for (const auto& name : m.variables)
+                if (name != "rate") state.push_back(name);
+            fail(v, "unknown state variable '" + var + "' of model '" + m.name + "'" +
+                        (state.empty() ? std::string(" (it has none)")
+                                       : "; it has " + one_of(state) + did_you_mean(var, state)));
+        }
+    }
+    return out;
+}
+
+void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_projection& out) {
+    struct spec { weight_distribution d; std::vector<std::string> keys; };
+    const std::map<std::string, spec> dists = {
+        {"constant", {weight_distribution::constant, {"value"}}},
+        {"uniform", {weight_distribution::uniform, {"low", "high"}}},
+        {"normal", {weight_distribution::normal, {"mean", "std"}}},
+    };
+    auto it = dists.find(w.distribution.value);
+    if (it == dists.end())
+        fail(w.distribution, "unknown distribution '" + w.distribution.value +
+                                 "'; expected 'constant', 'uniform' or 'normal'");
+    out.distribution = it->second.d;
+    const auto& keys = it->second.keys;
+    for (const auto& [key, v] : w.params) {
+        if (std::find(keys.begin(), keys.end(), key) == keys.end())
+            fail(v, "unknown parameter '" + key + "' of distribution '" + it->first +
+                        "'; it has " + one_of(keys) + did_you_mean(key, keys));
+        if (!std::isfinite(v.value)) fail(v, "must be finite, got " + fmt(v.value));
+    }
+    if (w.params.empty() && w.distribution.loc.line == 0 && proj_loc.line > 0)
+        throw model_error(proj_loc, "missing required key 'weights' (a number, or a table such as "
+                                    "{ distribution = 'uniform', low = -1.0, high = 1.0 })");
+    for (const auto& key : keys)
+        if (!w.params.count(key))
+            throw model_error(w.loc, "distribution '" + it->first + "' needs '" + key + "'");
+    out.w_a = w.params.at(keys[0]).value;
+    out.w_b = keys.size() > 1 ? w.params.at(keys[1]).value : 0.0;
+    if (out.distribution == weight_distribution::uniform && out.w_b < out.w_a)
+        fail(w.params.at("high"), "high (" + fmt(out.w_b) + ") must not be below low (" +
+                                      fmt(out.w_a) + ")");
+    if (out.distribution == weight_distribution::normal && out.w_b < 0)
+        fail(w.params.at("std"), "must be non-negative, got " + fmt(out.w_b));
+
+    // Dale's law: a distribution that can only produce wrong-signed weights is a user error;
+    // a normal distribution is rectified at the sign boundary instead (docs/equations.md).
+    const double lo = out.distribution == weight_distribution::constant ? out.w_a
+                      : out.distribution == weight_distribution::uniform ? out.w_a
+                                                                          : -INFINITY;
+    const double hi = out.distribution == weight_distribution::uniform ? out.w_b
+                      : out.distribution == weight_distribution::constant ? out.w_a
+                                                                          : INFINITY;
+    if (out.sign == sign_constraint::excitatory && lo < 0 && std::isfinite(lo))
+        throw model_error(w.loc, "weights can be negative (down to " + fmt(lo) +
+                                     ") but sign = 'excitatory'");
+    if (out.sign == sign_constraint::inhibitory && hi > 0 && std::isfinite(hi))
+        throw model_error(w.loc, "weights can be positive (up to " + fmt(hi) +
+                                     ") but sign = 'inhibitory'");
+}
+
+lowered_projection lower_projection(const model_desc& desc, const projection_desc& p,
+                                    const std::vector<lowered_population>& pops) {
+    lowered_projection out;
+    out.source = find_population(desc, p.source);
+    out.target = find_population(desc, p.target);
+    const lowered_population& tgt = pops[out.target];
+    out.slot = find_slot(*tgt.model, p.compartment, tgt.name);
+    out.compartment = p.compartment.value;
+    out.name = p.name.value.empty() ? p.source.value + "->" + p.target.value + "." + out.compartment
+                                    : p.name.value;
+    const std::size_t n_src = pops[out.source].size, n_tgt = tgt.size;
+    out.allow_autapses = p.allow_autapses.value;
+    const bool same = out.source == out.target;
+    const std::size_t available = n_src - ((same && !out.allow_autapses) ? 1 : 0);
+
+    const std::string& c = p.connectivity.value;
+    if (c == "all_to_all") {
+        out.connectivity = connectivity_kind::all_to_all;
+    } else if (c == "one_to_one") {
+        out.connectivity = connectivity_kind::one_to_one;
+        if (n_src != n_tgt)
+            fail(p.connectivity, "one_to_one needs equal sizes, but '" + p.source.value + "' has " +
+                                     std::to_string(n_src) + " neurons and '" + p.target.value +
+                                     "' has " + std::to_string(n_tgt));
+        if (same && !out.allow_autapses)
+            fail(p.connectivity, "one_to_one onto the same population with allow_autapses = false "
+                                 "connects nothing");
+    } else if (c == "fixed_probability") {
+        out.connectivity = connectivity_kind::fixed_probability;
+        if (p.probability.loc.line == 0 && p.probability.value == 0.0 && !desc.source_file.empty())
+            fail(p.connectivity, "fixed_probability needs a 'probability' in (0, 1]");
+        if (!(p.probability.value > 0.0 && p.probability.value <= 1.0))
+            fail(p.probability, "fixed_probability needs probability in (0, 1], got " +
+                                    fmt(p.probability.value));
+        out.probability = p.probability.value;
+    } else if (c == "fixed_indegree") {
+        out.connectivity = connectivity_kind::fixed_indegree;
+        if (p.indegree.loc.line == 0 && p.indegree.value == 0 && !desc.source_file.empty())
+            fail(p.connectivity, "fixed_indegree needs an 'indegree' >= 1");
+        if (p.indegree.value < 1)
+            fail(p.indegree, "fixed_indegree needs indegree >= 1, got " +
+                                 std::to_string(p.indegree.value));
+        if (static_cast<std::size_t>(p.indegree.value) > available)
+            fail(p.indegree, "indegree " + std::to_string(p.indegree.value) + " exceeds the " +
+                                 std::to_string(available) + " available sources in '" +
+                                 p.source.value + "'");
+        out.indegree = static_cast<std::size_t>(p.indegree.value);
+    } else {
+        const std::vector<std::string> kinds = {"all_to_all", "one_to_one", "fixed_probability",
+                                                "fixed_indegree"};
+        fail(p.connectivity, "unknown connectivity '" + c + "'; expected " + one_of(kinds) +
+                                 did_you_mean(c, kinds));
+    }
+
+    if (p.sign.value == "free") out.sign = sign_constraint::free;
+    else if (p.sign.value == "excitatory") out.sign = sign_constraint::excitatory;
+    else if (p.sign.value == "inhibitory") out.sign = sign_constraint::inhibitory;
+    else fail(p.sign, "must be 'free', 'excitatory' or 'inhibitory', got '" + p.sign.value + "'");
+    lower_weights(p.weights, p.loc, out);
+    return out;
+}
+
+} // namespace
+
+lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s,
+                                const std::vector<lowered_population>& pops);
+lowered_record lower_record(const model_desc& desc, const record_desc& r,
+                            const std::vector<lowered_population>& pops);
+lowered_solver lower_solver(const solver_desc& s);
+std::size_t find_population_index(const model_desc& desc, const located<std::string>& name) {
+    return find_population(desc, name);
+}
+
+lowered_model lower(const model_desc& desc) {
+    lowered_model out;
+    out.name = desc.simulation.name.value;
+    out.duration_ms = desc.simulation.duration_ms.value;
+    if (!(out.duration_ms > 0) || !std::isfinite(out.duration_ms))
+        fail(desc.simulation.duration_ms, "must be a positive number, got " + fmt(out.duration_ms));
+    out.seed = desc.simulation.seed.value;
+    out.output = desc.simulation.output.value;
+    out.solver = lower_solver(desc.solver);
+
+    if (desc.populations.empty())
+        throw model_error(source_loc{desc.source_file, 0, 0, "population"},
+                          "the model has no populations");
+    std::set<std::string> seen;
+    for (const auto& p : desc.populations) {
+        if (!seen.insert(p.name.value).second)
+            fail(p.name, "duplicate population name '" + p.name.value + "'");
+        out.populations.push_back(lower_population(p));
+    }
+    seen.clear();
+    for (const auto& p : desc.projections) {
+        out.projections.push_back(lower_projection(desc, p, out.populations));
+        if (!seen.insert(out.projections.back().name).second)
+            fail(p.name.loc.line ? p.name : p.source,
+                 "duplicate projection name '" + out.projections.back().name + "'");
+    }
+    for (const auto& s : desc.stimuli) out.stimuli.push_back(lower_stimulus(desc, s, out.populations));
+    for (const auto& r : desc.records) out.records.push_back(lower_record(desc, r, out.populations));
+    return out;
+}
+
+} // namespace cortexsim

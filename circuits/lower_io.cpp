@@ -1,0 +1,177 @@
+// Lowering of stimuli, recordings and solver settings (the populations and projections are in
+// lower.cpp): names resolved, sizes checked against the target populations.
+#include <algorithm>
+#include <cmath>
+
+#include "circuits/lowered_model.hpp"
+#include "core/errors.hpp"
+
+namespace cortexsim {
+
+std::size_t find_population_index(const model_desc& desc, const located<std::string>& name);
+
+namespace {
+std::string fmt(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+}
+} // namespace
+
+lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s,
+                                const std::vector<lowered_population>& pops) {
+    lowered_stimulus out;
+    out.target = find_population_index(desc, s.target);
+    const lowered_population& pop = pops[out.target];
+    out.name = s.name.value.empty() ? s.mode.value + "->" + pop.name : s.name.value;
+    const bool is_input = pop.model->kind == neuron_kind::input;
+
+    if (s.mode.value == "rate") {
+        out.mode = stimulus_mode::rate;
+        if (!is_input)
+            throw model_error(s.mode.loc, "mode 'rate' sets the rates of input populations, but '" +
+                                              pop.name + "' is a '" + pop.model->name +
+                                              "' population; use 'current' or 'nudge'");
+    } else if (s.mode.value == "current" || s.mode.value == "nudge") {
+        out.mode = s.mode.value == "current" ? stimulus_mode::current : stimulus_mode::nudge;
+        if (is_input)
+            throw model_error(s.mode.loc, "'" + pop.name + "' is an input population: only mode "
+                                          "'rate' applies to it");
+        if (out.mode == stimulus_mode::current) {
+            const auto& m = *pop.model;
+            if (s.compartment.value == "soma") {
+                out.slot = soma_slot;
+            } else {
+                auto it = std::find(m.dendrites.begin(), m.dendrites.end(), s.compartment.value);
+                if (it == m.dendrites.end())
+                    throw model_error(s.compartment.loc,
+                                      "model '" + m.name + "' of population '" + pop.name +
+                                          "' has no compartment '" + s.compartment.value +
+                                          "'; it has " + one_of(m.compartments) +
+                                          did_you_mean(s.compartment.value, m.compartments));
+                out.slot = static_cast<int>(it - m.dendrites.begin());
+            }
+        } else if (s.compartment.value != "soma") {
+            throw model_error(s.compartment.loc, "nudging acts on the soma, got compartment '" +
+                                                     s.compartment.value + "'");
+        }
+        if (out.mode == stimulus_mode::nudge && !(s.g_som.value >= 0 && std::isfinite(s.g_som.value)))
+            throw model_error(s.g_som.loc, "must be non-negative, got " + fmt(s.g_som.value));
+    } else {
+        throw model_error(s.mode.loc, "unknown mode '" + s.mode.value +
+                                          "'; expected 'rate', 'current' or 'nudge'");
+    }
+
+    if (s.values.empty() || s.values.size() != s.times_ms.size())
+        throw model_error(s.values_loc, "needs one row of values per time, got " +
+                                            std::to_string(s.values.size()) + " rows and " +
+                                            std::to_string(s.times_ms.size()) + " times");
+    for (std::size_t i = 0; i < s.values.size(); ++i) {
+        const auto& row = s.values[i];
+        if (row.size() != 1 && row.size() != pop.size)
+            throw model_error(s.values_loc, "row " + std::to_string(i) + " has " +
+                                                std::to_string(row.size()) + " values but '" +
+                                                pop.name + "' has " + std::to_string(pop.size) +
+                                                " neurons (give 1 value or one per neuron)");
+        for (double v : row)
+            if (!std::isfinite(v))
+                throw model_error(s.values_loc, "row " + std::to_string(i) +
+                                                    " holds a non-finite value " + fmt(v));
+        out.rows.push_back(row.size() == 1 ? std::vector<double>(pop.size, row[0]) : row);
+        if (i > 0 && !(s.times_ms[i] > s.times_ms[i - 1]))
+            throw model_error(s.values_loc, "times must increase, but time " + std::to_string(i) +
+                                                " (" + fmt(s.times_ms[i]) + " ms) follows " +
+                                                fmt(s.times_ms[i - 1]) + " ms");
+    }
+    out.times_ms = s.times_ms;
+    out.stop_ms = s.stop_ms.value;
+    if (out.stop_ms >= 0 && out.stop_ms <= out.times_ms.front())
+        throw model_error(s.stop_ms.loc, "stop_ms (" + fmt(out.stop_ms) +
+                                             ") must lie after the stimulus starts (" +
+                                             fmt(out.times_ms.front()) + " ms)");
+    out.g_som = s.g_som.value;
+    return out;
+}
+
+lowered_record lower_record(const model_desc& desc, const record_desc& r,
+                            const std::vector<lowered_population>& pops) {
+    lowered_record out;
+    out.population = find_population_index(desc, r.population);
+    const lowered_population& pop = pops[out.population];
+    const auto& vars = pop.model->variables;
+    if (r.variables.empty()) throw model_error(r.loc, "'variables' must name at least one variable");
+    for (const auto& v : r.variables) {
+        if (std::find(vars.begin(), vars.end(), v.value) == vars.end())
+            throw model_error(v.loc, "model '" + pop.model->name + "' of population '" + pop.name +
+                                         "' has no variable '" + v.value + "'; it has " +
+                                         one_of(vars) + did_you_mean(v.value, vars));
+        if (std::find(out.variables.begin(), out.variables.end(), v.value) != out.variables.end())
+            throw model_error(v.loc, "variable '" + v.value + "' is listed twice");
+        out.variables.push_back(v.value);
+    }
+    if (!(r.interval_ms.value > 0) || !std::isfinite(r.interval_ms.value))
+        throw model_error(r.interval_ms.loc, "must be a positive number, got " +
+                                                 fmt(r.interval_ms.value));
+    out.interval_ms = r.interval_ms.value;
+    if (r.neurons.empty()) {
+        for (std::size_t i = 0; i < pop.size; ++i) out.neurons.push_back(i);
+    } else {
+        for (const auto& n : r.neurons) {
+            if (n.value < 0 || static_cast<std::size_t>(n.value) >= pop.size)
+                throw model_error(n.loc, "neuron " + std::to_string(n.value) + " is out of range: '" +
+                                             pop.name + "' has neurons 0.." +
+                                             std::to_string(pop.size - 1));
+            out.neurons.push_back(static_cast<std::size_t>(n.value));
+        }
+    }
+    return out;
+}
+
+lowered_solver lower_solver(const solver_desc& s) {
+    lowered_solver out;
+    const std::vector<std::string> methods = {"auto", "adams", "bdf-dense", "bdf-gmres", "euler"};
+    if (s.method.value == "auto") {
+        out.automatic = true;
+    } else if (std::find(methods.begin(), methods.end(), s.method.value) != methods.end()) {
+        out.automatic = false;
+        out.kind = ode::parse_solver_kind(s.method.value);
+    } else {
+        throw model_error(s.method.loc, "unknown method '" + s.method.value + "'; expected " +
+                                            one_of(methods) + did_you_mean(s.method.value, methods));
+    }
+    auto positive = [](const located<double>& v) {
+        if (!(v.value > 0) || !std::isfinite(v.value))
+            throw model_error(v.loc, "must be a positive number, got " + fmt(v.value));
+        return v.value;
+    };
+    out.rtol = positive(s.rtol);
+    out.atol = positive(s.atol);
+    std::vector<std::string> state_vars;
+    for (const auto& m : neuron_catalogue())
+        for (const auto& v : m.variables)
+            if (v != "rate" && std::find(state_vars.begin(), state_vars.end(), v) == state_vars.end())
+                state_vars.push_back(v);
+    for (const auto& [name, v] : s.atol_per_variable) {
+        if (std::find(state_vars.begin(), state_vars.end(), name) == state_vars.end())
+            throw model_error(v.loc, "unknown state variable '" + name + "'; expected " +
+                                         one_of(state_vars) + did_you_mean(name, state_vars));
+        out.atol_per_variable[name] = positive(v);
+    }
+    out.dt_ms = positive(s.dt_ms);
+    if (s.max_step_ms.value < 0 || !std::isfinite(s.max_step_ms.value))
+        throw model_error(s.max_step_ms.loc, "must be >= 0 (0: no limit), got " +
+                                                 fmt(s.max_step_ms.value));
+    out.max_step_ms = s.max_step_ms.value;
+    if (s.max_steps.value < 1)
+        throw model_error(s.max_steps.loc, "must be a positive integer, got " +
+                                               std::to_string(s.max_steps.value));
+    out.max_steps = s.max_steps.value;
+    if (s.max_order.value < 0 || s.max_order.value > 12)
+        throw model_error(s.max_order.loc, "must be between 0 (solver default) and 12, got " +
+                                               std::to_string(s.max_order.value));
+    out.max_order = static_cast<int>(s.max_order.value);
+    out.max_abs_state = positive(s.max_abs_state);
+    return out;
+}
+
+} // namespace cortexsim

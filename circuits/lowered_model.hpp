@@ -1,0 +1,101 @@
+#pragma once
+/// The lowered model: every name resolved to an index, every parameter a plain number in
+/// internal units, every invariant checked. Produced by lower() from a model_desc; consumed by
+/// the network builder. Nothing here refers back to TOML.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compartments/dendritic_neuron.hpp"
+#include "compartments/neuron_model.hpp"
+#include "compartments/transfer.hpp"
+#include "core/model_desc.hpp"
+#include "core/ode/integrator.hpp"
+
+namespace cortexsim {
+
+/// Compartment slot: soma, or the index of a dendrite in the neuron model's `dendrites`.
+constexpr int soma_slot = -1;
+
+struct lowered_population {
+    std::string name;
+    const neuron_model_info* model = nullptr;
+    std::size_t size = 0;
+    dendritic_neuron_params params;
+    transfer_fn transfer;
+    double u_init = 0.0;
+    std::array<double, max_dendrites> v_init{};  ///< dynamic dendrites only
+};
+
+enum class connectivity_kind { all_to_all, one_to_one, fixed_probability, fixed_indegree };
+enum class weight_distribution { constant, uniform, normal };
+enum class sign_constraint { free, excitatory, inhibitory };
+
+struct lowered_projection {
+    std::string name;
+    std::size_t source = 0;
+    std::size_t target = 0;
+    int slot = soma_slot;
+    std::string compartment;
+    connectivity_kind connectivity = connectivity_kind::all_to_all;
+    double probability = 1.0;
+    std::size_t indegree = 0;
+    bool allow_autapses = true;
+    weight_distribution distribution = weight_distribution::constant;
+    double w_a = 0.0;  ///< constant: value; uniform: low; normal: mean
+    double w_b = 0.0;  ///< uniform: high; normal: std
+    sign_constraint sign = sign_constraint::free;
+};
+
+enum class stimulus_mode { rate, current, nudge };
+
+struct lowered_stimulus {
+    std::string name;
+    std::size_t target = 0;
+    stimulus_mode mode = stimulus_mode::current;
+    int slot = soma_slot;
+    std::vector<double> times_ms;            ///< row i holds on [times_ms[i], times_ms[i+1])
+    std::vector<std::vector<double>> rows;   ///< each of the target population's size
+    double stop_ms = -1.0;                   ///< < 0: never stops
+    double g_som = 0.8;
+};
+
+struct lowered_record {
+    std::size_t population = 0;
+    std::vector<std::string> variables;
+    double interval_ms = 1.0;
+    std::vector<std::size_t> neurons;        ///< explicit list (all neurons if the desc had none)
+};
+
+struct lowered_solver {
+    bool automatic = true;                   ///< "auto": chosen from the state size at build
+    ode::solver_kind kind = ode::solver_kind::bdf_dense;
+    double rtol = 1e-6;
+    double atol = 1e-8;
+    std::map<std::string, double> atol_per_variable;
+    double max_step_ms = 0.0;
+    double dt_ms = 0.1;
+    long max_steps = 500000;
+    int max_order = 0;
+    double max_abs_state = 1e6;              ///< |state| beyond this is a numerical failure
+};
+
+struct lowered_model {
+    std::string name;
+    double duration_ms = 0.0;
+    std::uint64_t seed = 1;
+    std::string output;
+    lowered_solver solver;
+    std::vector<lowered_population> populations;
+    std::vector<lowered_projection> projections;
+    std::vector<lowered_stimulus> stimuli;
+    std::vector<lowered_record> records;
+};
+
+/// Validates `desc` against the neuron and transfer catalogues and resolves it. Throws
+/// model_error naming file:line:column and the key path of the first problem found.
+lowered_model lower(const model_desc& desc);
+
+} // namespace cortexsim

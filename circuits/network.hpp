@@ -1,0 +1,90 @@
+#pragma once
+/// The runtime network: flat structure-of-arrays state for every population, the projections'
+/// weight matrices, and the latched stimulus inputs. Implements dynamical_system, so the
+/// simulation clock can integrate it.
+///
+/// State layout (docs/dev/architecture.md): population by population, variable by variable,
+///   [u_soma of pop 0 | dynamic dendrite 0 of pop 0 | dynamic dendrite 1 of pop 0 | u_soma of pop 1 ...]
+/// Input populations and instantaneous dendrites hold no state.
+
+#include <array>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "circuits/lowered_model.hpp"
+#include "circuits/projection.hpp"
+#include "core/dynamical_system.hpp"
+
+namespace cortexsim {
+
+/// A recordable quantity of one population: somatic potential, a dendritic potential (by slot)
+/// or the output rate.
+struct variable_ref {
+    enum class kind { u_soma, v_dendrite, rate } what = kind::u_soma;
+    int slot = 0;  ///< dendrite slot for v_dendrite
+};
+
+class network : public dynamical_system {
+public:
+    static constexpr std::size_t no_offset = std::numeric_limits<std::size_t>::max();
+
+    explicit network(lowered_model model);
+
+    // dynamical_system
+    std::size_t size() const override { return state_size_; }
+    void rhs(double t, const double* y, double* ydot) override;
+    bool has_preconditioner() const override { return true; }
+    void prec_setup(double t, const double* y, double gamma) override;
+    void prec_solve(const double* r, double* z) override;
+    void initial_state(double* y) const override;
+    void absolute_tolerances(double fallback, const std::map<std::string, double>& per_variable,
+                             double* atol) const override;
+    double next_discontinuity_after(double t) const override;
+    void enter_segment(double t, double* y) override;
+    void check_state(double t, const double* y) const override;
+
+    /// Integrator settings from [solver]; resolves `auto` from the state size.
+    ode::integrator_options integrator_options() const;
+
+    const lowered_model& model() const { return model_; }
+    const std::vector<projection>& projections() const { return projections_; }
+    /// Offset of u_soma (or of a dynamic dendrite) of population p in the state; no_offset if
+    /// the variable holds no state.
+    std::size_t soma_offset(std::size_t p) const { return pops_[p].u_offset; }
+    std::size_t dendrite_offset(std::size_t p, int slot) const { return pops_[p].v_offset[slot]; }
+
+    /// Resolves a variable name ("u_soma", "v_basal", "rate", ...) of population p.
+    variable_ref resolve_variable(std::size_t p, const std::string& name) const;
+    /// Recomputes rates and dendritic potentials for the state y under the current segment's
+    /// inputs; value() then reads them.
+    void observe(double t, const double* y);
+    double value(std::size_t p, const variable_ref& v, std::size_t neuron, const double* y) const;
+
+private:
+    struct population_state {
+        std::size_t u_offset = no_offset;
+        std::array<std::size_t, max_dendrites> v_offset{no_offset, no_offset};
+        std::vector<double> rate;
+        std::vector<double> soma_input;
+        std::array<std::vector<double>, max_dendrites> dend_input;
+        std::array<std::vector<double>, max_dendrites> v;
+        // Latched per segment by enter_segment():
+        std::vector<double> input_rate, g_E, g_I, stim_soma;
+        std::array<std::vector<double>, max_dendrites> stim_dend;
+        std::vector<double> prec_inverse;  ///< k*k per neuron, k = local state size
+        int local_k = 0;
+    };
+
+    bool is_input(std::size_t p) const { return model_.populations[p].model->kind == neuron_kind::input; }
+    void compute_rates(const double* y);
+    void compute_inputs();
+
+    lowered_model model_;
+    std::vector<population_state> pops_;
+    std::vector<projection> projections_;
+    std::vector<double> scratch_ydot_;
+    std::size_t state_size_ = 0;
+};
+
+} // namespace cortexsim

@@ -1,0 +1,45 @@
+#pragma once
+/// A projection's runtime: its weight matrix (target x source), dense for all-to-all learning
+/// layers and compressed-row sparse for random connectivity, and the mat-vec that turns the
+/// source population's rates into the input of one target compartment.
+
+#include <cstdint>
+
+#include <Eigen/Dense>
+#include <Eigen/Sparse>
+
+#include "circuits/lowered_model.hpp"
+
+namespace cortexsim {
+
+class projection {
+public:
+    using sparse_matrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;
+
+    /// Draws connectivity and weights from the stream (seed, projection name), so every
+    /// projection's weights depend only on the seed and its own name.
+    projection(const lowered_projection& desc, std::size_t n_source, std::size_t n_target,
+               std::uint64_t seed);
+
+    /// out[i] += sum_j W(i, j) r[j]
+    void accumulate(const double* r_source, double* out) const;
+
+    const lowered_projection& desc() const { return desc_; }
+    std::size_t synapse_count() const { return synapses_; }
+    bool is_dense() const { return dense_; }
+    std::size_t source_size() const { return n_source_; }
+    std::size_t target_size() const { return n_target_; }
+    /// A dense copy (absent synapses are 0), for inspection and tests.
+    Eigen::MatrixXd weights() const;
+
+private:
+    lowered_projection desc_;
+    std::size_t n_source_;
+    std::size_t n_target_;
+    std::size_t synapses_ = 0;
+    bool dense_ = false;
+    Eigen::MatrixXd w_dense_;
+    sparse_matrix w_sparse_;
+};
+
+} // namespace cortexsim

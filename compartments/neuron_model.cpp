@@ -1,0 +1,57 @@
+#include "compartments/neuron_model.hpp"
+
+namespace cortexsim {
+
+const std::vector<neuron_model_info>& neuron_catalogue() {
+    // Defaults of Sacramento et al. 2018 (g_lk 0.1, g_B 1.0, g_A 0.8, g_D 1.0) and the
+    // conductance-based nudging reversal potentials E_E 14/3, E_I -1/3 of Urbanczik & Senn 2014.
+    static const std::vector<neuron_model_info> catalogue = {
+        {"input", neuron_kind::input, {}, {}, {"rate"}, {}},
+        {"pyramidal",
+         neuron_kind::pyramidal,
+         {"soma", "basal", "apical"},
+         {"basal", "apical"},
+         {"u_soma", "v_basal", "v_apical", "rate"},
+         {
+             {"C", 1.0, true, false, "somatic capacitance (dimensionless; time unit ms)"},
+             {"g_lk", 0.1, false, false, "somatic leak conductance (1/ms with C = 1)"},
+             {"g_B", 1.0, false, false, "basal-to-soma coupling conductance"},
+             {"g_A", 0.8, false, false, "apical-to-soma coupling conductance"},
+             {"E_E", 14.0 / 3.0, false, true, "excitatory reversal potential for nudging"},
+             {"E_I", -1.0 / 3.0, false, true, "inhibitory reversal potential for nudging"},
+             {"tau_basal_ms", 3.0, true, false, "basal time constant (dynamic dendrites)"},
+             {"tau_apical_ms", 3.0, true, false, "apical time constant (dynamic dendrites)"},
+             {"g_back_basal", 0.0, false, false, "soma-to-basal back-coupling (dynamic dendrites)"},
+             {"g_back_apical", 0.0, false, false, "soma-to-apical back-coupling (dynamic dendrites)"},
+         }},
+        {"interneuron",
+         neuron_kind::interneuron,
+         {"soma", "dendrite"},
+         {"dendrite"},
+         {"u_soma", "v_dendrite", "rate"},
+         {
+             {"C", 1.0, true, false, "somatic capacitance (dimensionless; time unit ms)"},
+             {"g_lk", 0.1, false, false, "somatic leak conductance"},
+             {"g_D", 1.0, false, false, "dendrite-to-soma coupling conductance"},
+             {"E_E", 14.0 / 3.0, false, true, "excitatory reversal potential for nudging"},
+             {"E_I", -1.0 / 3.0, false, true, "inhibitory reversal potential for nudging"},
+             {"tau_dendrite_ms", 3.0, true, false, "dendritic time constant (dynamic dendrites)"},
+             {"g_back_dendrite", 0.0, false, false, "soma-to-dendrite back-coupling"},
+         }},
+    };
+    return catalogue;
+}
+
+const neuron_model_info* find_neuron_model(const std::string& name) {
+    for (const auto& m : neuron_catalogue())
+        if (m.name == name) return &m;
+    return nullptr;
+}
+
+std::vector<std::string> neuron_model_names() {
+    std::vector<std::string> names;
+    for (const auto& m : neuron_catalogue()) names.push_back(m.name);
+    return names;
+}
+
+} // namespace cortexsim

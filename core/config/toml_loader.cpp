@@ -1,0 +1,377 @@
+#include "core/config/toml_loader.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "core/config/keys.hpp"
+#include "core/config/table_reader.hpp"
+#include "core/errors.hpp"
+
+namespace cortexsim::config {
+namespace {
+
+namespace allowed = keys::allowed;
+
+/// A section that may be absent reads from an empty table, so that defaults still get their
+/// key paths ("solver.rtol", line 0) through the same code as written values.
+table_reader section_or_empty(table_reader& root, std::string_view key,
+                              std::vector<std::string> known, const toml::table& empty) {
+    std::optional<table_reader> t = root.optional_table(key, known);
+    return t ? std::move(*t) : table_reader(empty, root.loc_of(key), std::move(known));
+}
+
+/// Keys with two forms (`transfer = "tanh"` or a table) fail with both forms named.
+[[noreturn]] void fail_two_forms(const table_reader& t, std::string_view key,
+                                 const std::string& forms, const toml::node& got) {
+    t.fail(key, "must be " + forms + ", got " + type_name(got));
+}
+
+simulation_desc read_simulation(table_reader& root) {
+    namespace key = keys::simulation;
+    if (!root.has(keys::root::simulation))
+        root.fail(keys::root::simulation, "missing required section [simulation]");
+    table_reader t = root.required_table(keys::root::simulation, names(key::all));
+    t.check_keys();
+    simulation_desc d;
+    d.loc = t.where();
+    d.name = t.optional<std::string>(key::name, d.name.value);
+    d.duration_ms = t.required<double>(key::duration_ms, bound::positive);
+    d.seed = t.optional<std::uint64_t>(key::seed, d.seed.value, bound::non_negative);
+    d.output = t.optional<std::string>(key::output, d.output.value);
+    t.finish();
+    return d;
+}
+
+solver_desc read_solver(table_reader& root) {
+    namespace key = keys::solver;
+    const toml::table empty;
+    table_reader t = section_or_empty(root, keys::root::solver, names(key::all), empty);
+    t.check_keys();
+    solver_desc d;
+    d.loc = t.where();
+    d.method = t.choice(key::method, d.method.value, names(allowed::method));
+    d.rtol = t.optional<double>(key::rtol, d.rtol.value, bound::positive);
+    const toml::node* atol = t.take(key::atol);
+    if (atol && atol->is_table()) {
+        // Per-variable form; `default` keeps the tolerance of the variables not listed.
+        table_reader a(*atol->as_table(), t.loc_of(key::atol),
+                       names(std::array{key::atol_default}));
+        d.atol = a.optional<double>(key::atol_default, d.atol.value, bound::positive);
+        d.atol_per_variable = a.remaining_numbers(bound::positive);
+    } else if (atol && !atol->is_number()) {
+        fail_two_forms(t, key::atol, "a number or a table of numbers", *atol);
+    } else {
+        d.atol = t.optional<double>(key::atol, d.atol.value, bound::positive);
+    }
+    d.max_step_ms = t.optional<double>(key::max_step_ms, d.max_step_ms.value, bound::non_negative);
+    d.dt_ms = t.optional<double>(key::dt_ms, d.dt_ms.value, bound::positive);
+    d.max_steps = t.optional<long>(key::max_steps, d.max_steps.value, bound::positive);
+    d.max_order = t.optional<long>(key::max_order, d.max_order.value, bound::non_negative);
+    d.max_abs_state = t.optional<double>(key::max_abs_state, d.max_abs_state.value, bound::positive);
+    t.finish();
+    return d;
+}
+
+population_desc read_population(table_reader& t) {
+    namespace key = keys::population;
+    t.check_keys();
+    population_desc d;
+    d.loc = t.where();
+    d.name = t.required<std::string>(key::name);
+    d.model = t.required<std::string>(key::model);
+    d.size = t.required<long>(key::size, bound::positive);
+    d.dendrites = t.choice(key::dendrites, d.dendrites.value, names(allowed::dendrites));
+    const toml::node* transfer = t.take(key::transfer);
+    if (transfer && transfer->is_table()) {
+        table_reader f(*transfer->as_table(), t.loc_of(key::transfer),
+                       names(std::array{key::transfer_kind}));
+        d.transfer = f.required<std::string>(key::transfer_kind);
+        d.transfer_params = f.remaining_numbers();
+    } else if (transfer && !transfer->is_string()) {
+        fail_two_forms(t, key::transfer, "a string or a table", *transfer);
+    } else {
+        d.transfer = t.optional<std::string>(key::transfer, d.transfer.value);
+    }
+    d.params = t.number_table(key::params);
+    d.initial = t.number_table(key::initial);
+    t.finish();
+    return d;
+}
+
+weight_desc read_weights(table_reader& t) {
+    namespace key = keys::projection;
+    weight_desc w;
+    w.loc = t.loc_of(key::weights);
+    w.distribution.loc = t.loc_of(key::weights);
+    w.distribution.loc.path += "." + std::string(key::distribution);
+    const toml::node* n = t.take(key::weights);
+    if (!n)
+        return w;
+    if (n->is_table()) {
+        table_reader x(*n->as_table(), w.loc, names(std::array{key::distribution}));
+        w.distribution =
+            x.choice(key::distribution, w.distribution.value, names(allowed::distribution));
+        w.params = x.remaining_numbers();
+    } else if (n->is_number()) {
+        // `weights = 0.5` is shorthand for {distribution = "constant", value = 0.5}.
+        w.distribution.loc.line = w.loc.line;
+        w.distribution.loc.column = w.loc.column;
+        w.params.emplace(std::string(key::constant_value),
+                         located<double>(convert<double>(*n, w.loc), w.loc));
+    } else {
+        fail_two_forms(t, key::weights, "a number or a table", *n);
+    }
+    return w;
+}
+
+projection_desc read_projection(table_reader& t) {
+    namespace key = keys::projection;
+    t.check_keys();
+    projection_desc d;
+    d.loc = t.where();
+    d.name = t.optional<std::string>(key::name, d.name.value);
+    d.source = t.required<std::string>(key::source);
+    d.target = t.required<std::string>(key::target);
+    d.compartment = t.required<std::string>(key::compartment);
+    d.connectivity =
+        t.choice(key::connectivity, d.connectivity.value, names(allowed::connectivity));
+    d.probability = t.optional<double>(key::probability, d.probability.value, bound::unit_interval);
+    // 0 is the "not set" default, so a written-out model must read back; lowering requires
+    // indegree > 0 for fixed_indegree.
+    d.indegree = t.optional<long>(key::indegree, d.indegree.value, bound::non_negative);
+    d.allow_autapses = t.optional<bool>(key::allow_autapses, d.allow_autapses.value);
+    d.weights = read_weights(t);
+    d.sign = t.choice(key::sign, d.sign.value, names(allowed::sign));
+    t.finish();
+    return d;
+}
+
+/// One row of stimulus values: a number (one value) or a non-empty array of numbers.
+std::vector<double> read_row(const toml::node& n, const source_loc& loc) {
+    if (n.is_number())
+        return {convert<double>(n, loc)};
+    const auto* arr = n.as_array();
+    if (!arr)
+        throw model_error(loc, "must be a number or an array of numbers, got " + type_name(n));
+    if (arr->empty())
+        throw model_error(loc, "must not be empty");
+    std::vector<double> row;
+    for (std::size_t i = 0; i < arr->size(); ++i)
+        row.push_back(convert<double>(
+            (*arr)[i], node_loc((*arr)[i], loc.file, loc.path + "[" + std::to_string(i) + "]")));
+    return row;
+}
+
+/// One CSV field [begin, end) of `line`; `loc` names the CSV file and line, the column is set.
+double read_csv_field(const std::string& line, std::size_t begin, std::size_t end, source_loc loc) {
+    while (begin < end && (line[begin] == ' ' || line[begin] == '\t'))
+        ++begin;
+    while (end > begin && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+        --end;
+    loc.column = static_cast<int>(begin) + 1;
+    const std::string field = line.substr(begin, end - begin);
+    if (field.empty())
+        throw model_error(loc, "must be a number, got an empty field");
+    // from_chars is locale-independent (strtod is not) but rejects the leading '+' strtod takes.
+    const char* first = field.data() + (field[0] == '+' ? 1 : 0);
+    const char* last = field.data() + field.size();
+    double v = 0.0;
+    const auto res = std::from_chars(first, last, v);
+    if (res.ec != std::errc{} || res.ptr != last)
+        throw model_error(loc, "must be a number, got '" + field + "'");
+    if (!std::isfinite(v))
+        throw model_error(loc, "must be finite, got " + field);
+    return v;
+}
+
+/// Rows of a `file` stimulus: one per line, comma-separated numbers; blank lines and lines
+/// starting with '#' are skipped. Errors name the CSV file and line.
+std::vector<std::vector<double>> read_csv_rows(const std::string& path, const source_loc& key_loc) {
+    std::ifstream in(path);
+    if (!in)
+        throw model_error(key_loc, "cannot open stimulus file '" + path + "'");
+    std::vector<std::vector<double>> rows;
+    std::string line;
+    for (int line_no = 1; std::getline(in, line); ++line_no) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        const std::size_t first = line.find_first_not_of(" \t");
+        if (first == std::string::npos || line[first] == '#')
+            continue;
+        std::vector<double> row;
+        for (std::size_t begin = 0;;) {
+            const std::size_t end = std::min(line.find(',', begin), line.size());
+            row.push_back(
+                read_csv_field(line, begin, end, source_loc{path, line_no, 0, key_loc.path}));
+            if (end == line.size())
+                break;
+            begin = end + 1;
+        }
+        rows.push_back(std::move(row));
+    }
+    if (rows.empty())
+        throw model_error(key_loc, "stimulus file '" + path + "' has no rows");
+    return rows;
+}
+
+std::string resolve_path(const std::string& base_dir, const std::string& file) {
+    const std::filesystem::path p(file);
+    if (p.is_absolute() || base_dir.empty())
+        return file;
+    return (std::filesystem::path(base_dir) / p).string();
+}
+
+/// The kind-specific part of a stimulus: `values` (constant), `times_ms` + `values`
+/// (sequence) or `file` + `step_ms` (file), all turned into piecewise-constant rows.
+void read_stimulus_rows(table_reader& t, stimulus_desc& d, const std::string& base_dir) {
+    namespace key = keys::stimulus;
+    const std::string& kind = d.kind.value;
+    const bool is_file = kind == allowed::kind_file;
+    // A key of another kind would be silently ignored; that is never what the user meant.
+    for (std::string_view k : {key::values, key::times_ms, key::file, key::step_ms}) {
+        const bool used = (k == key::values && !is_file) ||
+                          (k == key::times_ms && kind == allowed::kind_sequence) ||
+                          ((k == key::file || k == key::step_ms) && is_file);
+        if (!used && t.has(k))
+            t.fail(k, "not used by kind '" + kind + "'");
+    }
+    if (is_file) {
+        const located<std::string> file = t.required<std::string>(key::file);
+        const located<double> step = t.required<double>(key::step_ms, bound::positive);
+        d.values_loc = file.loc;
+        d.file_path = resolve_path(base_dir, file.value);
+        d.values = read_csv_rows(d.file_path, file.loc);
+        for (std::size_t i = 0; i < d.values.size(); ++i)
+            d.times_ms.push_back(d.start_ms.value + static_cast<double>(i) * step.value);
+        return;
+    }
+    std::vector<located<double>> times;
+    if (kind == allowed::kind_sequence) {
+        times = t.required_array<double>(key::times_ms);
+        for (std::size_t i = 1; i < times.size(); ++i)
+            if (times[i].value <= times[i - 1].value)
+                throw model_error(times[i].loc, "must be strictly increasing, got " +
+                                                    format_number(times[i].value) + " after " +
+                                                    format_number(times[i - 1].value));
+    }
+    const toml::node* values = t.take(key::values);
+    if (!values)
+        t.fail(key::values, "missing required key '" + std::string(key::values) + "'");
+    d.values_loc = t.loc_of(key::values);
+    if (kind == allowed::kind_constant) {
+        d.values.push_back(read_row(*values, d.values_loc));
+        d.times_ms.push_back(d.start_ms.value);
+        return;
+    }
+    const auto* rows = values->as_array();
+    if (!rows)
+        throw model_error(d.values_loc, "must be an array, got " + type_name(*values));
+    if (rows->empty())
+        throw model_error(d.values_loc, "must not be empty");
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        const toml::node& row = (*rows)[i];
+        d.values.push_back(
+            read_row(row, node_loc(row, d.values_loc.file,
+                                   d.values_loc.path + "[" + std::to_string(i) + "]")));
+    }
+    if (d.values.size() != times.size())
+        throw model_error(d.values_loc, "has " + std::to_string(d.values.size()) +
+                                            " rows but times_ms has " +
+                                            std::to_string(times.size()) + " entries");
+    for (const located<double>& time : times)
+        d.times_ms.push_back(time.value);
+}
+
+stimulus_desc read_stimulus(table_reader& t, const std::string& base_dir) {
+    namespace key = keys::stimulus;
+    t.check_keys();
+    stimulus_desc d;
+    d.loc = t.where();
+    d.name = t.optional<std::string>(key::name, d.name.value);
+    d.target = t.required<std::string>(key::target);
+    d.mode = t.choice(key::mode, d.mode.value, names(allowed::mode));
+    d.compartment = t.optional<std::string>(key::compartment, d.compartment.value);
+    d.kind = t.choice(key::kind, d.kind.value, names(allowed::stimulus_kind));
+    d.start_ms = t.optional<double>(key::start_ms, d.start_ms.value, bound::non_negative);
+    d.stop_ms = t.optional<double>(key::stop_ms, d.stop_ms.value);
+    d.g_som = t.optional<double>(key::g_som, d.g_som.value, bound::non_negative);
+    read_stimulus_rows(t, d, base_dir);
+    t.finish();
+    return d;
+}
+
+record_desc read_record(table_reader& t) {
+    namespace key = keys::record;
+    t.check_keys();
+    record_desc d;
+    d.loc = t.where();
+    d.population = t.required<std::string>(key::population);
+    d.variables = t.required_array<std::string>(key::variables);
+    d.interval_ms = t.optional<double>(key::interval_ms, d.interval_ms.value, bound::positive);
+    d.neurons = t.optional_array<long>(key::neurons, bound::non_negative);
+    t.finish();
+    return d;
+}
+
+void check_unique_names(const std::vector<population_desc>& pops) {
+    for (std::size_t i = 0; i < pops.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (pops[i].name.value == pops[j].name.value)
+                throw model_error(pops[i].name.loc, "duplicate population name '" +
+                                                        pops[i].name.value +
+                                                        "', first defined at line " +
+                                                        std::to_string(pops[j].name.loc.line));
+}
+
+} // namespace
+
+model_desc parse_model(const std::string& text, const std::string& file_name,
+                       const std::string& base_dir) {
+    toml::table doc;
+    try {
+        doc = toml::parse(text, std::string_view(file_name));
+    } catch (const toml::parse_error& e) {
+        const toml::source_position& at = e.source().begin;
+        throw model_error(
+            source_loc{file_name, static_cast<int>(at.line), static_cast<int>(at.column), ""},
+            std::string(e.description()));
+    }
+    table_reader root(doc, node_loc(doc, file_name, ""), keys::root::all);
+    // Unknown sections first: a misspelt [simulaton] is better reported as such than as a
+    // missing [simulation].
+    root.check_keys();
+    model_desc m;
+    m.source_file = file_name;
+    m.simulation = read_simulation(root);
+    m.solver = read_solver(root);
+    for (table_reader& t : root.table_array(keys::root::population, names(keys::population::all)))
+        m.populations.push_back(read_population(t));
+    check_unique_names(m.populations);
+    for (table_reader& t : root.table_array(keys::root::projection, names(keys::projection::all)))
+        m.projections.push_back(read_projection(t));
+    for (table_reader& t : root.table_array(keys::root::stimulus, names(keys::stimulus::all)))
+        m.stimuli.push_back(read_stimulus(t, base_dir));
+    for (table_reader& t : root.table_array(keys::root::record, names(keys::record::all)))
+        m.records.push_back(read_record(t));
+    // [provenance] is informational (written by write_model_toml) and never interpreted.
+    root.optional_table(keys::root::provenance, {});
+    root.finish();
+    return m;
+}
+
+model_desc load_model_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw model_error(source_loc{path, 0, 0, ""}, "cannot open model file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_model(text.str(), path, std::filesystem::path(path).parent_path().string());
+}
+
+} // namespace cortexsim::config

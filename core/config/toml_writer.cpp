@@ -1,0 +1,231 @@
+/// The resolved model as TOML, for run folders: every value is written, defaults included, so
+/// a run can be reproduced from its folder alone even after defaults change. The text is
+/// emitted by hand rather than through a toml::table because TOML++ sorts keys by name; here
+/// they follow the description's order, which is how people read a model.
+
+#include <cstdio>
+#include <sstream>
+
+#include "core/config/keys.hpp"
+#include "core/config/table_reader.hpp"
+#include "core/config/toml_loader.hpp"
+
+namespace cortexsim::config {
+namespace {
+
+/// A TOML basic string with the escapes the spec requires.
+std::string quote(const std::string& s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+                out += buf;
+            } else {
+                out += c;
+            }
+        }
+    }
+    return out + "\"";
+}
+
+/// A key, bare when TOML allows it (A-Z a-z 0-9 _ -), quoted otherwise.
+std::string key_text(const std::string& k) {
+    const bool bare = !k.empty() && k.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                        "abcdefghijklmnopqrstuvwxyz"
+                                                        "0123456789_-") == std::string::npos;
+    return bare ? k : quote(k);
+}
+
+std::string text(double v) {
+    return format_number(v);
+}
+std::string text(long v) {
+    return std::to_string(v);
+}
+std::string text(std::uint64_t v) {
+    return std::to_string(v);
+}
+std::string text(bool v) {
+    return v ? "true" : "false";
+}
+std::string text(const std::string& v) {
+    return quote(v);
+}
+
+template <class T> std::string array_text(const std::vector<T>& values) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < values.size(); ++i)
+        out += (i > 0 ? ", " : "") + text(values[i]);
+    return out + "]";
+}
+
+template <class T> std::string array_text(const std::vector<located<T>>& values) {
+    std::vector<T> plain;
+    for (const located<T>& v : values)
+        plain.push_back(v.value);
+    return array_text(plain);
+}
+
+/// Writes `key = value` lines for one section.
+class section_writer {
+  public:
+    explicit section_writer(std::ostringstream& out) : out_(out) {}
+    template <class T> void put(std::string_view key, const located<T>& v) {
+        line(key, text(v.value));
+    }
+    void line(std::string_view key, const std::string& value) {
+        out_ << key_text(std::string(key)) << " = " << value << "\n";
+    }
+    /// `{ a = 1.0, b = 2.0 }`, with `first` written before the table's own entries.
+    std::string inline_table(const param_table& params, const std::string& first = "") {
+        std::string out = "{ " + first;
+        for (const auto& [name, v] : params)
+            out += (out.size() > 2 ? ", " : "") + key_text(name) + " = " + text(v.value);
+        return out + (out.size() > 2 ? " }" : "}");
+    }
+    void header(const std::string& h) { out_ << "\n" << h << "\n"; }
+    void comment(const std::string& c) { out_ << "# " << c << "\n"; }
+
+  private:
+    std::ostringstream& out_;
+};
+
+void write_solver(section_writer& w, const solver_desc& s) {
+    namespace key = keys::solver;
+    w.header("[" + std::string(keys::root::solver) + "]");
+    w.put(key::method, s.method);
+    w.put(key::rtol, s.rtol);
+    if (s.atol_per_variable.empty()) {
+        w.put(key::atol, s.atol);
+    } else {
+        w.line(key::atol, w.inline_table(s.atol_per_variable, std::string(key::atol_default) +
+                                                                  " = " + text(s.atol.value)));
+    }
+    w.put(key::max_step_ms, s.max_step_ms);
+    w.put(key::dt_ms, s.dt_ms);
+    w.put(key::max_steps, s.max_steps);
+    w.put(key::max_order, s.max_order);
+    w.put(key::max_abs_state, s.max_abs_state);
+}
+
+void write_population(section_writer& w, const population_desc& p) {
+    namespace key = keys::population;
+    w.header("[[" + std::string(keys::root::population) + "]]");
+    w.put(key::name, p.name);
+    w.put(key::model, p.model);
+    w.put(key::size, p.size);
+    w.put(key::dendrites, p.dendrites);
+    if (p.transfer_params.empty()) {
+        w.put(key::transfer, p.transfer);
+    } else {
+        w.line(key::transfer,
+               w.inline_table(p.transfer_params,
+                              std::string(key::transfer_kind) + " = " + quote(p.transfer.value)));
+    }
+    w.line(key::params, w.inline_table(p.params));
+    w.line(key::initial, w.inline_table(p.initial));
+}
+
+void write_projection(section_writer& w, const projection_desc& p) {
+    namespace key = keys::projection;
+    w.header("[[" + std::string(keys::root::projection) + "]]");
+    w.put(key::name, p.name);
+    w.put(key::source, p.source);
+    w.put(key::target, p.target);
+    w.put(key::compartment, p.compartment);
+    w.put(key::connectivity, p.connectivity);
+    w.put(key::probability, p.probability);
+    w.put(key::indegree, p.indegree);
+    w.put(key::allow_autapses, p.allow_autapses);
+    w.line(key::weights, w.inline_table(p.weights.params, std::string(key::distribution) + " = " +
+                                                              quote(p.weights.distribution.value)));
+    w.put(key::sign, p.sign);
+}
+
+void write_stimulus(section_writer& w, const stimulus_desc& s) {
+    namespace key = keys::stimulus;
+    w.header("[[" + std::string(keys::root::stimulus) + "]]");
+    w.put(key::name, s.name);
+    w.put(key::target, s.target);
+    w.put(key::mode, s.mode);
+    w.put(key::compartment, s.compartment);
+    // A constant is one row at start_ms; anything else, file stimuli included, is written out
+    // as the sequence of rows it resolved to, so the run folder does not depend on the CSV.
+    const bool constant = s.kind.value == keys::allowed::kind_constant && s.values.size() == 1 &&
+                          s.times_ms.size() == 1 && s.times_ms[0] == s.start_ms.value;
+    if (!s.file_path.empty())
+        w.comment("rows read from " + quote(s.file_path));
+    if (constant) {
+        w.line(key::kind, quote(std::string(keys::allowed::kind_constant)));
+        w.line(key::values, array_text(s.values[0]));
+    } else {
+        w.line(key::kind, quote(std::string(keys::allowed::kind_sequence)));
+        w.line(key::times_ms, array_text(s.times_ms));
+        std::string rows = "[";
+        for (std::size_t i = 0; i < s.values.size(); ++i)
+            rows += (i > 0 ? ",\n  " : "\n  ") + array_text(s.values[i]);
+        w.line(key::values, rows + (s.values.empty() ? "]" : ",\n]"));
+    }
+    w.put(key::start_ms, s.start_ms);
+    w.put(key::stop_ms, s.stop_ms);
+    w.put(key::g_som, s.g_som);
+}
+
+void write_record(section_writer& w, const record_desc& r) {
+    namespace key = keys::record;
+    w.header("[[" + std::string(keys::root::record) + "]]");
+    w.put(key::population, r.population);
+    w.line(key::variables, array_text(r.variables));
+    w.put(key::interval_ms, r.interval_ms);
+    w.line(key::neurons, array_text(r.neurons));
+}
+
+} // namespace
+
+std::string write_model_toml(const model_desc& model,
+                             const std::map<std::string, std::string>& provenance) {
+    std::ostringstream out;
+    section_writer w(out);
+    out << "# Fully resolved cortexsim model: every value is written, defaults included.\n";
+    w.header("[" + std::string(keys::root::provenance) + "]");
+    for (const auto& [name, value] : provenance)
+        w.line(name, quote(value));
+
+    namespace sim = keys::simulation;
+    w.header("[" + std::string(keys::root::simulation) + "]");
+    w.put(sim::name, model.simulation.name);
+    w.put(sim::duration_ms, model.simulation.duration_ms);
+    w.put(sim::seed, model.simulation.seed);
+    w.put(sim::output, model.simulation.output);
+
+    write_solver(w, model.solver);
+    for (const population_desc& p : model.populations)
+        write_population(w, p);
+    for (const projection_desc& p : model.projections)
+        write_projection(w, p);
+    for (const stimulus_desc& s : model.stimuli)
+        write_stimulus(w, s);
+    for (const record_desc& r : model.records)
+        write_record(w, r);
+    return out.str();
+}
+
+} // namespace cortexsim::config

@@ -1,0 +1,48 @@
+#pragma once
+/// The two families of user-facing errors (STYLE.md): model errors (the description is wrong,
+/// found while parsing or lowering) and numerical errors (the integration failed). Internal bugs
+/// use std::logic_error. The CLI maps them to exit codes 1 and 3.
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/source_loc.hpp"
+
+namespace cortexsim {
+
+/// A problem with the model description: names file:line:column and the key path.
+class model_error : public std::runtime_error {
+public:
+    model_error(const source_loc& where, const std::string& what)
+        : std::runtime_error(where.str() + ": " + what), where_(where), detail_(what) {}
+    const source_loc& where() const noexcept { return where_; }
+    const std::string& detail() const noexcept { return detail_; }
+
+private:
+    source_loc where_;
+    std::string detail_;
+};
+
+/// The integration failed or produced non-finite / out-of-bound values.
+class numerical_error : public std::runtime_error {
+public:
+    numerical_error(double t_ms, const std::string& what)
+        : std::runtime_error("t = " + format_time(t_ms) + " ms: " + what), t_ms_(t_ms) {}
+    double t_ms() const noexcept { return t_ms_; }
+
+private:
+    static std::string format_time(double t_ms);
+    double t_ms_;
+};
+
+/// Closest candidate by edit distance, for "did you mean" hints; empty if nothing is close.
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+
+/// ", did you mean 'x'?" or "" — appended to unknown-name messages.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+/// "'a', 'b' or 'c'" for messages listing allowed values.
+std::string one_of(const std::vector<std::string>& allowed);
+
+} // namespace cortexsim

@@ -1,0 +1,111 @@
+#pragma once
+/// The model *description*: plain data parsed from TOML (core/config) or built in C++.
+/// Nothing here is validated against neuron models; lowering (circuits/lower.cpp) checks every
+/// semantic invariant and reports errors at the stored source positions. Values keep the units
+/// in their names (docs/toml_reference.md lists every key, unit and default).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/source_loc.hpp"
+
+namespace cortexsim {
+
+/// A named numeric parameter table such as `[population.params]`: name -> value with position.
+using param_table = std::map<std::string, located<double>>;
+
+struct simulation_desc {
+    located<std::string> name{"model"};     ///< used for the default run folder
+    located<double> duration_ms{100.0};
+    located<std::uint64_t> seed{1};
+    located<std::string> output{""};        ///< run folder; "" -> runs/<name>
+    source_loc loc;
+};
+
+struct solver_desc {
+    located<std::string> method{"auto"};    ///< auto | adams | bdf-dense | bdf-gmres | euler
+    located<double> rtol{1e-6};
+    located<double> atol{1e-8};             ///< default absolute tolerance for every variable
+    param_table atol_per_variable;          ///< e.g. {"u_soma": 1e-9}; overrides `atol`
+    located<double> max_step_ms{0.0};       ///< 0: no limit
+    located<double> dt_ms{0.1};             ///< step of the fixed-step `euler` method
+    located<long> max_steps{500000};        ///< per output interval, CVODE's mxstep
+    located<long> max_order{0};             ///< 0: CVODE's default (5 for BDF, 12 for Adams)
+    located<double> max_abs_state{1e6};     ///< |state| beyond this is a numerical failure
+    source_loc loc;
+};
+
+struct population_desc {
+    located<std::string> name;
+    located<std::string> model;             ///< pyramidal | interneuron | input
+    located<long> size{0};
+    located<std::string> dendrites{"instantaneous"};  ///< instantaneous | dynamic
+    located<std::string> transfer{"soft_relu"};       ///< soft_relu | logistic | tanh | linear | relu
+    param_table transfer_params;            ///< gamma, beta, theta, ... (per transfer function)
+    param_table params;                     ///< neuron model parameters (g_lk, g_B, ...)
+    param_table initial;                    ///< initial values of state variables (u_soma, ...)
+    source_loc loc;
+};
+
+struct weight_desc {
+    located<std::string> distribution{"constant"};  ///< constant | uniform | normal
+    param_table params;                     ///< value | low, high | mean, std
+    source_loc loc;
+};
+
+struct projection_desc {
+    located<std::string> name{""};          ///< "" -> "<source>-><target>.<compartment>"
+    located<std::string> source;
+    located<std::string> target;
+    located<std::string> compartment;       ///< basal | apical | soma | dendrite
+    located<std::string> connectivity{"all_to_all"};  ///< all_to_all | one_to_one | fixed_probability | fixed_indegree
+    located<double> probability{0.0};       ///< fixed_probability only
+    located<long> indegree{0};              ///< fixed_indegree only
+    located<bool> allow_autapses{true};     ///< when source == target
+    weight_desc weights;
+    located<std::string> sign{"free"};      ///< free | excitatory | inhibitory (Dale's law)
+    source_loc loc;
+};
+
+/// A piecewise-constant input: value row i holds on [times_ms[i], times_ms[i+1]) and the last row
+/// until stop_ms. A `constant` stimulus is one row at start_ms; a `file` stimulus is read into
+/// rows by the loader (file_path is kept for provenance). A row has one value (broadcast to all
+/// neurons) or one per neuron.
+struct stimulus_desc {
+    located<std::string> name{""};
+    located<std::string> target;            ///< population name
+    located<std::string> mode{"current"};   ///< rate | current | nudge
+    located<std::string> compartment{"soma"}; ///< for current: soma | basal | apical | dendrite
+    located<std::string> kind{"constant"};  ///< constant | sequence | file (as written)
+    std::vector<double> times_ms;
+    std::vector<std::vector<double>> values;
+    source_loc values_loc;                  ///< where `values`/`file` was written, for size errors
+    located<double> start_ms{0.0};
+    located<double> stop_ms{-1.0};          ///< < 0: until the end of the run
+    located<double> g_som{0.8};             ///< nudging conductance (mode = nudge)
+    std::string file_path;                  ///< resolved path of a `file` stimulus
+    source_loc loc;
+};
+
+struct record_desc {
+    located<std::string> population;
+    std::vector<located<std::string>> variables;  ///< u_soma, v_basal, v_apical, v_dendrite, rate
+    located<double> interval_ms{1.0};
+    std::vector<located<long>> neurons;     ///< empty: all neurons
+    source_loc loc;
+};
+
+struct model_desc {
+    std::string source_file;                ///< "" for C++-built models
+    simulation_desc simulation;
+    solver_desc solver;
+    std::vector<population_desc> populations;
+    std::vector<projection_desc> projections;
+    std::vector<stimulus_desc> stimuli;
+    std::vector<record_desc> records;
+};
+
+} // namespace cortexsim

@@ -1,0 +1,90 @@
+#pragma once
+/// The integrator seen by the rest of cortexsim. Only core/ode/*.cpp include SUNDIALS headers;
+/// a SUNDIALS 7 port touches this folder alone (STYLE.md "One adapter for SUNDIALS").
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cortexsim::ode {
+
+enum class solver_kind {
+    adams,      ///< CVODE Adams-Moulton with fixed-point iteration (non-stiff)
+    bdf_dense,  ///< CVODE BDF, Newton with a dense difference-quotient Jacobian (small systems)
+    bdf_gmres,  ///< CVODE BDF, Newton-Krylov (SPGMR) with the system's block preconditioner
+    euler,      ///< fixed-step explicit (forward) Euler, the published models' reference scheme
+};
+
+/// Parses "adams" | "bdf-dense" | "bdf-gmres" | "euler"; throws std::invalid_argument otherwise.
+solver_kind parse_solver_kind(const std::string& name);
+std::string to_string(solver_kind kind);
+
+/// The right-hand side y' = f(t, y) and, optionally, a left preconditioner for Newton-Krylov.
+/// Implementations may throw from any member: the CVODE adapter catches the exception inside its
+/// C callback, returns -1 to CVODE and rethrows it from advance().
+class ode_system {
+public:
+    virtual ~ode_system() = default;
+    virtual std::size_t size() const = 0;
+    virtual void rhs(double t, const double* y, double* ydot) = 0;
+
+    /// True if prec_setup/prec_solve implement P ~ I - gamma J (e.g. block-diagonal per neuron).
+    virtual bool has_preconditioner() const { return false; }
+    /// Prepare P = I - gamma * J_approx at (t, y).
+    virtual void prec_setup(double /*t*/, const double* /*y*/, double /*gamma*/) {}
+    /// Solve P z = r.
+    virtual void prec_solve(const double* /*r*/, double* /*z*/) {}
+};
+
+struct integrator_options {
+    solver_kind kind = solver_kind::bdf_dense;
+    double rtol = 1e-6;
+    std::vector<double> atol;  ///< one per state component (size() of the system)
+    double max_step_ms = 0.0;  ///< 0: unlimited
+    double dt_ms = 0.1;        ///< euler only
+    long max_steps = 500000;   ///< CVODE mxstep (internal steps per advance call)
+    int max_order = 0;         ///< 0: solver default
+};
+
+/// Counters reported at the end of a run; summed over every re-initialisation.
+struct integrator_stats {
+    long steps = 0;
+    long rhs_evals = 0;           ///< including those for difference-quotient Jacobians
+    long nonlin_iters = 0;
+    long nonlin_conv_fails = 0;
+    long lin_iters = 0;
+    long err_test_fails = 0;
+    long jac_evals = 0;
+    long prec_evals = 0;
+    long prec_solves = 0;
+    long reinits = 0;
+};
+
+/// Called after every internal step with the step's end time and state; throws to abort.
+using step_check = std::function<void(double t, const double* y)>;
+
+class integrator {
+public:
+    virtual ~integrator() = default;
+    /// (Re)start at t0 from y0, discarding history. Called at start and after every
+    /// discontinuity, so the method never integrates across a jump.
+    virtual void reset(double t0, const double* y0) = 0;
+    /// Integrate to t_out (<= t_stop) and write y(t_out) to y_out. Internal steps never pass
+    /// t_stop (CVODE's stop time), which must be the next discontinuity or the end of the run.
+    virtual void advance(double t_out, double t_stop, double* y_out) = 0;
+    virtual double time() const = 0;
+    virtual integrator_stats stats() const = 0;
+    virtual solver_kind kind() const = 0;
+    /// Optional per-step sanity check (NaN, bounds); see step_check.
+    virtual void set_step_check(step_check check) = 0;
+};
+
+/// Builds the integrator for `options.kind`; the system must outlive it.
+std::unique_ptr<integrator> make_integrator(ode_system& system, const integrator_options& options);
+
+/// "SUNDIALS 6.4.1" etc., for provenance in the run folder.
+std::string sundials_version();
+
+} // namespace cortexsim::ode

@@ -1,0 +1,67 @@
+#include "core/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace cortexsim {
+
+simulation::simulation(dynamical_system& system, ode::integrator_options options,
+                       double atol_fallback, const std::map<std::string, double>& atol_per_variable)
+    : system_(system), y_(system.size(), 0.0) {
+    if (options.atol.empty()) {
+        options.atol.assign(system.size(), atol_fallback);
+        system.absolute_tolerances(atol_fallback, atol_per_variable, options.atol.data());
+    }
+    integrator_ = ode::make_integrator(system_, options);
+    integrator_->set_step_check(
+        [this](double t, const double* y) { system_.check_state(t, y); });
+}
+
+void simulation::add_sampler(double interval_ms, sample_fn fn) {
+    if (!(interval_ms > 0.0)) throw std::invalid_argument("sampling interval must be positive");
+    if (started_) throw std::logic_error("samplers must be added before the first run()");
+    samplers_.push_back({interval_ms, 0, std::move(fn)});
+}
+
+void simulation::start() {
+    system_.initial_state(y_.data());
+    system_.enter_segment(t_ms_, y_.data());
+    system_.check_state(t_ms_, y_.data());
+    integrator_->reset(t_ms_, y_.data());
+    next_discontinuity_ms_ = system_.next_discontinuity_after(t_ms_);
+    started_ = true;
+    fire_due_samplers();
+}
+
+void simulation::fire_due_samplers() {
+    for (auto& s : samplers_) {
+        while (s.next_time() <= t_ms_) {
+            if (s.next_time() == t_ms_) s.fn(t_ms_, y_.data());
+            ++s.next_index;
+        }
+    }
+}
+
+void simulation::run(double t_end_ms) {
+    if (!started_) start();
+    if (t_end_ms < t_ms_) throw std::invalid_argument("run(): end time lies in the past");
+    while (t_ms_ < t_end_ms) {
+        const double seg_end = std::min(next_discontinuity_ms_, t_end_ms);
+        double t_out = seg_end;
+        for (const auto& s : samplers_) t_out = std::min(t_out, s.next_time());
+        integrator_->advance(t_out, seg_end, y_.data());
+        t_ms_ = t_out;
+        if (t_ms_ == next_discontinuity_ms_) {
+            // Right-continuous inputs: switch first, so samples at t see the new segment.
+            system_.enter_segment(t_ms_, y_.data());
+            integrator_->reset(t_ms_, y_.data());
+            next_discontinuity_ms_ = system_.next_discontinuity_after(t_ms_);
+        }
+        fire_due_samplers();
+        if (progress_) progress_(t_ms_);
+    }
+}
+
+} // namespace cortexsim

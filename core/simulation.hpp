@@ -1,0 +1,61 @@
+#pragma once
+/// The simulation clock: integrates a dynamical_system segment by segment, stopping exactly at
+/// every scheduled discontinuity (CVODE stop time, then re-initialisation, so no step ever
+/// straddles a jump), and calls samplers at fixed intervals on the way. Owns the state vector
+/// and the integrator; holds no global state, so simulations can run side by side.
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/dynamical_system.hpp"
+#include "core/ode/integrator.hpp"
+
+namespace cortexsim {
+
+class simulation {
+public:
+    using sample_fn = std::function<void(double t_ms, const double* y)>;
+    using progress_fn = std::function<void(double t_ms)>;
+
+    /// `options.atol` may be empty: the system's absolute_tolerances() then fill it from
+    /// `atol_fallback` and `atol_per_variable`.
+    simulation(dynamical_system& system, ode::integrator_options options,
+               double atol_fallback = 1e-8,
+               const std::map<std::string, double>& atol_per_variable = {});
+
+    /// Calls `fn` at t = 0, interval_ms, 2 interval_ms, ... (computed as k * interval_ms, so
+    /// sample times never drift) up to the end of every run() call.
+    void add_sampler(double interval_ms, sample_fn fn);
+    void set_progress(progress_fn fn) { progress_ = std::move(fn); }
+
+    /// Integrates from the current time to t_end_ms (>= time()); may be called again to continue.
+    void run(double t_end_ms);
+
+    double time() const { return t_ms_; }
+    const std::vector<double>& state() const { return y_; }
+    ode::integrator_stats stats() const { return integrator_->stats(); }
+    ode::solver_kind solver() const { return integrator_->kind(); }
+
+private:
+    struct sampler {
+        double interval_ms;
+        long next_index;
+        sample_fn fn;
+        double next_time() const { return static_cast<double>(next_index) * interval_ms; }
+    };
+
+    void start();
+    void fire_due_samplers();
+
+    dynamical_system& system_;
+    std::vector<double> y_;
+    std::unique_ptr<ode::integrator> integrator_;
+    std::vector<sampler> samplers_;
+    progress_fn progress_;
+    double t_ms_ = 0.0;
+    double next_discontinuity_ms_ = 0.0;
+    bool started_ = false;
+};
+
+} // namespace cortexsim

@@ -1,0 +1,36 @@
+#pragma once
+/// The layered dendritic error microcircuit of Sacramento et al. 2018 (Fig. 1), expanded into
+/// plain populations and projections so that everything downstream sees an ordinary model:
+///   input -> P1.basal -> P2.basal ... -> PL.basal          (bottom-up, eq. 3)
+///   P(k+1) -> Pk.apical                                     (top-down, eq. 4)
+///   Pk -> Ik.dendrite, Ik -> Pk.apical                      (lateral interneurons, eq. 4-5)
+/// Interneuron layer k has as many neurons as pyramidal layer k+1 (one-to-one nudging partners).
+/// The output layer PL has no apical input (g_A = 0).
+
+#include <string>
+#include <vector>
+
+#include "core/model_desc.hpp"
+
+namespace cortexsim {
+
+struct microcircuit_spec {
+    std::string prefix;                ///< prepended to every population name
+    std::size_t n_input = 0;
+    std::vector<std::size_t> layers;   ///< pyramidal layer sizes; the last is the output layer
+    double g_lk = 0.1, g_B = 1.0, g_A = 0.8, g_D = 1.0;
+    double weight_scale = 0.5;         ///< initial weights uniform(-scale, scale)
+    std::string transfer = "soft_relu";
+    std::string dendrites = "instantaneous";
+};
+
+/// Names used by the template, so tasks and tests can address the parts.
+std::string microcircuit_input(const microcircuit_spec& s);
+std::string microcircuit_pyramidal(const microcircuit_spec& s, std::size_t layer);   ///< 1-based
+std::string microcircuit_interneuron(const microcircuit_spec& s, std::size_t layer); ///< 1-based
+
+/// Appends the microcircuit to `model`. Throws std::invalid_argument for an empty layer list or
+/// a zero size (a C++ caller's bug; TOML input is validated by lowering).
+void add_microcircuit(model_desc& model, const microcircuit_spec& spec);
+
+} // namespace cortexsim

@@ -1,0 +1,142 @@
+// Semantic validation (lowering): each malformed model gives one exact message naming file,
+// line, column and key path. Syntax-level cases are in tests/config/test_malformed.cpp.
+#include <catch2/catch.hpp>
+
+#include "circuits/lowered_model.hpp"
+#include "core/config/toml_loader.hpp"
+#include "core/errors.hpp"
+
+using namespace cortexsim;
+
+namespace {
+// Lines 1-12; every case appends from line 13 on.
+const std::string base = R"([simulation]
+duration_ms = 10.0
+
+[[population]]
+name = "in"
+model = "input"
+size = 3
+
+[[population]]
+name = "hidden"
+model = "pyramidal"
+size = 4
+)";
+
+std::string lower_error(const std::string& text) {
+    try {
+        lower(config::parse_model(text, "model.toml", ""));
+    } catch (const model_error& e) {
+        return e.what();
+    }
+    return "<no error>";
+}
+
+struct bad_case {
+    std::string snippet;
+    std::string message;
+};
+} // namespace
+
+TEST_CASE("lowering rejects semantically wrong models with exact messages", "[circuits][validation]") {
+    const std::vector<bad_case> cases = {
+        {"model = 'x'\n", ""},  // placeholder replaced below: keeps indices readable
+        {"params = { g_lkk = 0.2 }\n",
+         "model.toml:13:20: population[1].params.g_lkk: unknown parameter 'g_lkk' of model "
+         "'pyramidal', did you mean 'g_lk'?"},
+        {"params = { g_B = -1.0 }\n",
+         "model.toml:13:18: population[1].params.g_B: must be non-negative, got -1"},
+        {"params = { C = 0.0 }\n", "model.toml:13:16: population[1].params.C: must be positive, got 0"},
+        {"params = { E_E = -1.0 }\n",
+         "model.toml:13:18: population[1].params.E_E: E_E must be above E_I (nudging needs E_I < E_E)"},
+        {"transfer = 'softrelu'\n",
+         "model.toml:13:12: population[1].transfer: unknown transfer function 'softrelu'; expected "
+         "'soft_relu', 'logistic', 'tanh', 'linear' or 'relu', did you mean 'soft_relu'?"},
+        {"transfer = { kind = 'linear', beta = 2.0 }\n",
+         "model.toml:13:38: population[1].transfer.beta: unknown parameter 'beta' of transfer "
+         "function 'linear'; it has 'gamma' or 'theta'"},
+        {"initial = { v_basal = 1.0 }\n",
+         "model.toml:13:23: population[1].initial.v_basal: 'v_basal' is not a state variable with "
+         "dendrites = 'instantaneous' (it equals its input); set dendrites = 'dynamic' to give it "
+         "an initial value"},
+        {"initial = { u = 1.0 }\n",
+         "model.toml:13:17: population[1].initial.u: unknown state variable 'u' of model "
+         "'pyramidal'; it has 'u_soma', 'v_basal' or 'v_apical'"},
+        {"\n[[projection]]\nsource = 'hiden'\ntarget = 'hidden'\ncompartment = 'basal'\n",
+         "model.toml:15:10: projection[0].source: unknown population 'hiden', did you mean 'hidden'?"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'dendrite'\n",
+         "model.toml:17:15: projection[0].compartment: model 'pyramidal' of population 'hidden' has "
+         "no compartment 'dendrite'; it has 'soma', 'basal' or 'apical'"},
+        {"\n[[projection]]\nsource = 'hidden'\ntarget = 'in'\ncompartment = 'soma'\n",
+         "model.toml:17:15: projection[0].compartment: population 'in' is an input population and "
+         "has no compartments"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\n"
+         "connectivity = 'one_to_one'\n",
+         "model.toml:18:16: projection[0].connectivity: one_to_one needs equal sizes, but 'in' has "
+         "3 neurons and 'hidden' has 4"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\n"
+         "connectivity = 'fixed_probability'\n",
+         "model.toml:18:16: projection[0].connectivity: fixed_probability needs a 'probability' in "
+         "(0, 1]"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\n"
+         "connectivity = 'fixed_indegree'\nindegree = 5\n",
+         "model.toml:19:12: projection[0].indegree: indegree 5 exceeds the 3 available sources in 'in'"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\n"
+         "sign = 'excitatory'\nweights = -0.5\n",
+         "model.toml:19:11: projection[0].weights: weights can be negative (down to -0.5) but sign = "
+         "'excitatory'"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\n"
+         "weights = { distribution = 'uniform', low = 1.0, high = 0.5 }\n",
+         "model.toml:18:57: projection[0].weights.high: high (0.5) must not be below low (1)"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\n"
+         "weights = { distribution = 'normal', mean = 1.0 }\n",
+         "model.toml:18:11: projection[0].weights: distribution 'normal' needs 'std'"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\n"
+         "weights = 1.0\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\n"
+         "weights = 1.0\n",
+         "model.toml:20:10: projection[1].source: duplicate projection name 'in->hidden.basal'"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\n",
+         "model.toml:14:1: projection[0]: missing required key 'weights' (a number, or a table such "
+         "as { distribution = 'uniform', low = -1.0, high = 1.0 })"},
+        {"\n[[stimulus]]\ntarget = 'hidden'\nmode = 'rate'\nvalues = 1.0\n",
+         "model.toml:16:8: stimulus[0].mode: mode 'rate' sets the rates of input populations, but "
+         "'hidden' is a 'pyramidal' population; use 'current' or 'nudge'"},
+        {"\n[[stimulus]]\ntarget = 'in'\nmode = 'rate'\nvalues = [1.0, 2.0]\n",
+         "model.toml:17:10: stimulus[0].values: row 0 has 2 values but 'in' has 3 neurons (give 1 "
+         "value or one per neuron)"},
+        {"\n[[stimulus]]\ntarget = 'hidden'\nmode = 'current'\ncompartment = 'dendrite'\nvalues = 1.0\n",
+         "model.toml:17:15: stimulus[0].compartment: model 'pyramidal' of population 'hidden' has no "
+         "compartment 'dendrite'; it has 'soma', 'basal' or 'apical'"},
+        {"\n[[record]]\npopulation = 'hidden'\nvariables = ['v_apikal']\n",
+         "model.toml:16:14: record[0].variables[0]: model 'pyramidal' of population 'hidden' has no "
+         "variable 'v_apikal'; it has 'u_soma', 'v_basal', 'v_apical' or 'rate', did you mean "
+         "'v_apical'?"},
+        {"\n[[record]]\npopulation = 'hidden'\nvariables = ['rate']\nneurons = [0, 4]\n",
+         "model.toml:17:15: record[0].neurons[1]: neuron 4 is out of range: 'hidden' has neurons 0..3"},
+        {"\n[[record]]\npopulation = 'in'\nvariables = ['u_soma']\n",
+         "model.toml:16:14: record[0].variables[0]: model 'input' of population 'in' has no variable "
+         "'u_soma'; it has 'rate'"},
+        {"\n[solver]\natol = { u_som = 1e-9 }\n",
+         "model.toml:15:18: solver.atol.u_som: unknown state variable 'u_som'; expected 'u_soma', "
+         "'v_basal', 'v_apical' or 'v_dendrite', did you mean 'u_soma'?"},
+    };
+    // The first case edits the base itself: an unknown neuron model.
+    {
+        std::string text = base;
+        text.replace(text.find("model = \"pyramidal\""), 19, "model = \"pyramid\"");
+        CHECK(lower_error(text) ==
+              "model.toml:11:9: population[1].model: unknown neuron model 'pyramid'; expected "
+              "'input', 'pyramidal' or 'interneuron', did you mean 'pyramidal'?");
+    }
+    for (std::size_t k = 1; k < cases.size(); ++k) {
+        INFO("case " << k << ":\n" << cases[k].snippet);
+        const std::string got = lower_error(base + cases[k].snippet);
+        if (cases[k].message.rfind("model.toml", 0) == 0) CHECK(got == cases[k].message);
+        else CHECK_THAT(got, Catch::Matchers::EndsWith(cases[k].message));
+    }
+}
+
+TEST_CASE("a valid model lowers without error", "[circuits][validation]") {
+    CHECK(lower_error(base + "dendrites = 'dynamic'\ninitial = { v_basal = 1.0 }\n") == "<no error>");
+}

@@ -1,0 +1,103 @@
+// The command-line program end to end: exit codes, run folder contents, describe output.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+struct result {
+    int code;
+    std::string out;
+};
+
+/// Runs the CLI with `args`, capturing stdout and stderr together.
+result cli(const std::string& args) {
+    const std::string cmd = std::string(CORTEXSIM_CLI) + " " + args + " 2>&1";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    REQUIRE(pipe);
+    std::string out;
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+    const int status = pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+const std::string example = std::string(CORTEXSIM_SOURCE_DIR) + "/examples/microcircuit_dynamics.toml";
+const std::string data = std::string(CORTEXSIM_SOURCE_DIR) + "/tests/data/";
+} // namespace
+
+TEST_CASE("run writes the resolved model, traces and a summary", "[cli]") {
+    const fs::path dir = fs::temp_directory_path() / "cortexsim_cli_run";
+    fs::remove_all(dir);
+    const result r = cli("run " + example + " --out " + dir.string() + " --seed 11");
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Catch::Matchers::Contains("run folder: " + dir.string()));
+    CHECK_THAT(r.out, Catch::Matchers::Contains("RHS evaluations"));
+    CHECK(fs::exists(dir / "model.resolved.toml"));
+    CHECK(fs::exists(dir / "run_summary.txt"));
+    const std::string resolved = slurp(dir / "model.resolved.toml");
+    CHECK_THAT(resolved, Catch::Matchers::Contains("seed = 11"));
+    CHECK_THAT(resolved, Catch::Matchers::Contains("sundials_version"));
+    const std::string hidden = slurp(dir / "hidden.csv");
+    CHECK(hidden.rfind("t_ms,u_soma[0],", 0) == 0);
+    // 120 ms sampled every 0.5 ms: 241 rows plus the header.
+    CHECK(std::count(hidden.begin(), hidden.end(), '\n') == 242);
+
+    // The resolved model reproduces the run exactly: it is complete provenance.
+    const fs::path again = fs::temp_directory_path() / "cortexsim_cli_rerun";
+    fs::remove_all(again);
+    const result r2 = cli("run " + (dir / "model.resolved.toml").string() + " --quiet --out " + again.string());
+    INFO(r2.out);
+    REQUIRE(r2.code == 0);
+    CHECK(slurp(again / "hidden.csv") == hidden);
+    fs::remove_all(dir);
+    fs::remove_all(again);
+}
+
+TEST_CASE("describe lists populations, compartments and synapse counts", "[cli]") {
+    const result r = cli("describe " + example);
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Catch::Matchers::Contains("hidden"));
+    CHECK_THAT(r.out, Catch::Matchers::Contains("compartments: soma, basal, apical"));
+    CHECK_THAT(r.out, Catch::Matchers::Contains("top_down"));
+    CHECK_THAT(r.out, Catch::Matchers::Contains("output -> hidden.apical"));
+    CHECK_THAT(r.out, Catch::Matchers::Contains("18 synapses"));  // 3 x 6 all-to-all
+    CHECK_THAT(r.out, Catch::Matchers::Contains("state size 24"));  // 6 x 3 + 3 + 3
+}
+
+TEST_CASE("exit codes: 0 valid, 1 model error, 2 usage error, 3 numerical failure", "[cli]") {
+    CHECK(cli("validate " + example).code == 0);
+    const result bad = cli("validate " + data + "bad_population.toml");
+    CHECK(bad.code == 1);
+    CHECK_THAT(bad.out, Catch::Matchers::Contains("bad_population.toml:6:9: population[0].model: "
+                                                  "unknown neuron model 'pyramid'"));
+    CHECK_THAT(bad.out, Catch::Matchers::Contains("did you mean 'pyramidal'?"));
+    CHECK(cli("validate " + data + "no_such_file.toml").code == 1);
+    CHECK(cli("").code == 2);
+    CHECK(cli("simulate " + example).code == 2);
+    CHECK(cli("run").code == 2);
+    CHECK(cli("run " + example + " --seed -4").code == 2);
+    CHECK(cli("run " + example + " --bogus").code == 2);
+    const fs::path dir = fs::temp_directory_path() / "cortexsim_cli_runaway";
+    const result num = cli("run " + data + "runaway.toml --quiet --out " + dir.string());
+    CHECK(num.code == 3);
+    CHECK_THAT(num.out, Catch::Matchers::Contains("numerical failure"));
+    CHECK_THAT(num.out, Catch::Matchers::Contains("population 'P' neuron"));
+    fs::remove_all(dir);
+}

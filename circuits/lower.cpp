@@ -152,7 +152,7 @@ lowered_population lower_population(const population_desc& p) {
         if (!found) {
             std::vector<std::string> state;
             for (const auto& name : m.variables)
-                if (name != "rate") state.push_back(name);
+                if (name.rfind("u_", 0) == 0 || name.rfind("v_", 0) == 0) state.push_back(name);
             fail(v, "unknown state variable '" + var + "' of model '" + m.name + "'" +
                         (state.empty() ? std::string(" (it has none)")
                                        : "; it has " + one_of(state) + did_you_mean(var, state)));
@@ -209,6 +209,16 @@ void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_pro
         throw model_error(w.loc, "weights can be positive (up to " + fmt(hi) +
                                      ") but sign = 'inhibitory'");
 }
+
+} // namespace
+
+void lower_projection_type(const projection_desc& p, const std::vector<lowered_population>& pops,
+                           lowered_projection& out);
+lowered_plasticity lower_plasticity(const projection_desc& p,
+                                    const std::vector<lowered_population>& pops,
+                                    const lowered_projection& proj);
+
+namespace {
 
 lowered_projection lower_projection(const model_desc& desc, const projection_desc& p,
                                     const std::vector<lowered_population>& pops) {
@@ -269,6 +279,8 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
     else if (p.sign.value == "inhibitory") out.sign = sign_constraint::inhibitory;
     else fail(p.sign, "must be 'free', 'excitatory' or 'inhibitory', got '" + p.sign.value + "'");
     lower_weights(p.weights, p.loc, out);
+    lower_projection_type(p, pops, out);
+    out.plasticity = lower_plasticity(p, pops, out);
     return out;
 }
 
@@ -291,6 +303,10 @@ lowered_model lower(const model_desc& desc) {
         fail(desc.simulation.duration_ms, "must be a positive number, got " + fmt(out.duration_ms));
     out.seed = desc.simulation.seed.value;
     out.output = desc.simulation.output.value;
+    out.plasticity_interval_ms = desc.simulation.plasticity_interval_ms.value;
+    if (!(out.plasticity_interval_ms > 0) || !std::isfinite(out.plasticity_interval_ms))
+        fail(desc.simulation.plasticity_interval_ms,
+             "must be a positive number, got " + fmt(out.plasticity_interval_ms));
     out.solver = lower_solver(desc.solver);
 
     if (desc.populations.empty())

@@ -149,7 +149,8 @@ lowered_solver lower_solver(const solver_desc& s) {
     std::vector<std::string> state_vars;
     for (const auto& m : neuron_catalogue())
         for (const auto& v : m.variables)
-            if (v != "rate" && std::find(state_vars.begin(), state_vars.end(), v) == state_vars.end())
+            if ((v.rfind("u_", 0) == 0 || v.rfind("v_", 0) == 0) &&
+                std::find(state_vars.begin(), state_vars.end(), v) == state_vars.end())
                 state_vars.push_back(v);
     for (const auto& [name, v] : s.atol_per_variable) {
         if (std::find(state_vars.begin(), state_vars.end(), name) == state_vars.end())

@@ -33,6 +33,20 @@ enum class connectivity_kind { all_to_all, one_to_one, fixed_probability, fixed_
 enum class weight_distribution { constant, uniform, normal };
 enum class sign_constraint { free, excitatory, inhibitory };
 
+enum class plasticity_kind {
+    none,
+    dendritic_prediction,  ///< (phi(u) - phi(k_d v_d)) r_pre^T: Urbanczik & Senn 2014; Sacramento et al. 2018 eq. 7-8
+    apical_silencing,      ///< (v_rest - v_A) r_pre^T: Sacramento et al. 2018 eq. 9
+};
+
+struct lowered_plasticity {
+    plasticity_kind kind = plasticity_kind::none;
+    double eta = 0.0;        ///< learning rate (per ms)
+    double tau_w_ms = 0.0;   ///< low-pass filter of the update term; 0: unfiltered
+    double pause_ms = 0.0;   ///< no learning for this long after every stimulus switch
+    double v_rest = 0.0;     ///< apical_silencing: the apical potential it drives towards
+};
+
 struct lowered_projection {
     std::string name;
     std::size_t source = 0;
@@ -47,6 +61,8 @@ struct lowered_projection {
     double w_a = 0.0;  ///< constant: value; uniform: low; normal: mean
     double w_b = 0.0;  ///< uniform: high; normal: std
     sign_constraint sign = sign_constraint::free;
+    bool nudging = false;    ///< one-to-one somatic nudging towards the source's u_soma
+    lowered_plasticity plasticity;
 };
 
 enum class stimulus_mode { rate, current, nudge };
@@ -87,6 +103,7 @@ struct lowered_model {
     double duration_ms = 0.0;
     std::uint64_t seed = 1;
     std::string output;
+    double plasticity_interval_ms = 1.0;
     lowered_solver solver;
     std::vector<lowered_population> populations;
     std::vector<lowered_projection> projections;

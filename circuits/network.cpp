@@ -23,6 +23,8 @@ network::network(lowered_model model) : model_(std::move(model)) {
         ps.soma_input.assign(n, 0.0);
         ps.g_E.assign(n, 0.0);
         ps.g_I.assign(n, 0.0);
+        ps.g_E_eff.assign(n, 0.0);
+        ps.g_I_eff.assign(n, 0.0);
         ps.stim_soma.assign(n, 0.0);
         for (int d = 0; d < lp.params.n_dendrites; ++d) {
             ps.dend_input[d].assign(n, 0.0);
@@ -40,6 +42,10 @@ network::network(lowered_model model) : model_(std::move(model)) {
     for (const auto& lp : model_.projections)
         projections_.emplace_back(lp, model_.populations[lp.source].size,
                                   model_.populations[lp.target].size, model_.seed);
+    traces_.resize(projections_.size());
+    std::size_t max_n = 0;
+    for (const auto& lp : model_.populations) max_n = std::max(max_n, lp.size);
+    post_error_.assign(max_n, 0.0);
     scratch_ydot_.assign(state_size_, 0.0);
 }
 
@@ -54,11 +60,13 @@ void network::compute_rates(const double* y) {
     }
 }
 
-void network::compute_inputs() {
+void network::compute_inputs(const double* y) {
     for (std::size_t p = 0; p < pops_.size(); ++p) {
         if (is_input(p)) continue;
         population_state& ps = pops_[p];
         std::copy(ps.stim_soma.begin(), ps.stim_soma.end(), ps.soma_input.begin());
+        std::copy(ps.g_E.begin(), ps.g_E.end(), ps.g_E_eff.begin());
+        std::copy(ps.g_I.begin(), ps.g_I.end(), ps.g_I_eff.begin());
         for (int d = 0; d < model_.populations[p].params.n_dendrites; ++d)
             std::copy(ps.stim_dend[d].begin(), ps.stim_dend[d].end(), ps.dend_input[d].begin());
     }
@@ -66,6 +74,19 @@ void network::compute_inputs() {
     for (const projection& pr : projections_) {
         const lowered_projection& d = pr.desc();
         population_state& tgt = pops_[d.target];
+        if (d.nudging) {
+            // Balanced conductances towards the source's somatic potential (N1 with
+            // u_trgt = u_source), so the current is g_som (u_source - u).
+            const dendritic_neuron_params& np = model_.populations[d.target].params;
+            const double span = np.E_E - np.E_I;
+            const double* u_src = y + pops_[d.source].u_offset;
+            const Eigen::VectorXd& g = pr.nudging_conductances();
+            for (std::size_t i = 0; i < tgt.g_E_eff.size(); ++i) {
+                tgt.g_E_eff[i] += g[static_cast<Eigen::Index>(i)] * (u_src[i] - np.E_I) / span;
+                tgt.g_I_eff[i] += g[static_cast<Eigen::Index>(i)] * (np.E_E - u_src[i]) / span;
+            }
+            continue;
+        }
         double* out = d.slot == soma_slot ? tgt.soma_input.data() : tgt.dend_input[d.slot].data();
         pr.accumulate(pops_[d.source].rate.data(), out);
     }
@@ -73,7 +94,7 @@ void network::compute_inputs() {
 
 void network::rhs(double /*t*/, const double* y, double* ydot) {
     compute_rates(y);
-    compute_inputs();
+    compute_inputs(y);
     for (std::size_t p = 0; p < pops_.size(); ++p) {
         if (is_input(p)) continue;
         const dendritic_neuron_params& np = model_.populations[p].params;
@@ -83,8 +104,8 @@ void network::rhs(double /*t*/, const double* y, double* ydot) {
         view.u = y + ps.u_offset;
         view.du = ydot + ps.u_offset;
         view.soma_input = ps.soma_input.data();
-        view.g_E = ps.g_E.data();
-        view.g_I = ps.g_I.data();
+        view.g_E = ps.g_E_eff.data();
+        view.g_I = ps.g_I_eff.data();
         for (int d = 0; d < np.n_dendrites; ++d) {
             view.input[d] = ps.dend_input[d].data();
             view.v[d] = ps.v[d].data();
@@ -104,6 +125,14 @@ void network::observe(double t, const double* y) {
 variable_ref network::resolve_variable(std::size_t p, const std::string& name) const {
     const neuron_model_info& m = *model_.populations[p].model;
     if (name == "rate") return {variable_ref::kind::rate, 0};
+    auto slot_of = [&](const std::string& dendrite) {
+        const auto it = std::find(m.dendrites.begin(), m.dendrites.end(), dendrite);
+        if (it == m.dendrites.end()) throw std::logic_error("no dendrite '" + dendrite + "'");
+        return static_cast<int>(it - m.dendrites.begin());
+    };
+    if (name == "basal_error") return {variable_ref::kind::dendritic_error, slot_of("basal")};
+    if (name == "interneuron_error") return {variable_ref::kind::dendritic_error, slot_of("dendrite")};
+    if (name == "apical_mismatch") return {variable_ref::kind::apical_mismatch, slot_of("apical")};
     if (name == "u_soma" && m.kind != neuron_kind::input) return {variable_ref::kind::u_soma, 0};
     for (std::size_t d = 0; d < m.dendrites.size(); ++d)
         if (name == "v_" + m.dendrites[d]) return {variable_ref::kind::v_dendrite, static_cast<int>(d)};
@@ -117,6 +146,11 @@ double network::value(std::size_t p, const variable_ref& v, std::size_t i, const
     case variable_ref::kind::u_soma: return y[ps.u_offset + i];
     case variable_ref::kind::v_dendrite: return ps.v[v.slot][i];
     case variable_ref::kind::rate: return ps.rate[i];
+    case variable_ref::kind::dendritic_error: {
+        const lowered_population& lp = model_.populations[p];
+        return ps.rate[i] - lp.transfer(prediction_factor(p, v.slot) * ps.v[v.slot][i]);
+    }
+    case variable_ref::kind::apical_mismatch: return ps.v[v.slot][i];
     }
     return 0.0;
 }
@@ -156,6 +190,7 @@ double network::next_discontinuity_after(double t) const {
 }
 
 void network::enter_segment(double t, double* /*y*/) {
+    last_switch_ms_ = t;
     for (std::size_t p = 0; p < pops_.size(); ++p) {
         population_state& ps = pops_[p];
         std::fill(ps.input_rate.begin(), ps.input_rate.end(), 0.0);
@@ -226,7 +261,7 @@ void network::prec_setup(double /*t*/, const double* /*y*/, double gamma) {
         const dendritic_neuron_params& np = model_.populations[p].params;
         const int k = ps.local_k;
         for (std::size_t i = 0; i < model_.populations[p].size; ++i) {
-            const Eigen::Matrix3d J = local_jacobian(np, ps.g_E[i], ps.g_I[i]);
+            const Eigen::Matrix3d J = local_jacobian(np, ps.g_E_eff[i], ps.g_I_eff[i]);
             const Eigen::MatrixXd P = Eigen::MatrixXd::Identity(k, k) - gamma * J.topLeftCorner(k, k);
             Eigen::Map<Eigen::MatrixXd> inv(ps.prec_inverse.data() + i * k * k, k, k);
             inv = P.inverse();
@@ -253,6 +288,60 @@ void network::prec_solve(const double* r, double* z) {
             }
         }
     }
+}
+
+double network::prediction_factor(std::size_t p, int slot) const {
+    const dendritic_neuron_params& np = model_.populations[p].params;
+    double total = np.g_lk;
+    for (int d = 0; d < np.n_dendrites; ++d) total += np.dend[d].g_couple;
+    return np.dend[slot].g_couple / total;
+}
+
+bool network::has_plasticity() const {
+    for (const auto& pr : projections_)
+        if (pr.desc().plasticity.kind != plasticity_kind::none) return true;
+    return false;
+}
+
+void network::compute_post_error(const lowered_projection& d, const double* y) {
+    const population_state& ps = pops_[d.target];
+    const lowered_population& lp = model_.populations[d.target];
+    const std::size_t n = lp.size;
+    switch (d.plasticity.kind) {
+    case plasticity_kind::dendritic_prediction: {
+        // phi(u) - phi(k_d v_d): the soma's rate minus the rate the dendrite alone predicts.
+        const double k = prediction_factor(d.target, d.slot);
+        const double* u = y + ps.u_offset;
+        for (std::size_t i = 0; i < n; ++i)
+            post_error_[i] = lp.transfer(u[i]) - lp.transfer(k * ps.v[d.slot][i]);
+        break;
+    }
+    case plasticity_kind::apical_silencing:
+        for (std::size_t i = 0; i < n; ++i) post_error_[i] = d.plasticity.v_rest - ps.v[d.slot][i];
+        break;
+    case plasticity_kind::none: break;
+    }
+}
+
+bool network::apply_plasticity(double t, const double* y, double dt_ms) {
+    bool changed = false;
+    observe(t, y);  // rates and dendritic potentials of this state
+    for (std::size_t k = 0; k < projections_.size(); ++k) {
+        projection& pr = projections_[k];
+        const lowered_projection& d = pr.desc();
+        if (d.plasticity.kind == plasticity_kind::none || d.plasticity.eta == 0.0) continue;
+        if (t - last_switch_ms_ < d.plasticity.pause_ms) continue;
+        compute_post_error(d, y);
+        const auto n_post = static_cast<Eigen::Index>(model_.populations[d.target].size);
+        const auto n_pre = static_cast<Eigen::Index>(model_.populations[d.source].size);
+        Eigen::Map<const Eigen::VectorXd> e(post_error_.data(), n_post);
+        Eigen::Map<const Eigen::VectorXd> r(pops_[d.source].rate.data(), n_pre);
+        Eigen::MatrixXd& W = pr.dense_weights();
+        plasticity_step(d.plasticity, e, r, dt_ms, traces_[k], W);
+        enforce_sign(d.sign, W);
+        changed = true;
+    }
+    return changed;
 }
 
 ode::integrator_options network::integrator_options() const {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "circuits/lowered_model.hpp"
+#include "circuits/plasticity.hpp"
 #include "circuits/projection.hpp"
 #include "core/dynamical_system.hpp"
 
@@ -21,8 +22,14 @@ namespace cortexsim {
 /// A recordable quantity of one population: somatic potential, a dendritic potential (by slot)
 /// or the output rate.
 struct variable_ref {
-    enum class kind { u_soma, v_dendrite, rate } what = kind::u_soma;
-    int slot = 0;  ///< dendrite slot for v_dendrite
+    enum class kind {
+        u_soma,
+        v_dendrite,
+        rate,
+        dendritic_error,  ///< phi(u) - phi(k_d v_d): basal_error, interneuron_error
+        apical_mismatch,  ///< v_A - v_rest (v_rest = 0)
+    } what = kind::u_soma;
+    int slot = 0;  ///< dendrite slot for v_dendrite and dendritic_error
 };
 
 class network : public dynamical_system {
@@ -61,6 +68,16 @@ public:
     void observe(double t, const double* y);
     double value(std::size_t p, const variable_ref& v, std::size_t neuron, const double* y) const;
 
+    /// Mutable access for tasks and tests that set weights (e.g. a known initial state).
+    projection& projection_at(std::size_t k) { return projections_[k]; }
+    bool has_plasticity() const;
+    /// One operator-split plasticity step of length dt_ms at state y (circuits/plasticity.hpp).
+    /// Returns true if any weight changed, so the integrator must restart.
+    bool apply_plasticity(double t, const double* y, double dt_ms);
+    /// The dendritic prediction factor k_d = g_d / (g_lk + sum of dendritic g): the somatic
+    /// potential a dendrite alone predicts is k_d v_d (Sacramento et al. 2018, eq. 7-8).
+    double prediction_factor(std::size_t p, int slot) const;
+
 private:
     struct population_state {
         std::size_t u_offset = no_offset;
@@ -71,6 +88,8 @@ private:
         std::array<std::vector<double>, max_dendrites> v;
         // Latched per segment by enter_segment():
         std::vector<double> input_rate, g_E, g_I, stim_soma;
+        // g_E, g_I plus the nudging projections' conductances, refreshed every evaluation:
+        std::vector<double> g_E_eff, g_I_eff;
         std::array<std::vector<double>, max_dendrites> stim_dend;
         std::vector<double> prec_inverse;  ///< k*k per neuron, k = local state size
         int local_k = 0;
@@ -78,11 +97,16 @@ private:
 
     bool is_input(std::size_t p) const { return model_.populations[p].model->kind == neuron_kind::input; }
     void compute_rates(const double* y);
-    void compute_inputs();
+    void compute_inputs(const double* y);
+    /// e for a plastic projection's rule into post_error_ (after observe()).
+    void compute_post_error(const lowered_projection& d, const double* y);
 
     lowered_model model_;
     std::vector<population_state> pops_;
     std::vector<projection> projections_;
+    std::vector<plasticity_trace> traces_;  ///< one per projection (empty unless plastic)
+    std::vector<double> post_error_;        ///< scratch for plasticity
+    double last_switch_ms_ = 0.0;
     std::vector<double> scratch_ydot_;
     std::size_t state_size_ = 0;
 };

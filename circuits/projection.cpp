@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 #include <vector>
 
 #include "core/random.hpp"
@@ -83,6 +84,7 @@ projection::projection(const lowered_projection& desc, std::size_t n_source, std
         w_sparse_.setFromTriplets(triplets.begin(), triplets.end());
         w_sparse_.makeCompressed();
     }
+    if (desc.nudging) g_nudge_ = Eigen::MatrixXd(w_sparse_).diagonal();
 }
 
 void projection::accumulate(const double* r_source, double* out) const {
@@ -90,6 +92,18 @@ void projection::accumulate(const double* r_source, double* out) const {
     Eigen::Map<Eigen::VectorXd> y(out, static_cast<Eigen::Index>(n_target_));
     if (dense_) y.noalias() += w_dense_ * r;
     else y.noalias() += w_sparse_ * r;
+}
+
+Eigen::MatrixXd& projection::dense_weights() {
+    if (!dense_) throw std::logic_error("projection '" + desc_.name + "' is sparse");
+    return w_dense_;
+}
+
+void projection::set_weights(const Eigen::MatrixXd& W) {
+    if (W.rows() != static_cast<Eigen::Index>(n_target_) || W.cols() != static_cast<Eigen::Index>(n_source_))
+        throw std::invalid_argument("set_weights: shape mismatch for projection '" + desc_.name + "'");
+    if (dense_) w_dense_ = W;
+    else w_sparse_ = W.sparseView();
 }
 
 Eigen::MatrixXd projection::weights() const {

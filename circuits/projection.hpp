@@ -31,6 +31,12 @@ public:
     std::size_t target_size() const { return n_target_; }
     /// A dense copy (absent synapses are 0), for inspection and tests.
     Eigen::MatrixXd weights() const;
+    /// The dense weight matrix, for plasticity (all_to_all projections only).
+    Eigen::MatrixXd& dense_weights();
+    /// g_som per target neuron of a nudging projection (its one-to-one weights).
+    const Eigen::VectorXd& nudging_conductances() const { return g_nudge_; }
+    /// Replaces the weights (same shape; dense projections only), e.g. to set a known state.
+    void set_weights(const Eigen::MatrixXd& W);
 
 private:
     lowered_projection desc_;
@@ -40,6 +46,7 @@ private:
     bool dense_ = false;
     Eigen::MatrixXd w_dense_;
     sparse_matrix w_sparse_;
+    Eigen::VectorXd g_nudge_;
 };
 
 } // namespace cortexsim

@@ -1,16 +1,46 @@
 #include "circuits/trace_recorder.hpp"
 
+#include <exception>
+
+#include "core/recording/csv_writer.hpp"
+
 namespace cortexsim {
 
-trace_recorder::trace_recorder(network& net, const lowered_record& record, const std::string& path)
+namespace {
+class csv_sink final : public trace_sink {
+public:
+    csv_sink(const std::string& path, const std::vector<std::string>& columns)
+        : writer_(path, columns) {}
+    void write_row(double t_ms, const double* row) override { writer_.write_row(t_ms, row); }
+    void close() override { writer_.close(); }
+
+private:
+    csv_writer writer_;
+};
+} // namespace
+
+trace_recorder::trace_recorder(network& net, const lowered_record& record)
     : net_(net), record_(record) {
-    std::vector<std::string> columns;
     for (const auto& v : record_.variables) {
         vars_.push_back(net_.resolve_variable(record_.population, v));
-        for (std::size_t i : record_.neurons) columns.push_back(v + "[" + std::to_string(i) + "]");
+        for (std::size_t i : record_.neurons) columns_.push_back(v + "[" + std::to_string(i) + "]");
     }
-    row_.resize(columns.size());
-    writer_ = std::make_unique<csv_writer>(path, columns);
+    row_.resize(columns_.size());
+}
+
+trace_recorder::trace_recorder(network& net, const lowered_record& record,
+                               const std::string& csv_path)
+    : trace_recorder(net, record) {
+    add_csv(csv_path);
+}
+
+void trace_recorder::add_csv(const std::string& path) {
+    add_sink(std::make_unique<csv_sink>(path, columns_));
+    if (csv_path_.empty()) csv_path_ = path;
+}
+
+void trace_recorder::add_sink(std::unique_ptr<trace_sink> sink) {
+    sinks_.push_back(std::move(sink));
 }
 
 void trace_recorder::sample(double t_ms, const double* y) {
@@ -18,7 +48,20 @@ void trace_recorder::sample(double t_ms, const double* y) {
     std::size_t k = 0;
     for (const auto& v : vars_)
         for (std::size_t i : record_.neurons) row_[k++] = net_.value(record_.population, v, i, y);
-    writer_->write_row(t_ms, row_.data());
+    for (auto& s : sinks_) s->write_row(t_ms, row_.data());
+    ++rows_;
+}
+
+void trace_recorder::close() {
+    std::exception_ptr first;
+    for (auto& s : sinks_) {
+        try {
+            s->close();
+        } catch (...) {
+            if (!first) first = std::current_exception();
+        }
+    }
+    if (first) std::rethrow_exception(first);
 }
 
 } // namespace cortexsim

@@ -11,7 +11,7 @@ const std::vector<neuron_model_info>& neuron_catalogue() {
          neuron_kind::pyramidal,
          {"soma", "basal", "apical"},
          {"basal", "apical"},
-         {"u_soma", "v_basal", "v_apical", "rate"},
+         {"u_soma", "v_basal", "v_apical", "rate", "basal_error", "apical_mismatch"},
          {
              {"C", 1.0, true, false, "somatic capacitance (dimensionless; time unit ms)"},
              {"g_lk", 0.1, false, false, "somatic leak conductance (1/ms with C = 1)"},
@@ -28,7 +28,7 @@ const std::vector<neuron_model_info>& neuron_catalogue() {
          neuron_kind::interneuron,
          {"soma", "dendrite"},
          {"dendrite"},
-         {"u_soma", "v_dendrite", "rate"},
+         {"u_soma", "v_dendrite", "rate", "interneuron_error"},
          {
              {"C", 1.0, true, false, "somatic capacitance (dimensionless; time unit ms)"},
              {"g_lk", 0.1, false, false, "somatic leak conductance"},

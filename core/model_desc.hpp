@@ -22,6 +22,7 @@ struct simulation_desc {
     located<double> duration_ms{100.0};
     located<std::uint64_t> seed{1};
     located<std::string> output{""};        ///< run folder; "" -> runs/<name>
+    located<double> plasticity_interval_ms{1.0};  ///< weight-update step (operator splitting)
     source_loc loc;
 };
 
@@ -56,6 +57,14 @@ struct weight_desc {
     source_loc loc;
 };
 
+/// A plasticity rule on a projection: its name and numeric parameters (eta, tau_w_ms, ...),
+/// validated per rule in lowering (circuits/plasticity.cpp lists them).
+struct plasticity_desc {
+    located<std::string> rule{"none"};
+    param_table params;
+    source_loc loc;
+};
+
 struct projection_desc {
     located<std::string> name{""};          ///< "" -> "<source>-><target>.<compartment>"
     located<std::string> source;
@@ -67,6 +76,11 @@ struct projection_desc {
     located<bool> allow_autapses{true};     ///< when source == target
     weight_desc weights;
     located<std::string> sign{"free"};      ///< free | excitatory | inhibitory (Dale's law)
+    /// synaptic: W r_source into the compartment; nudging: one-to-one somatic nudging towards
+    /// the source's somatic potential with conductance g_som = weight (Sacramento et al. 2018,
+    /// interneurons nudged by the next layer's pyramidal somata).
+    located<std::string> type{"synaptic"};
+    plasticity_desc plasticity;
     source_loc loc;
 };
 

@@ -25,6 +25,12 @@ void simulation::add_sampler(double interval_ms, sample_fn fn) {
     samplers_.push_back({interval_ms, 0, std::move(fn)});
 }
 
+void simulation::add_periodic_update(double interval_ms, update_fn fn) {
+    if (!(interval_ms > 0.0)) throw std::invalid_argument("update interval must be positive");
+    if (started_) throw std::logic_error("updates must be added before the first run()");
+    updaters_.push_back({interval_ms, 1, std::move(fn)});
+}
+
 void simulation::start() {
     system_.initial_state(y_.data());
     system_.enter_segment(t_ms_, y_.data());
@@ -48,7 +54,8 @@ void simulation::run(double t_end_ms) {
     if (!started_) start();
     if (t_end_ms < t_ms_) throw std::invalid_argument("run(): end time lies in the past");
     while (t_ms_ < t_end_ms) {
-        const double seg_end = std::min(next_discontinuity_ms_, t_end_ms);
+        double seg_end = std::min(next_discontinuity_ms_, t_end_ms);
+        for (const auto& u : updaters_) seg_end = std::min(seg_end, u.next_time());
         double t_out = seg_end;
         for (const auto& s : samplers_) t_out = std::min(t_out, s.next_time());
         integrator_->advance(t_out, seg_end, y_.data());
@@ -57,9 +64,19 @@ void simulation::run(double t_end_ms) {
             // Right-continuous inputs: switch first, so samples at t see the new segment.
             system_.enter_segment(t_ms_, y_.data());
             integrator_->reset(t_ms_, y_.data());
+            last_reset_ms_ = t_ms_;
             next_discontinuity_ms_ = system_.next_discontinuity_after(t_ms_);
         }
         fire_due_samplers();
+        bool changed = false;
+        for (auto& u : updaters_) {
+            if (u.next_time() != t_ms_) continue;
+            changed |= u.fn(t_ms_, y_.data());
+            ++u.next_index;
+        }
+        // Already restarted if t was also a discontinuity; a second reset would be harmless
+        // but would count twice in the statistics.
+        if (changed && t_ms_ != last_reset_ms_) integrator_->reset(t_ms_, y_.data());
         if (progress_) progress_(t_ms_);
     }
 }

@@ -17,6 +17,9 @@ class simulation {
 public:
     using sample_fn = std::function<void(double t_ms, const double* y)>;
     using progress_fn = std::function<void(double t_ms)>;
+    /// Operator-split update of the system (e.g. plasticity) at t with state y; returns true if
+    /// the system changed, so the integrator restarts there (like at a discontinuity).
+    using update_fn = std::function<bool(double t_ms, double* y)>;
 
     /// `options.atol` may be empty: the system's absolute_tolerances() then fill it from
     /// `atol_fallback` and `atol_per_variable`.
@@ -28,6 +31,9 @@ public:
     /// sample times never drift) up to the end of every run() call.
     void add_sampler(double interval_ms, sample_fn fn);
     void set_progress(progress_fn fn) { progress_ = std::move(fn); }
+    /// Calls `fn` at t = interval_ms, 2 interval_ms, ... (after the samplers of that time):
+    /// the integrator stops exactly there, and restarts if `fn` reports a change.
+    void add_periodic_update(double interval_ms, update_fn fn);
 
     /// Integrates from the current time to t_end_ms (>= time()); may be called again to continue.
     void run(double t_end_ms);
@@ -52,9 +58,17 @@ private:
     std::vector<double> y_;
     std::unique_ptr<ode::integrator> integrator_;
     std::vector<sampler> samplers_;
+    struct updater {
+        double interval_ms;
+        long next_index;
+        update_fn fn;
+        double next_time() const { return static_cast<double>(next_index) * interval_ms; }
+    };
+    std::vector<updater> updaters_;
     progress_fn progress_;
     double t_ms_ = 0.0;
     double next_discontinuity_ms_ = 0.0;
+    double last_reset_ms_ = -1.0;
     bool started_ = false;
 };
 

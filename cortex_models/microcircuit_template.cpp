@@ -13,6 +13,16 @@ std::string microcircuit_interneuron(const microcircuit_spec& s, std::size_t k) 
 }
 
 namespace {
+plasticity_desc rule(const std::string& name, double eta, const microcircuit_spec& s) {
+    plasticity_desc p;
+    if (eta <= 0.0) return p;
+    p.rule = name;
+    p.params["eta"] = eta;
+    p.params["tau_w_ms"] = s.tau_w_ms;
+    p.params["pause_ms"] = s.pause_ms;
+    return p;
+}
+
 projection_desc connect(const std::string& src, const std::string& tgt, const std::string& comp,
                         double scale) {
     projection_desc p;
@@ -47,6 +57,7 @@ void add_microcircuit(model_desc& model, const microcircuit_spec& s) {
         p.size = static_cast<long>(s.layers[k - 1]);
         p.dendrites = s.dendrites;
         p.transfer = s.transfer;
+        p.transfer_params = s.transfer_params;
         p.params["g_lk"] = s.g_lk;
         p.params["g_B"] = s.g_B;
         p.params["g_A"] = k == L ? 0.0 : s.g_A;  // output layer: no apical compartment in use
@@ -58,6 +69,7 @@ void add_microcircuit(model_desc& model, const microcircuit_spec& s) {
         i.size = static_cast<long>(s.layers[k]);
         i.dendrites = s.dendrites;
         i.transfer = s.transfer;
+        i.transfer_params = s.transfer_params;
         i.params["g_lk"] = s.g_lk;
         i.params["g_D"] = s.g_D;
         model.populations.push_back(i);
@@ -65,13 +77,26 @@ void add_microcircuit(model_desc& model, const microcircuit_spec& s) {
 
     model.projections.push_back(
         connect(microcircuit_input(s), microcircuit_pyramidal(s, 1), "basal", s.weight_scale));
+    model.projections.back().plasticity = rule("dendritic_prediction", s.eta_PP, s);
     for (std::size_t k = 1; k < L; ++k) {
         const std::string pk = microcircuit_pyramidal(s, k), pk1 = microcircuit_pyramidal(s, k + 1);
         const std::string ik = microcircuit_interneuron(s, k);
         model.projections.push_back(connect(pk, pk1, "basal", s.weight_scale));
+        model.projections.back().plasticity = rule("dendritic_prediction", s.eta_PP, s);
         model.projections.push_back(connect(pk1, pk, "apical", s.weight_scale));
+        model.projections.back().name = pk1 + "->" + pk + ".apical(top-down)";
         model.projections.push_back(connect(pk, ik, "dendrite", s.weight_scale));
+        model.projections.back().plasticity = rule("dendritic_prediction", s.eta_IP, s);
         model.projections.push_back(connect(ik, pk, "apical", s.weight_scale));
+        model.projections.back().plasticity = rule("apical_silencing", s.eta_PI, s);
+        projection_desc nudge;
+        nudge.source = pk1;
+        nudge.target = ik;
+        nudge.compartment = std::string("soma");
+        nudge.connectivity = std::string("one_to_one");
+        nudge.type = std::string("nudging");
+        nudge.weights.params["value"] = s.g_som;
+        model.projections.push_back(nudge);
     }
 }
 

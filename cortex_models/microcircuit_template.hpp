@@ -4,7 +4,11 @@
 ///   input -> P1.basal -> P2.basal ... -> PL.basal          (bottom-up, eq. 3)
 ///   P(k+1) -> Pk.apical                                     (top-down, eq. 4)
 ///   Pk -> Ik.dendrite, Ik -> Pk.apical                      (lateral interneurons, eq. 4-5)
+///   P(k+1) => Ik.soma                                       (one-to-one nudging, g_som)
 /// Interneuron layer k has as many neurons as pyramidal layer k+1 (one-to-one nudging partners).
+/// Plasticity (eq. 7-9): forward P->P basal weights and P->I weights learn by dendritic
+/// prediction, I->P apical weights by apical silencing; top-down weights stay fixed (the
+/// feedback-alignment regime). A learning rate of 0 leaves a pathway fixed.
 /// The output layer PL has no apical input (g_A = 0).
 
 #include <string>
@@ -21,7 +25,14 @@ struct microcircuit_spec {
     double g_lk = 0.1, g_B = 1.0, g_A = 0.8, g_D = 1.0;
     double weight_scale = 0.5;         ///< initial weights uniform(-scale, scale)
     std::string transfer = "soft_relu";
+    param_table transfer_params;       ///< e.g. gamma, beta, theta; empty: the defaults
     std::string dendrites = "instantaneous";
+    double g_som = 0.8;                ///< interneuron nudging by the next layer's somata
+    double eta_PP = 0.0;               ///< forward weights (dendritic_prediction)
+    double eta_IP = 0.0;               ///< pyramidal -> interneuron (dendritic_prediction)
+    double eta_PI = 0.0;               ///< interneuron -> apical (apical_silencing)
+    double tau_w_ms = 30.0;            ///< plasticity low-pass filter
+    double pause_ms = 0.0;             ///< no learning right after a stimulus switch
 };
 
 /// Names used by the template, so tasks and tests can address the parts.

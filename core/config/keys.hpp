@@ -27,7 +27,8 @@ inline constexpr std::string_view name = "name";
 inline constexpr std::string_view duration_ms = "duration_ms";
 inline constexpr std::string_view seed = "seed";
 inline constexpr std::string_view output = "output";
-inline constexpr std::array all{name, duration_ms, seed, output};
+inline constexpr std::string_view plasticity_interval_ms = "plasticity_interval_ms";
+inline constexpr std::array all{name, duration_ms, seed, output, plasticity_interval_ms};
 } // namespace simulation
 
 /// [solver]; `atol` is a number or a table of per-variable numbers in which the reserved key
@@ -73,8 +74,12 @@ inline constexpr std::string_view weights = "weights";
 inline constexpr std::string_view distribution = "distribution";
 inline constexpr std::string_view constant_value = "value"; ///< parameter of `weights = 0.5`
 inline constexpr std::string_view sign = "sign";
-inline constexpr std::array all{name,        source,   target,         compartment, connectivity,
-                                probability, indegree, allow_autapses, weights,     sign};
+inline constexpr std::string_view type = "type";
+inline constexpr std::string_view plasticity = "plasticity";
+inline constexpr std::string_view rule = "rule";  ///< inside `plasticity = { rule = ..., ... }`
+inline constexpr std::array all{name,     source,         target,  compartment, connectivity,
+                                probability, indegree, allow_autapses, weights, sign,
+                                type,     plasticity};
 } // namespace projection
 
 /// [[stimulus]]
@@ -121,6 +126,8 @@ inline constexpr std::array sign{std::string_view{"free"}, std::string_view{"exc
                                  std::string_view{"inhibitory"}};
 inline constexpr std::array mode{std::string_view{"rate"}, std::string_view{"current"},
                                  std::string_view{"nudge"}};
+inline constexpr std::array projection_type{std::string_view{"synaptic"},
+                                            std::string_view{"nudging"}};
 inline constexpr std::string_view kind_constant = "constant";
 inline constexpr std::string_view kind_sequence = "sequence";
 inline constexpr std::string_view kind_file = "file";

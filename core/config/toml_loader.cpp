@@ -44,6 +44,8 @@ simulation_desc read_simulation(table_reader& root) {
     d.duration_ms = t.required<double>(key::duration_ms, bound::positive);
     d.seed = t.optional<std::uint64_t>(key::seed, d.seed.value, bound::non_negative);
     d.output = t.optional<std::string>(key::output, d.output.value);
+    d.plasticity_interval_ms =
+        t.optional<double>(key::plasticity_interval_ms, d.plasticity_interval_ms.value, bound::positive);
     t.finish();
     return d;
 }
@@ -130,6 +132,25 @@ weight_desc read_weights(table_reader& t) {
     return w;
 }
 
+/// `plasticity = { rule = "name", numeric parameters... }`; the rule's parameters are checked
+/// in lowering, which knows each rule.
+plasticity_desc read_plasticity(table_reader& t) {
+    namespace key = keys::projection;
+    plasticity_desc p;
+    p.loc = t.loc_of(key::plasticity);
+    p.rule.loc = p.loc;
+    p.rule.loc.path += "." + std::string(key::rule);
+    const toml::node* n = t.take(key::plasticity);
+    if (!n)
+        return p;
+    if (!n->is_table())
+        fail_two_forms(t, key::plasticity, "a table { rule = \"...\", ... }", *n);
+    table_reader x(*n->as_table(), p.loc, names(std::array{key::rule}));
+    p.rule = x.required<std::string>(key::rule);
+    p.params = x.remaining_numbers();
+    return p;
+}
+
 projection_desc read_projection(table_reader& t) {
     namespace key = keys::projection;
     t.check_keys();
@@ -148,6 +169,8 @@ projection_desc read_projection(table_reader& t) {
     d.allow_autapses = t.optional<bool>(key::allow_autapses, d.allow_autapses.value);
     d.weights = read_weights(t);
     d.sign = t.choice(key::sign, d.sign.value, names(allowed::sign));
+    d.type = t.choice(key::type, d.type.value, names(allowed::projection_type));
+    d.plasticity = read_plasticity(t);
     t.finish();
     return d;
 }

@@ -158,6 +158,10 @@ void write_projection(section_writer& w, const projection_desc& p) {
     w.line(key::weights, w.inline_table(p.weights.params, std::string(key::distribution) + " = " +
                                                               quote(p.weights.distribution.value)));
     w.put(key::sign, p.sign);
+    w.put(key::type, p.type);
+    if (p.plasticity.rule.value != "none")
+        w.line(key::plasticity, w.inline_table(p.plasticity.params, std::string(key::rule) + " = " +
+                                                                    quote(p.plasticity.rule.value)));
 }
 
 void write_stimulus(section_writer& w, const stimulus_desc& s) {
@@ -215,6 +219,7 @@ std::string write_model_toml(const model_desc& model,
     w.put(sim::duration_ms, model.simulation.duration_ms);
     w.put(sim::seed, model.simulation.seed);
     w.put(sim::output, model.simulation.output);
+    w.put(sim::plasticity_interval_ms, model.simulation.plasticity_interval_ms);
 
     write_solver(w, model.solver);
     for (const population_desc& p : model.populations)

@@ -110,13 +110,45 @@ TEST_CASE("lowering rejects semantically wrong models with exact messages", "[ci
          "compartment 'dendrite'; it has 'soma', 'basal' or 'apical'"},
         {"\n[[record]]\npopulation = 'hidden'\nvariables = ['v_apikal']\n",
          "model.toml:16:14: record[0].variables[0]: model 'pyramidal' of population 'hidden' has no "
-         "variable 'v_apikal'; it has 'u_soma', 'v_basal', 'v_apical' or 'rate', did you mean "
-         "'v_apical'?"},
+         "variable 'v_apikal'; it has 'u_soma', 'v_basal', 'v_apical', 'rate', 'basal_error' or "
+         "'apical_mismatch', did you mean 'v_apical'?"},
         {"\n[[record]]\npopulation = 'hidden'\nvariables = ['rate']\nneurons = [0, 4]\n",
          "model.toml:17:15: record[0].neurons[1]: neuron 4 is out of range: 'hidden' has neurons 0..3"},
         {"\n[[record]]\npopulation = 'in'\nvariables = ['u_soma']\n",
          "model.toml:16:14: record[0].variables[0]: model 'input' of population 'in' has no variable "
          "'u_soma'; it has 'rate'"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
+         "plasticity = { rule = 'dendritic_predictoin', eta = 0.1 }\n",
+         "model.toml:19:23: projection[0].plasticity.rule: unknown plasticity rule "
+         "'dendritic_predictoin'; expected 'none', 'apical_silencing' or 'dendritic_prediction', "
+         "did you mean 'dendritic_prediction'?"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
+         "plasticity = { rule = 'dendritic_prediction', eta = 0.1, tau_ms = 3.0 }\n",
+         "model.toml:19:67: projection[0].plasticity.tau_ms: unknown parameter 'tau_ms' of rule "
+         "'dendritic_prediction'; it has 'eta', 'pause_ms' or 'tau_w_ms', did you mean 'tau_w_ms'?"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
+         "plasticity = { rule = 'apical_silencing' }\n",
+         "model.toml:19:14: projection[0].plasticity: rule 'apical_silencing' needs 'eta'"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'soma'\nweights = 1.0\n"
+         "plasticity = { rule = 'dendritic_prediction', eta = 0.1 }\n",
+         "model.toml:19:23: projection[0].plasticity.rule: rule 'dendritic_prediction' compares a "
+         "dendritic potential with the soma, so it needs a dendritic target compartment, got 'soma'"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
+         "connectivity = 'fixed_indegree'\nindegree = 2\n"
+         "plasticity = { rule = 'dendritic_prediction', eta = 0.1 }\n",
+         "model.toml:21:23: projection[0].plasticity.rule: plastic projections need connectivity = "
+         "'all_to_all' for now (sparse plastic projections are not supported yet)"},
+        {"\n[[population]]\nname = 'in4'\nmodel = 'input'\nsize = 4\n"
+         "[[projection]]\nsource = 'in4'\ntarget = 'hidden'\ncompartment = 'soma'\nweights = 1.0\n"
+         "connectivity = 'one_to_one'\ntype = 'nudging'\n",
+         "model.toml:19:10: projection[0].source: a nudging projection reads the source's somatic "
+         "potential, but 'in4' is an input population"},
+        {"\n[[population]]\nname = 'top'\nmodel = 'pyramidal'\nsize = 4\n"
+         "[[projection]]\nsource = 'top'\ntarget = 'hidden'\ncompartment = 'soma'\n"
+         "weights = { distribution = 'uniform', low = 0.0, high = 1.0 }\n"
+         "connectivity = 'one_to_one'\ntype = 'nudging'\n",
+         "model.toml:22:11: projection[0].weights: a nudging projection's weight is its conductance "
+         "g_som: give a constant >= 0"},
         {"\n[solver]\natol = { u_som = 1e-9 }\n",
          "model.toml:15:18: solver.atol.u_som: unknown state variable 'u_som'; expected 'u_soma', "
          "'v_basal', 'v_apical' or 'v_dendrite', did you mean 'u_soma'?"},

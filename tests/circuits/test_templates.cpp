@@ -27,6 +27,12 @@ TEST_CASE("the microcircuit template wires each pathway to its compartment", "[t
         } else if (d.compartment == "apical") {
             ++apical;  // top-down from the layer above, or lateral from the layer's interneurons
             CHECK(((src[3] == 'P' && src[4] > tgt[4]) || src == "mc_I" + tgt.substr(4)));
+        } else if (d.nudging) {
+            CHECK(d.compartment == "soma");  // the next layer's pyramidal soma nudges I_k
+            CHECK(pops[d.source].size == pops[d.target].size);
+            CHECK(src[3] == 'P');
+            CHECK(tgt[3] == 'I');
+            CHECK(src[4] == tgt[4] + 1);
         } else {
             CHECK(d.compartment == "dendrite");
             ++dendrite;

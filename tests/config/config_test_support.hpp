@@ -43,6 +43,7 @@ inline void require_same(const model_desc& a, const model_desc& b) {
     CHECK(a.simulation.duration_ms.value == b.simulation.duration_ms.value);
     CHECK(a.simulation.seed.value == b.simulation.seed.value);
     CHECK(a.simulation.output.value == b.simulation.output.value);
+    CHECK(a.simulation.plasticity_interval_ms.value == b.simulation.plasticity_interval_ms.value);
     CHECK(a.solver.method.value == b.solver.method.value);
     CHECK(a.solver.rtol.value == b.solver.rtol.value);
     CHECK(a.solver.atol.value == b.solver.atol.value);
@@ -77,6 +78,11 @@ inline void require_same(const model_desc& a, const model_desc& b) {
         CHECK(p.weights.distribution.value == q.weights.distribution.value);
         require_same_params(p.weights.params, q.weights.params);
         CHECK(p.sign.value == q.sign.value);
+        CHECK(p.type.value == q.type.value);
+        CHECK(p.plasticity.rule.value == q.plasticity.rule.value);
+        CHECK(p.plasticity.params.size() == q.plasticity.params.size());
+        for (const auto& [k, v] : p.plasticity.params)
+            CHECK(q.plasticity.params.count(k) == 1);
     }
     REQUIRE(a.stimuli.size() == b.stimuli.size());
     for (std::size_t i = 0; i < a.stimuli.size(); ++i) {

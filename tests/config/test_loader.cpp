@@ -68,6 +68,7 @@ connectivity = "fixed_indegree"
 indegree = 4
 weights = { distribution = "normal", mean = -0.3, std = 0.05 }
 sign = "inhibitory"
+plasticity = { rule = "apical_silencing", eta = 0.0005, tau_w_ms = 30.0 }
 
 [[stimulus]]
 name = "drive"
@@ -160,6 +161,13 @@ TEST_CASE("a full model parses with values and positions", "[config]") {
     CHECK(m.projections[1].indegree.value == 4);
     CHECK(m.projections[1].indegree.loc.str() == "model.toml:47:12: projection[1].indegree");
     CHECK(m.projections[1].allow_autapses.value);
+    CHECK(e2i.plasticity.rule.value == "none");
+    CHECK(e2i.type.value == "synaptic");
+    const auto& plast = m.projections[1].plasticity;
+    CHECK(plast.rule.value == "apical_silencing");
+    CHECK(plast.rule.loc.str() == "model.toml:50:23: projection[1].plasticity.rule");
+    CHECK(plast.params.at("eta").value == 0.0005);
+    CHECK(plast.params.at("tau_w_ms").value == 30.0);
 
     REQUIRE(m.stimuli.size() == 2);
     const auto& drive = m.stimuli[0];
@@ -168,7 +176,7 @@ TEST_CASE("a full model parses with values and positions", "[config]") {
     CHECK(drive.kind.value == "sequence");
     CHECK(drive.times_ms == std::vector<double>{0.0, 10.5, 20.0});
     CHECK(drive.values == std::vector<std::vector<double>>{{1.0}, {2.0, 3.0}, {4.0}});
-    CHECK(drive.values_loc.str() == "model.toml:57:10: stimulus[0].values");
+    CHECK(drive.values_loc.str() == "model.toml:58:10: stimulus[0].values");
     CHECK(drive.stop_ms.value == 100.0);
     CHECK(drive.g_som.value == 0.6);
     const auto& constant = m.stimuli[1];
@@ -182,7 +190,7 @@ TEST_CASE("a full model parses with values and positions", "[config]") {
     CHECK(rec.population.value == "exc");
     REQUIRE(rec.variables.size() == 2);
     CHECK(rec.variables[1].value == "rate");
-    CHECK(rec.variables[1].loc.str() == "model.toml:68:24: record[0].variables[1]");
+    CHECK(rec.variables[1].loc.str() == "model.toml:69:24: record[0].variables[1]");
     CHECK(rec.interval_ms.value == 0.5);
     REQUIRE(rec.neurons.size() == 3);
     CHECK(rec.neurons[2].value == 7);

@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <functional>
+#include <memory>
 
 #include "circuits/network.hpp"
 #include "core/random.hpp"
@@ -130,4 +132,97 @@ TEST_CASE("interneuron rules reach the self-predicting state", "[learning][micro
                         << after.rate_correlation);
     CHECK(after.mean_abs_apical < 0.1 * before.mean_abs_apical);  // falls by at least 90%
     CHECK(after.rate_correlation > 0.95);
+}
+
+namespace {
+double angle_deg(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+    const double c = (a.array() * b.array()).sum() / (a.norm() * b.norm());
+    return std::acos(std::max(-1.0, std::min(1.0, c))) * 180.0 / 3.14159265358979323846;
+}
+} // namespace
+
+TEST_CASE("in the self-predicting state the hidden update follows the backprop gradient",
+          "[learning][microcircuit]") {
+    // Issue 3, "what it must show" 2 (Sacramento et al. 2018, Sec. 3): with symmetric top-down
+    // weights (B = W2^T) and the interneuron weights at their self-predicting values, a target
+    // nudging the output makes the hidden layer's basal rule (phi(u) - phi(vhat_B)) r_in^T point
+    // along -dL/dW1 for L = |u_trgt - u_out|^2 / 2, computed here from the same weights.
+    microcircuit_spec s;
+    s.n_input = 8;
+    s.layers = {12, 5};
+    s.transfer = "logistic";
+    s.weight_scale = 1.0;
+    for (std::uint64_t seed : {1u, 2u, 3u}) {
+        model_desc m;
+        m.simulation.duration_ms = 400.0;
+        m.simulation.seed = seed;
+        m.solver.method = std::string("bdf-dense");
+        m.solver.rtol = 1e-9;
+        m.solver.atol = 1e-12;
+        add_microcircuit(m, s);
+        rng gen(seed, "test");
+        std::vector<double> r_in(s.n_input);
+        for (double& v : r_in) v = gen.uniform(0.0, 1.0);
+        stimulus_desc in;
+        in.target = microcircuit_input(s);
+        in.mode = std::string("rate");
+        in.times_ms = {0.0};
+        in.values = {r_in};
+        m.stimuli = {in};
+
+        // Free phase first, to read the output's free potential and choose a nearby target.
+        auto settle = [&](const model_desc& md, const std::function<void(network&)>& set) {
+            auto net = std::make_unique<network>(lower(md));
+            set(*net);
+            simulation sim(*net, net->integrator_options(), 1e-12);
+            sim.run(md.simulation.duration_ms.value);
+            net->observe(sim.time(), sim.state().data());
+            return std::make_pair(std::move(net), sim.state());
+        };
+        const double gl = s.g_lk, gB = s.g_B, gD = s.g_D;
+        auto self_predicting = [&](network& net) {
+            const Eigen::MatrixXd W2 = net.projections()[1].weights();
+            net.projection_at(2).set_weights(W2.transpose());         // B = W2^T
+            net.projection_at(3).set_weights(gB * (gl + gD) / (gD * (gl + gB)) * W2);  // W_IP
+            net.projection_at(4).set_weights(-W2.transpose());        // W_PI = -B
+        };
+        auto [free_net, y_free] = settle(m, self_predicting);
+        const std::size_t P1 = 1, P2 = 3;
+        const variable_ref apical = free_net->resolve_variable(P1, "apical_mismatch");
+        double max_apical = 0.0;
+        for (std::size_t i = 0; i < 12; ++i)
+            max_apical = std::max(max_apical, std::fabs(free_net->value(P1, apical, i, y_free.data())));
+        CHECK(max_apical < 1e-8);  // self-predicting: top-down input fully explained
+
+        const std::size_t u2 = free_net->soma_offset(P2), u1 = free_net->soma_offset(P1);
+        std::vector<double> target(5);
+        for (std::size_t i = 0; i < 5; ++i) target[i] = y_free[u2 + i] + 0.2 * gen.normal();
+        stimulus_desc teacher;
+        teacher.target = microcircuit_pyramidal(s, 2);
+        teacher.mode = std::string("nudge");
+        teacher.times_ms = {0.0};
+        teacher.values = {target};
+        m.stimuli.push_back(teacher);
+        auto [net, y] = settle(m, self_predicting);
+
+        // The microcircuit's update direction for W1 (input -> P1 basal).
+        const variable_ref berr = net->resolve_variable(P1, "basal_error");
+        Eigen::VectorXd e1(12);
+        for (Eigen::Index i = 0; i < 12; ++i) e1[i] = net->value(P1, berr, static_cast<std::size_t>(i), y.data());
+        const Eigen::Map<const Eigen::VectorXd> r0(r_in.data(), 8);
+        const Eigen::MatrixXd dW_micro = e1 * r0.transpose();
+
+        // Backprop through the free network's forward pass u1 = k1 W1 r0, u2 = k2 W2 phi(u1).
+        const transfer_fn& phi = net->model().populations[P1].transfer;
+        const Eigen::MatrixXd W2 = net->projections()[1].weights();
+        Eigen::VectorXd err(5), dphi(12);
+        for (Eigen::Index i = 0; i < 5; ++i) err[i] = target[static_cast<std::size_t>(i)] - y_free[u2 + static_cast<std::size_t>(i)];
+        for (Eigen::Index i = 0; i < 12; ++i) dphi[i] = phi.derivative(y_free[u1 + static_cast<std::size_t>(i)]);
+        const Eigen::VectorXd delta1 = dphi.cwiseProduct(W2.transpose() * err);
+        const Eigen::MatrixXd dW_bp = delta1 * r0.transpose();  // -dL/dW1 up to positive factors
+
+        const double angle = angle_deg(dW_micro, dW_bp);
+        INFO("seed " << seed << ": angle " << angle << " degrees");
+        CHECK(angle < 30.0);
+    }
 }

@@ -107,37 +107,49 @@ lowered_population lower_population(const population_desc& p) {
     }
 
     const bool dynamic = p.dendrites.value == "dynamic";
+    if (m.kind == neuron_kind::input) out.input_tau_ms = values.at("tau_ms");
+    else out.noise_sigma = values.at("noise_sigma");
     if (p.dendrites.value != "dynamic" && p.dendrites.value != "instantaneous")
         fail(p.dendrites, "must be 'instantaneous' or 'dynamic', got '" + p.dendrites.value + "'");
     if (m.kind != neuron_kind::input) {
         auto& np = out.params;
-        np.C = values["C"];
-        np.g_lk = values["g_lk"];
-        np.E_E = values["E_E"];
-        np.E_I = values["E_I"];
+        np.C = values.at("C");
+        np.g_lk = values.at("g_lk");
+        np.E_E = values.at("E_E");
+        np.E_I = values.at("E_I");
         if (!(np.E_E > np.E_I))
-            throw model_error(p.params.count("E_E") ? p.params.at("E_E").loc : p.model.loc,
+            throw model_error(p.params.count("E_E")   ? p.params.at("E_E").loc
+                              : p.params.count("E_I") ? p.params.at("E_I").loc
+                                                      : p.model.loc,
                               "E_E must be above E_I (nudging needs E_I < E_E)");
+        if (m.dendrites.size() > max_dendrites || m.couplings.size() != m.dendrites.size())
+            throw std::logic_error("neuron model '" + m.name + "': catalogue entry does not fit "
+                                   "the dendritic kernel");
         np.n_dendrites = static_cast<int>(m.dendrites.size());
         for (int d = 0; d < np.n_dendrites; ++d) {
             const std::string& dn = m.dendrites[d];
-            // Coupling names follow the papers: g_B, g_A (pyramidal), g_D (interneuron).
-            const std::string g = dn == "basal" ? "g_B" : dn == "apical" ? "g_A" : "g_D";
-            np.dend[d].g_couple = values[g];
-            np.dend[d].tau_ms = values["tau_" + dn + "_ms"];
-            np.dend[d].g_back = values["g_back_" + dn];
+            np.dend[d].g_couple = values.at(m.couplings[d]);  // at(): a catalogue typo is a bug
+            np.dend[d].tau_ms = values.at("tau_" + dn + "_ms");
+            np.dend[d].g_back = values.at("g_back_" + dn);
             np.dend[d].dynamic = dynamic;
         }
         out.transfer = lower_transfer(p);
-    } else if (!p.transfer_params.empty()) {
-        fail(p.transfer_params.begin()->second,
-             "input populations take their rates from stimuli and have no transfer function");
+    } else {
+        if (!p.transfer_params.empty() || (p.transfer.loc.line > 0 && !p.transfer.loc.defaulted))
+            fail(p.transfer, "input populations take their rates from stimuli and have no "
+                             "transfer function");
+        if (p.dendrites.loc.line > 0 && !p.dendrites.loc.defaulted)
+            fail(p.dendrites, "input populations have no dendrites");
     }
 
     for (const auto& [var, v] : p.initial) {
         if (!std::isfinite(v.value)) fail(v, "must be finite, got " + fmt(v.value));
         if (var == "u_soma" && m.kind != neuron_kind::input) {
             out.u_init = v.value;
+            continue;
+        }
+        if (var == "rate" && m.kind == neuron_kind::input && out.input_tau_ms > 0) {
+            out.u_init = v.value;  // a filtered input's rate is its state
             continue;
         }
         bool found = false;
@@ -164,6 +176,7 @@ lowered_population lower_population(const population_desc& p) {
 void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_projection& out) {
     struct spec { weight_distribution d; std::vector<std::string> keys; };
     const std::map<std::string, spec> dists = {
+        {"copy", {weight_distribution::copy, {"scale"}}},
         {"constant", {weight_distribution::constant, {"value"}}},
         {"uniform", {weight_distribution::uniform, {"low", "high"}}},
         {"normal", {weight_distribution::normal, {"mean", "std"}}},
@@ -171,8 +184,21 @@ void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_pro
     auto it = dists.find(w.distribution.value);
     if (it == dists.end())
         fail(w.distribution, "unknown distribution '" + w.distribution.value +
-                                 "'; expected 'constant', 'uniform' or 'normal'");
+                                 "'; expected 'constant', 'uniform', 'normal' or 'copy'");
     out.distribution = it->second.d;
+    if (out.distribution != weight_distribution::copy &&
+        ((w.copy_of.loc.line > 0 && !w.copy_of.loc.defaulted) ||
+         (w.transpose.loc.line > 0 && !w.transpose.loc.defaulted)))
+        throw model_error(w.copy_of.loc.line > 0 && !w.copy_of.loc.defaulted ? w.copy_of.loc : w.transpose.loc,
+                          "'of' and 'transpose' apply to distribution = 'copy' only");
+    if (out.distribution == weight_distribution::copy) {
+        for (const auto& [key, v] : w.params)
+            if (key != "scale")
+                fail(v, "unknown parameter '" + key + "' of distribution 'copy'; it has 'scale'");
+        out.copy_scale = w.params.count("scale") ? w.params.at("scale").value : 1.0;
+        out.copy_transpose = w.transpose.value;
+        return;  // the source projection is resolved by lower_projection
+    }
     const auto& keys = it->second.keys;
     for (const auto& [key, v] : w.params) {
         if (std::find(keys.begin(), keys.end(), key) == keys.end())
@@ -180,7 +206,7 @@ void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_pro
                         "'; it has " + one_of(keys) + did_you_mean(key, keys));
         if (!std::isfinite(v.value)) fail(v, "must be finite, got " + fmt(v.value));
     }
-    if (w.params.empty() && w.distribution.loc.line == 0 && proj_loc.line > 0)
+    if (w.params.empty() && w.loc.defaulted)
         throw model_error(proj_loc, "missing required key 'weights' (a number, or a table such as "
                                     "{ distribution = 'uniform', low = -1.0, high = 1.0 })");
     for (const auto& key : keys)
@@ -221,7 +247,8 @@ lowered_plasticity lower_plasticity(const projection_desc& p,
 namespace {
 
 lowered_projection lower_projection(const model_desc& desc, const projection_desc& p,
-                                    const std::vector<lowered_population>& pops) {
+                                    const std::vector<lowered_population>& pops,
+                                    const std::vector<lowered_projection>& earlier) {
     lowered_projection out;
     out.source = find_population(desc, p.source);
     out.target = find_population(desc, p.target);
@@ -236,6 +263,11 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
     const std::size_t available = n_src - ((same && !out.allow_autapses) ? 1 : 0);
 
     const std::string& c = p.connectivity.value;
+    // A key of another connectivity would be silently ignored; reject it instead.
+    if (c != "fixed_probability" && p.probability.loc.line > 0 && !p.probability.loc.defaulted)
+        fail(p.probability, "'probability' applies to connectivity = 'fixed_probability' only");
+    if (c != "fixed_indegree" && p.indegree.loc.line > 0 && !p.indegree.loc.defaulted)
+        fail(p.indegree, "'indegree' applies to connectivity = 'fixed_indegree' only");
     if (c == "all_to_all") {
         out.connectivity = connectivity_kind::all_to_all;
     } else if (c == "one_to_one") {
@@ -249,7 +281,7 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
                                  "connects nothing");
     } else if (c == "fixed_probability") {
         out.connectivity = connectivity_kind::fixed_probability;
-        if (p.probability.loc.line == 0 && p.probability.value == 0.0 && !desc.source_file.empty())
+        if (p.probability.loc.defaulted)
             fail(p.connectivity, "fixed_probability needs a 'probability' in (0, 1]");
         if (!(p.probability.value > 0.0 && p.probability.value <= 1.0))
             fail(p.probability, "fixed_probability needs probability in (0, 1], got " +
@@ -257,7 +289,7 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
         out.probability = p.probability.value;
     } else if (c == "fixed_indegree") {
         out.connectivity = connectivity_kind::fixed_indegree;
-        if (p.indegree.loc.line == 0 && p.indegree.value == 0 && !desc.source_file.empty())
+        if (p.indegree.loc.defaulted)
             fail(p.connectivity, "fixed_indegree needs an 'indegree' >= 1");
         if (p.indegree.value < 1)
             fail(p.indegree, "fixed_indegree needs indegree >= 1, got " +
@@ -279,6 +311,28 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
     else if (p.sign.value == "inhibitory") out.sign = sign_constraint::inhibitory;
     else fail(p.sign, "must be 'free', 'excitatory' or 'inhibitory', got '" + p.sign.value + "'");
     lower_weights(p.weights, p.loc, out);
+    if (out.distribution == weight_distribution::copy) {
+        const located<std::string>& of = p.weights.copy_of;
+        std::vector<std::string> names;
+        for (const auto& e : earlier) names.push_back(e.name);
+        auto it = std::find(names.begin(), names.end(), of.value);
+        if (of.value.empty())
+            throw model_error(p.weights.loc, "distribution 'copy' needs 'of', the name of an "
+                                             "earlier projection");
+        if (it == names.end())
+            fail(of, "unknown projection '" + of.value + "' (a copy must name an earlier "
+                     "projection)" + did_you_mean(of.value, names));
+        out.copy_from = static_cast<std::size_t>(it - names.begin());
+        const lowered_projection& src = earlier[out.copy_from];
+        std::size_t rows = pops[src.target].size, cols = pops[src.source].size;
+        if (out.copy_transpose) std::swap(rows, cols);
+        if (rows != n_tgt || cols != n_src)
+            fail(of, "cannot copy the " + std::to_string(rows) + "x" + std::to_string(cols) +
+                         " weights of '" + of.value + "'" + (out.copy_transpose ? " (transposed)" : "") +
+                         " into a " + std::to_string(n_tgt) + "x" + std::to_string(n_src) + " projection");
+        if (out.connectivity != connectivity_kind::all_to_all || src.connectivity != connectivity_kind::all_to_all)
+            fail(of, "weight copies need connectivity = 'all_to_all' on both projections");
+    }
     lower_projection_type(p, pops, out);
     out.plasticity = lower_plasticity(p, pops, out);
     return out;
@@ -295,15 +349,37 @@ std::size_t find_population_index(const model_desc& desc, const located<std::str
     return find_population(desc, name);
 }
 
+model_desc fill_defaults(const model_desc& desc) {
+    model_desc out = desc;
+    for (population_desc& p : out.populations) {
+        const neuron_model_info* m = find_neuron_model(p.model.value);
+        if (!m) continue;
+        for (const auto& pi : m->params)
+            if (!p.params.count(pi.name)) p.params[pi.name] = located<double>(pi.default_value, p.loc);
+        if (m->kind == neuron_kind::input) continue;
+        if (const transfer_info* t = find_transfer(p.transfer.value))
+            for (const auto& [k, v] : t->defaults)
+                if (!p.transfer_params.count(k)) p.transfer_params[k] = located<double>(v, p.loc);
+    }
+    return out;
+}
+
 lowered_model lower(const model_desc& desc) {
     lowered_model out;
     out.name = desc.simulation.name.value;
     out.duration_ms = desc.simulation.duration_ms.value;
-    if (!(out.duration_ms > 0) || !std::isfinite(out.duration_ms))
+    if (desc.task.kind.value == "none" && (!(out.duration_ms > 0) || !std::isfinite(out.duration_ms)))
         fail(desc.simulation.duration_ms, "must be a positive number, got " + fmt(out.duration_ms));
     out.seed = desc.simulation.seed.value;
     out.output = desc.simulation.output.value;
     out.plasticity_interval_ms = desc.simulation.plasticity_interval_ms.value;
+    out.noise_interval_ms = desc.simulation.noise_interval_ms.value;
+    out.summary_interval_ms = desc.simulation.summary_interval_ms.value;
+    if (!(out.summary_interval_ms > 0) || !std::isfinite(out.summary_interval_ms))
+        fail(desc.simulation.summary_interval_ms,
+             "must be a positive number, got " + fmt(out.summary_interval_ms));
+    if (!(out.noise_interval_ms > 0) || !std::isfinite(out.noise_interval_ms))
+        fail(desc.simulation.noise_interval_ms, "must be a positive number, got " + fmt(out.noise_interval_ms));
     if (!(out.plasticity_interval_ms > 0) || !std::isfinite(out.plasticity_interval_ms))
         fail(desc.simulation.plasticity_interval_ms,
              "must be a positive number, got " + fmt(out.plasticity_interval_ms));
@@ -320,9 +396,9 @@ lowered_model lower(const model_desc& desc) {
     }
     seen.clear();
     for (const auto& p : desc.projections) {
-        out.projections.push_back(lower_projection(desc, p, out.populations));
+        out.projections.push_back(lower_projection(desc, p, out.populations, out.projections));
         if (!seen.insert(out.projections.back().name).second)
-            fail(p.name.loc.line ? p.name : p.source,
+            fail(p.name.loc.line > 0 && !p.name.loc.defaulted ? p.name : p.source,
                  "duplicate projection name '" + out.projections.back().name + "'");
     }
     for (const auto& s : desc.stimuli) out.stimuli.push_back(lower_stimulus(desc, s, out.populations));

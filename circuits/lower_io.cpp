@@ -5,6 +5,7 @@
 
 #include "circuits/lowered_model.hpp"
 #include "core/errors.hpp"
+#include "core/random.hpp"
 
 namespace cortexsim {
 
@@ -26,6 +27,12 @@ lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s,
     out.name = s.name.value.empty() ? s.mode.value + "->" + pop.name : s.name.value;
     const bool is_input = pop.model->kind == neuron_kind::input;
 
+    auto given = [](const source_loc& l) { return l.line > 0 && !l.defaulted; };
+    if (s.mode.value != "nudge" && given(s.g_som.loc))
+        throw model_error(s.g_som.loc, "'g_som' applies to mode = 'nudge' only");
+    if (s.mode.value == "rate" && given(s.compartment.loc))
+        throw model_error(s.compartment.loc, "mode 'rate' sets rates of input neurons and takes no "
+                                             "compartment");
     if (s.mode.value == "rate") {
         out.mode = stimulus_mode::rate;
         if (!is_input)
@@ -62,12 +69,25 @@ lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s,
                                           "'; expected 'rate', 'current' or 'nudge'");
     }
 
-    if (s.values.empty() || s.values.size() != s.times_ms.size())
+    std::vector<double> times = s.times_ms;
+    std::vector<std::vector<double>> values = s.values;
+    if (s.kind.value == "random") {
+        // Rows drawn from the stream (seed, stimulus name): reproducible from the seed, and
+        // independent of every other random draw in the model.
+        rng gen(desc.simulation.seed.value, "stimulus:" + out.name);
+        for (long k = 0; k < s.count.value; ++k) {
+            times.push_back(s.start_ms.value + static_cast<double>(k) * s.step_ms.value);
+            std::vector<double> row(pop.size);
+            for (double& v : row) v = gen.uniform(s.low.value, s.high.value);
+            values.push_back(std::move(row));
+        }
+    }
+    if (values.empty() || values.size() != times.size())
         throw model_error(s.values_loc, "needs one row of values per time, got " +
-                                            std::to_string(s.values.size()) + " rows and " +
-                                            std::to_string(s.times_ms.size()) + " times");
-    for (std::size_t i = 0; i < s.values.size(); ++i) {
-        const auto& row = s.values[i];
+                                            std::to_string(values.size()) + " rows and " +
+                                            std::to_string(times.size()) + " times");
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const auto& row = values[i];
         if (row.size() != 1 && row.size() != pop.size)
             throw model_error(s.values_loc, "row " + std::to_string(i) + " has " +
                                                 std::to_string(row.size()) + " values but '" +
@@ -78,12 +98,12 @@ lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s,
                 throw model_error(s.values_loc, "row " + std::to_string(i) +
                                                     " holds a non-finite value " + fmt(v));
         out.rows.push_back(row.size() == 1 ? std::vector<double>(pop.size, row[0]) : row);
-        if (i > 0 && !(s.times_ms[i] > s.times_ms[i - 1]))
+        if (i > 0 && !(times[i] > times[i - 1]))
             throw model_error(s.values_loc, "times must increase, but time " + std::to_string(i) +
-                                                " (" + fmt(s.times_ms[i]) + " ms) follows " +
-                                                fmt(s.times_ms[i - 1]) + " ms");
+                                                " (" + fmt(times[i]) + " ms) follows " +
+                                                fmt(times[i - 1]) + " ms");
     }
-    out.times_ms = s.times_ms;
+    out.times_ms = std::move(times);
     out.stop_ms = s.stop_ms.value;
     if (out.stop_ms >= 0 && out.stop_ms <= out.times_ms.front())
         throw model_error(s.stop_ms.loc, "stop_ms (" + fmt(out.stop_ms) +
@@ -121,6 +141,9 @@ lowered_record lower_record(const model_desc& desc, const record_desc& r,
                 throw model_error(n.loc, "neuron " + std::to_string(n.value) + " is out of range: '" +
                                              pop.name + "' has neurons 0.." +
                                              std::to_string(pop.size - 1));
+            if (std::find(out.neurons.begin(), out.neurons.end(), static_cast<std::size_t>(n.value)) !=
+                out.neurons.end())
+                throw model_error(n.loc, "neuron " + std::to_string(n.value) + " is listed twice");
             out.neurons.push_back(static_cast<std::size_t>(n.value));
         }
     }
@@ -152,6 +175,7 @@ lowered_solver lower_solver(const solver_desc& s) {
             if ((v.rfind("u_", 0) == 0 || v.rfind("v_", 0) == 0) &&
                 std::find(state_vars.begin(), state_vars.end(), v) == state_vars.end())
                 state_vars.push_back(v);
+    state_vars.push_back("rate");  // the state of low-pass filtered inputs
     for (const auto& [name, v] : s.atol_per_variable) {
         if (std::find(state_vars.begin(), state_vars.end(), name) == state_vars.end())
             throw model_error(v.loc, "unknown state variable '" + name + "'; expected " +
@@ -167,8 +191,12 @@ lowered_solver lower_solver(const solver_desc& s) {
         throw model_error(s.max_steps.loc, "must be a positive integer, got " +
                                                std::to_string(s.max_steps.value));
     out.max_steps = s.max_steps.value;
-    if (s.max_order.value < 0 || s.max_order.value > 12)
-        throw model_error(s.max_order.loc, "must be between 0 (solver default) and 12, got " +
+    // CVODE's limits: 12 for Adams, 5 for BDF; `auto` may pick either, so it takes BDF's.
+    const long max_allowed = s.method.value == "adams" ? 12 : 5;
+    if (s.max_order.value < 0 || s.max_order.value > max_allowed)
+        throw model_error(s.max_order.loc, "must be between 0 (solver default) and " +
+                                               std::to_string(max_allowed) + " for method '" +
+                                               s.method.value + "', got " +
                                                std::to_string(s.max_order.value));
     out.max_order = static_cast<int>(s.max_order.value);
     out.max_abs_state = positive(s.max_abs_state);

@@ -25,12 +25,14 @@ struct lowered_population {
     std::size_t size = 0;
     dendritic_neuron_params params;
     transfer_fn transfer;
-    double u_init = 0.0;
+    double u_init = 0.0;                         ///< u_soma, or the rate of a filtered input
     std::array<double, max_dendrites> v_init{};  ///< dynamic dendrites only
+    double input_tau_ms = 0.0;                   ///< input populations: rate low-pass filter
+    double noise_sigma = 0.0;                    ///< somatic noise current amplitude
 };
 
 enum class connectivity_kind { all_to_all, one_to_one, fixed_probability, fixed_indegree };
-enum class weight_distribution { constant, uniform, normal };
+enum class weight_distribution { constant, uniform, normal, copy };
 enum class sign_constraint { free, excitatory, inhibitory };
 
 enum class plasticity_kind {
@@ -60,6 +62,9 @@ struct lowered_projection {
     weight_distribution distribution = weight_distribution::constant;
     double w_a = 0.0;  ///< constant: value; uniform: low; normal: mean
     double w_b = 0.0;  ///< uniform: high; normal: std
+    std::size_t copy_from = 0;  ///< copy: index of the earlier projection whose weights it copies
+    bool copy_transpose = false;
+    double copy_scale = 1.0;
     sign_constraint sign = sign_constraint::free;
     bool nudging = false;    ///< one-to-one somatic nudging towards the source's u_soma
     lowered_plasticity plasticity;
@@ -104,6 +109,8 @@ struct lowered_model {
     std::uint64_t seed = 1;
     std::string output;
     double plasticity_interval_ms = 1.0;
+    double noise_interval_ms = 0.1;  ///< noise currents are redrawn on this grid
+    double summary_interval_ms = 10.0;
     lowered_solver solver;
     std::vector<lowered_population> populations;
     std::vector<lowered_projection> projections;
@@ -114,5 +121,10 @@ struct lowered_model {
 /// Validates `desc` against the neuron and transfer catalogues and resolves it. Throws
 /// model_error naming file:line:column and the key path of the first problem found.
 lowered_model lower(const model_desc& desc);
+
+/// `desc` with every neuron-model and transfer-function parameter the file left out filled
+/// in from the catalogues, so a resolved model keeps its meaning even if defaults change.
+/// Expects a model that lowers without error.
+model_desc fill_defaults(const model_desc& desc);
 
 } // namespace cortexsim

@@ -2,14 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
-#include "circuits/stimulus_schedule.hpp"
-#include "core/errors.hpp"
 
 namespace cortexsim {
 
-network::network(lowered_model model) : model_(std::move(model)) {
+network::network(lowered_model model)
+    : model_(std::move(model)), noise_rng_(model_.seed, "noise") {
     pops_.resize(model_.populations.size());
     for (std::size_t p = 0; p < pops_.size(); ++p) {
         const lowered_population& lp = model_.populations[p];
@@ -17,7 +15,18 @@ network::network(lowered_model model) : model_(std::move(model)) {
         const std::size_t n = lp.size;
         ps.rate.assign(n, 0.0);
         ps.input_rate.assign(n, 0.0);
-        if (is_input(p)) continue;
+        ps.ext_rate.assign(n, 0.0);
+        ps.ext_target.assign(n, 0.0);
+        ps.noise.assign(n, 0.0);
+        if (is_input(p)) {
+            if (lp.input_tau_ms > 0.0) {  // a low-pass filtered input: its rate is state
+                ps.u_offset = state_size_;
+                state_size_ += n;
+                ps.local_k = 1;
+            }
+            continue;
+        }
+        has_noise_ |= lp.noise_sigma > 0.0;
         ps.u_offset = state_size_;
         state_size_ += n;
         ps.soma_input.assign(n, 0.0);
@@ -39,9 +48,16 @@ network::network(lowered_model model) : model_(std::move(model)) {
         ps.prec_inverse.assign(n * ps.local_k * ps.local_k, 0.0);
     }
     projections_.reserve(model_.projections.size());
-    for (const auto& lp : model_.projections)
+    for (const auto& lp : model_.projections) {
         projections_.emplace_back(lp, model_.populations[lp.source].size,
                                   model_.populations[lp.target].size, model_.seed);
+        if (lp.distribution == weight_distribution::copy) {
+            const Eigen::MatrixXd& src = projections_[lp.copy_from].dense_weights();
+            Eigen::MatrixXd W = lp.copy_scale * (lp.copy_transpose ? Eigen::MatrixXd(src.transpose()) : src);
+            enforce_sign(lp.sign, W);  // Dale's law holds for copies too (rectified)
+            projections_.back().set_weights(W);
+        }
+    }
     traces_.resize(projections_.size());
     std::size_t max_n = 0;
     for (const auto& lp : model_.populations) max_n = std::max(max_n, lp.size);
@@ -53,7 +69,8 @@ void network::compute_rates(const double* y) {
     for (std::size_t p = 0; p < pops_.size(); ++p) {
         population_state& ps = pops_[p];
         if (is_input(p)) {
-            std::copy(ps.input_rate.begin(), ps.input_rate.end(), ps.rate.begin());
+            const double* src = ps.u_offset != no_offset ? y + ps.u_offset : ps.input_rate.data();
+            std::copy(src, src + ps.rate.size(), ps.rate.begin());
         } else {
             model_.populations[p].transfer.apply(y + ps.u_offset, ps.rate.data(), ps.rate.size());
         }
@@ -96,9 +113,16 @@ void network::rhs(double /*t*/, const double* y, double* ydot) {
     compute_rates(y);
     compute_inputs(y);
     for (std::size_t p = 0; p < pops_.size(); ++p) {
-        if (is_input(p)) continue;
-        const dendritic_neuron_params& np = model_.populations[p].params;
         population_state& ps = pops_[p];
+        if (is_input(p)) {
+            if (ps.u_offset == no_offset) continue;
+            // tau dr/dt = -r + r_stimulus (Sacramento et al. 2018 filter inputs with 3 ms)
+            const double inv_tau = 1.0 / model_.populations[p].input_tau_ms;
+            for (std::size_t i = 0; i < ps.rate.size(); ++i)
+                ydot[ps.u_offset + i] = inv_tau * (ps.input_rate[i] - y[ps.u_offset + i]);
+            continue;
+        }
+        const dendritic_neuron_params& np = model_.populations[p].params;
         dendritic_neuron_view view;
         view.n = model_.populations[p].size;
         view.u = y + ps.u_offset;
@@ -154,212 +178,26 @@ double network::value(std::size_t p, const variable_ref& v, std::size_t i, const
     }
     return 0.0;
 }
-
-void network::initial_state(double* y) const {
-    for (std::size_t p = 0; p < pops_.size(); ++p) {
-        if (is_input(p)) continue;
-        const lowered_population& lp = model_.populations[p];
-        const population_state& ps = pops_[p];
-        std::fill_n(y + ps.u_offset, lp.size, lp.u_init);
-        for (int d = 0; d < lp.params.n_dendrites; ++d)
-            if (ps.v_offset[d] != no_offset) std::fill_n(y + ps.v_offset[d], lp.size, lp.v_init[d]);
-    }
+void network::set_external_rates(std::size_t p, const double* rates) {
+    if (!is_input(p))
+        throw std::invalid_argument("set_external_rates: '" + model_.populations[p].name +
+                                    "' is not an input population");
+    std::copy(rates, rates + model_.populations[p].size, pops_[p].ext_rate.begin());
 }
 
-void network::absolute_tolerances(double fallback, const std::map<std::string, double>& per_variable,
-                                  double* atol) const {
-    auto tol = [&](const std::string& var) {
-        auto it = per_variable.find(var);
-        return it == per_variable.end() ? fallback : it->second;
-    };
-    for (std::size_t p = 0; p < pops_.size(); ++p) {
-        if (is_input(p)) continue;
-        const lowered_population& lp = model_.populations[p];
-        const population_state& ps = pops_[p];
-        std::fill_n(atol + ps.u_offset, lp.size, tol("u_soma"));
-        for (int d = 0; d < lp.params.n_dendrites; ++d)
-            if (ps.v_offset[d] != no_offset)
-                std::fill_n(atol + ps.v_offset[d], lp.size, tol("v_" + lp.model->dendrites[d]));
-    }
+void network::set_external_nudge(std::size_t p, const double* u_target, double g_som) {
+    if (is_input(p))
+        throw std::invalid_argument("set_external_nudge: '" + model_.populations[p].name +
+                                    "' is an input population");
+    population_state& ps = pops_[p];
+    ps.ext_g_som = g_som;
+    if (u_target) std::copy(u_target, u_target + model_.populations[p].size, ps.ext_target.begin());
 }
 
-double network::next_discontinuity_after(double t) const {
-    double next = std::numeric_limits<double>::infinity();
-    for (const auto& s : model_.stimuli) next = std::min(next, next_switch_after(s, t));
-    return next;
-}
-
-void network::enter_segment(double t, double* /*y*/) {
-    last_switch_ms_ = t;
-    for (std::size_t p = 0; p < pops_.size(); ++p) {
-        population_state& ps = pops_[p];
-        std::fill(ps.input_rate.begin(), ps.input_rate.end(), 0.0);
-        std::fill(ps.g_E.begin(), ps.g_E.end(), 0.0);
-        std::fill(ps.g_I.begin(), ps.g_I.end(), 0.0);
-        std::fill(ps.stim_soma.begin(), ps.stim_soma.end(), 0.0);
-        for (auto& sd : ps.stim_dend) std::fill(sd.begin(), sd.end(), 0.0);
-    }
-    for (const auto& s : model_.stimuli) {
-        const int row = active_row(s, t);
-        if (row < 0) continue;
-        const std::vector<double>& values = s.rows[static_cast<std::size_t>(row)];
-        population_state& ps = pops_[s.target];
-        const dendritic_neuron_params& np = model_.populations[s.target].params;
-        switch (s.mode) {
-        case stimulus_mode::rate:
-            for (std::size_t i = 0; i < values.size(); ++i) ps.input_rate[i] += values[i];
-            break;
-        case stimulus_mode::current: {
-            auto& dst = s.slot == soma_slot ? ps.stim_soma : ps.stim_dend[s.slot];
-            for (std::size_t i = 0; i < values.size(); ++i) dst[i] += values[i];
-            break;
-        }
-        case stimulus_mode::nudge: {
-            // Balanced conductances with g_E + g_I = g_som and g_E E_E + g_I E_I = g_som u_trgt,
-            // so the nudging current is g_som (u_trgt - u) (Urbanczik & Senn 2014;
-            // Sacramento et al. 2018, output layer).
-            const double span = np.E_E - np.E_I;
-            for (std::size_t i = 0; i < values.size(); ++i) {
-                ps.g_E[i] += s.g_som * (values[i] - np.E_I) / span;
-                ps.g_I[i] += s.g_som * (np.E_E - values[i]) / span;
-            }
-            break;
-        }
-        }
-    }
-}
-
-void network::check_state(double t, const double* y) const {
-    const double bound = model_.solver.max_abs_state;
-    for (std::size_t p = 0; p < pops_.size(); ++p) {
-        if (is_input(p)) continue;
-        const lowered_population& lp = model_.populations[p];
-        const population_state& ps = pops_[p];
-        auto check = [&](std::size_t off, const std::string& var) {
-            for (std::size_t i = 0; i < lp.size; ++i) {
-                const double x = y[off + i];
-                if (std::isfinite(x) && std::fabs(x) <= bound) continue;
-                char buf[64];
-                std::snprintf(buf, sizeof buf, "%g", x);
-                throw numerical_error(t, "population '" + lp.name + "' neuron " +
-                                             std::to_string(i) + " " + var + " = " + buf +
-                                             (std::isfinite(x) ? " exceeds max_abs_state" : " is not finite"));
-            }
-        };
-        check(ps.u_offset, "u_soma");
-        for (int d = 0; d < lp.params.n_dendrites; ++d)
-            if (ps.v_offset[d] != no_offset) check(ps.v_offset[d], "v_" + lp.model->dendrites[d]);
-    }
-}
-
-void network::prec_setup(double /*t*/, const double* /*y*/, double gamma) {
-    // Block-diagonal preconditioner: each neuron's own compartments, P_i = I - gamma J_i, with
-    // the network coupling left to GMRES. The blocks are at most 3x3, inverted directly.
-    for (std::size_t p = 0; p < pops_.size(); ++p) {
-        if (is_input(p)) continue;
-        population_state& ps = pops_[p];
-        const dendritic_neuron_params& np = model_.populations[p].params;
-        const int k = ps.local_k;
-        for (std::size_t i = 0; i < model_.populations[p].size; ++i) {
-            const Eigen::Matrix3d J = local_jacobian(np, ps.g_E_eff[i], ps.g_I_eff[i]);
-            const Eigen::MatrixXd P = Eigen::MatrixXd::Identity(k, k) - gamma * J.topLeftCorner(k, k);
-            Eigen::Map<Eigen::MatrixXd> inv(ps.prec_inverse.data() + i * k * k, k, k);
-            inv = P.inverse();
-        }
-    }
-}
-
-void network::prec_solve(const double* r, double* z) {
-    for (std::size_t p = 0; p < pops_.size(); ++p) {
-        if (is_input(p)) continue;
-        const population_state& ps = pops_[p];
-        const dendritic_neuron_params& np = model_.populations[p].params;
-        const int k = ps.local_k;
-        std::array<std::size_t, 3> off{ps.u_offset, 0, 0};
-        int m = 1;
-        for (int d = 0; d < np.n_dendrites; ++d)
-            if (ps.v_offset[d] != no_offset) off[m++] = ps.v_offset[d];
-        for (std::size_t i = 0; i < model_.populations[p].size; ++i) {
-            const double* inv = ps.prec_inverse.data() + i * k * k;  // column-major k x k
-            for (int a = 0; a < k; ++a) {
-                double acc = 0.0;
-                for (int b = 0; b < k; ++b) acc += inv[a + b * k] * r[off[b] + i];
-                z[off[a] + i] = acc;
-            }
-        }
-    }
-}
-
-double network::prediction_factor(std::size_t p, int slot) const {
-    const dendritic_neuron_params& np = model_.populations[p].params;
-    double total = np.g_lk;
-    for (int d = 0; d < np.n_dendrites; ++d) total += np.dend[d].g_couple;
-    return np.dend[slot].g_couple / total;
-}
-
-bool network::has_plasticity() const {
-    for (const auto& pr : projections_)
-        if (pr.desc().plasticity.kind != plasticity_kind::none) return true;
-    return false;
-}
-
-void network::compute_post_error(const lowered_projection& d, const double* y) {
-    const population_state& ps = pops_[d.target];
-    const lowered_population& lp = model_.populations[d.target];
-    const std::size_t n = lp.size;
-    switch (d.plasticity.kind) {
-    case plasticity_kind::dendritic_prediction: {
-        // phi(u) - phi(k_d v_d): the soma's rate minus the rate the dendrite alone predicts.
-        const double k = prediction_factor(d.target, d.slot);
-        const double* u = y + ps.u_offset;
-        for (std::size_t i = 0; i < n; ++i)
-            post_error_[i] = lp.transfer(u[i]) - lp.transfer(k * ps.v[d.slot][i]);
-        break;
-    }
-    case plasticity_kind::apical_silencing:
-        for (std::size_t i = 0; i < n; ++i) post_error_[i] = d.plasticity.v_rest - ps.v[d.slot][i];
-        break;
-    case plasticity_kind::none: break;
-    }
-}
-
-bool network::apply_plasticity(double t, const double* y, double dt_ms) {
-    bool changed = false;
-    observe(t, y);  // rates and dendritic potentials of this state
-    for (std::size_t k = 0; k < projections_.size(); ++k) {
-        projection& pr = projections_[k];
-        const lowered_projection& d = pr.desc();
-        if (d.plasticity.kind == plasticity_kind::none || d.plasticity.eta == 0.0) continue;
-        if (t - last_switch_ms_ < d.plasticity.pause_ms) continue;
-        compute_post_error(d, y);
-        const auto n_post = static_cast<Eigen::Index>(model_.populations[d.target].size);
-        const auto n_pre = static_cast<Eigen::Index>(model_.populations[d.source].size);
-        Eigen::Map<const Eigen::VectorXd> e(post_error_.data(), n_post);
-        Eigen::Map<const Eigen::VectorXd> r(pops_[d.source].rate.data(), n_pre);
-        Eigen::MatrixXd& W = pr.dense_weights();
-        plasticity_step(d.plasticity, e, r, dt_ms, traces_[k], W);
-        enforce_sign(d.sign, W);
-        changed = true;
-    }
-    return changed;
-}
-
-ode::integrator_options network::integrator_options() const {
-    const lowered_solver& s = model_.solver;
-    ode::integrator_options o;
-    o.kind = s.kind;
-    if (s.automatic) {
-        // Dense LU costs O(N^3) per Jacobian update; beyond ~100 states the matrix-free Krylov
-        // solver with the per-neuron preconditioner wins. Threshold to be re-measured in bench/.
-        o.kind = state_size_ <= 100 ? ode::solver_kind::bdf_dense : ode::solver_kind::bdf_gmres;
-    }
-    if (state_size_ == 0) o.kind = ode::solver_kind::euler;  // nothing to integrate
-    o.rtol = s.rtol;
-    o.max_step_ms = s.max_step_ms;
-    o.dt_ms = s.dt_ms;
-    o.max_steps = s.max_steps;
-    o.max_order = s.max_order;
-    return o;
+std::size_t network::population_index(const std::string& name) const {
+    for (std::size_t p = 0; p < model_.populations.size(); ++p)
+        if (model_.populations[p].name == name) return p;
+    throw std::invalid_argument("no population '" + name + "'");
 }
 
 } // namespace cortexsim

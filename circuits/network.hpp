@@ -5,7 +5,11 @@
 ///
 /// State layout (docs/dev/architecture.md): population by population, variable by variable,
 ///   [u_soma of pop 0 | dynamic dendrite 0 of pop 0 | dynamic dendrite 1 of pop 0 | u_soma of pop 1 ...]
-/// Input populations and instantaneous dendrites hold no state.
+/// Instantaneous dendrites and unfiltered input populations hold no state; a low-pass filtered
+/// input population (tau_ms > 0) holds its rates in the u_soma slot.
+/// The implementation is split by concern: network.cpp (construction, right-hand side,
+/// observation), network_schedule.cpp (events), network_solver.cpp (tolerances, checks,
+/// preconditioner, method choice), network_plasticity.cpp (learning).
 
 #include <array>
 #include <limits>
@@ -16,6 +20,7 @@
 #include "circuits/plasticity.hpp"
 #include "circuits/projection.hpp"
 #include "core/dynamical_system.hpp"
+#include "core/random.hpp"
 
 namespace cortexsim {
 
@@ -51,8 +56,10 @@ public:
     void enter_segment(double t, double* y) override;
     void check_state(double t, const double* y) const override;
 
-    /// Integrator settings from [solver]; resolves `auto` from the state size.
+    /// Integrator settings from [solver]; resolves `auto` from stiffness and state size.
     ode::integrator_options integrator_options() const;
+    /// The fastest local relaxation rate (1/ms) of any neuron: a stiffness indicator.
+    double max_local_rate() const;
 
     const lowered_model& model() const { return model_; }
     const std::vector<projection>& projections() const { return projections_; }
@@ -67,6 +74,17 @@ public:
     /// inputs; value() then reads them.
     void observe(double t, const double* y);
     double value(std::size_t p, const variable_ref& v, std::size_t neuron, const double* y) const;
+
+    /// Inputs driven by a task rather than by [[stimulus]] entries: they add to the stimuli and
+    /// take effect at the next enter_segment() (simulation::restart()). Rates of an input
+    /// population; nudging targets (g_som 0 removes them).
+    void set_external_rates(std::size_t p, const double* rates);
+    void set_external_nudge(std::size_t p, const double* u_target, double g_som);
+    /// Plasticity on or off (e.g. off while a task evaluates).
+    void set_learning(bool on) { learning_ = on; }
+    bool learning() const { return learning_; }
+    /// Index of a population by name; throws std::invalid_argument if there is none.
+    std::size_t population_index(const std::string& name) const;
 
     /// Mutable access for tasks and tests that set weights (e.g. a known initial state).
     projection& projection_at(std::size_t k) { return projections_[k]; }
@@ -90,6 +108,10 @@ private:
         std::vector<double> input_rate, g_E, g_I, stim_soma;
         // g_E, g_I plus the nudging projections' conductances, refreshed every evaluation:
         std::vector<double> g_E_eff, g_I_eff;
+        // Set by a task (set_external_*), folded in by enter_segment():
+        std::vector<double> ext_rate, ext_target;
+        double ext_g_som = 0.0;
+        std::vector<double> noise;  ///< current noise draw (sigma xi), latched per grid interval
         std::array<std::vector<double>, max_dendrites> stim_dend;
         std::vector<double> prec_inverse;  ///< k*k per neuron, k = local state size
         int local_k = 0;
@@ -107,6 +129,11 @@ private:
     std::vector<plasticity_trace> traces_;  ///< one per projection (empty unless plastic)
     std::vector<double> post_error_;        ///< scratch for plasticity
     double last_switch_ms_ = 0.0;
+    bool learning_ = true;
+    rng noise_rng_;
+    long noise_index_ = -1;  ///< grid interval of the current noise draw
+    bool has_noise_ = false;
+    double prec_gamma_ = 0.0;
     std::vector<double> scratch_ydot_;
     std::size_t state_size_ = 0;
 };

@@ -12,7 +12,7 @@ namespace cortexsim {
 namespace {
 
 double draw_weight(const lowered_projection& d, rng& gen) {
-    double w = d.w_a;
+    double w = d.distribution == weight_distribution::copy ? 0.0 : d.w_a;  // copies are set later
     if (d.distribution == weight_distribution::uniform) w = gen.uniform(d.w_a, d.w_b);
     else if (d.distribution == weight_distribution::normal) w = d.w_a + d.w_b * gen.normal();
     // Dale's law: a normal draw across the sign boundary is rectified (lowering has rejected

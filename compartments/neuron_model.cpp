@@ -6,11 +6,21 @@ const std::vector<neuron_model_info>& neuron_catalogue() {
     // Defaults of Sacramento et al. 2018 (g_lk 0.1, g_B 1.0, g_A 0.8, g_D 1.0) and the
     // conductance-based nudging reversal potentials E_E 14/3, E_I -1/3 of Urbanczik & Senn 2014.
     static const std::vector<neuron_model_info> catalogue = {
-        {"input", neuron_kind::input, {}, {}, {"rate"}, {}},
+        {"input",
+         neuron_kind::input,
+         {},
+         {},
+         {},
+         {"rate"},
+         {
+             // Sacramento et al. 2018 low-pass filter their inputs with 3 ms.
+             {"tau_ms", 0.0, false, false, "rate low-pass time constant (0: follows stimuli at once)"},
+         }},
         {"pyramidal",
          neuron_kind::pyramidal,
          {"soma", "basal", "apical"},
          {"basal", "apical"},
+         {"g_B", "g_A"},
          {"u_soma", "v_basal", "v_apical", "rate", "basal_error", "apical_mismatch"},
          {
              {"C", 1.0, true, false, "somatic capacitance (dimensionless; time unit ms)"},
@@ -23,11 +33,13 @@ const std::vector<neuron_model_info>& neuron_catalogue() {
              {"tau_apical_ms", 3.0, true, false, "apical time constant (dynamic dendrites)"},
              {"g_back_basal", 0.0, false, false, "soma-to-basal back-coupling (dynamic dendrites)"},
              {"g_back_apical", 0.0, false, false, "soma-to-apical back-coupling (dynamic dendrites)"},
+             {"noise_sigma", 0.0, false, false, "somatic noise current amplitude (docs/equations.md)"},
          }},
         {"interneuron",
          neuron_kind::interneuron,
          {"soma", "dendrite"},
          {"dendrite"},
+         {"g_D"},
          {"u_soma", "v_dendrite", "rate", "interneuron_error"},
          {
              {"C", 1.0, true, false, "somatic capacitance (dimensionless; time unit ms)"},
@@ -37,6 +49,7 @@ const std::vector<neuron_model_info>& neuron_catalogue() {
              {"E_I", -1.0 / 3.0, false, true, "inhibitory reversal potential for nudging"},
              {"tau_dendrite_ms", 3.0, true, false, "dendritic time constant (dynamic dendrites)"},
              {"g_back_dendrite", 0.0, false, false, "soma-to-dendrite back-coupling"},
+             {"noise_sigma", 0.0, false, false, "somatic noise current amplitude (docs/equations.md)"},
          }},
     };
     return catalogue;

@@ -27,6 +27,7 @@ struct neuron_model_info {
     neuron_kind kind;
     std::vector<std::string> compartments;  ///< targets for projections and current stimuli
     std::vector<std::string> dendrites;     ///< compartments that are dendrites (order = kernel slot)
+    std::vector<std::string> couplings;     ///< each dendrite's dendrite-to-soma conductance name
     /// Recordable: state (u_soma, v_<dendrite>), rate, and error signals (basal_error,
     /// apical_mismatch, interneuron_error; docs/equations.md section 8).
     std::vector<std::string> variables;

@@ -23,6 +23,8 @@ struct simulation_desc {
     located<std::uint64_t> seed{1};
     located<std::string> output{""};        ///< run folder; "" -> runs/<name>
     located<double> plasticity_interval_ms{1.0};  ///< weight-update step (operator splitting)
+    located<double> noise_interval_ms{0.1};       ///< noise currents are redrawn on this grid
+    located<double> summary_interval_ms{10.0};    ///< error_summary.csv sampling interval
     source_loc loc;
 };
 
@@ -52,8 +54,12 @@ struct population_desc {
 };
 
 struct weight_desc {
-    located<std::string> distribution{"constant"};  ///< constant | uniform | normal
-    param_table params;                     ///< value | low, high | mean, std
+    located<std::string> distribution{"constant"};  ///< constant | uniform | normal | copy
+    param_table params;                     ///< value | low, high | mean, std | scale (copy)
+    /// copy: start from `scale` times the weights of an earlier projection (transposed if asked),
+    /// e.g. interneuron weights initialised at the self-predicting state.
+    located<std::string> copy_of{""};
+    located<bool> transpose{false};
     source_loc loc;
 };
 
@@ -93,7 +99,7 @@ struct stimulus_desc {
     located<std::string> target;            ///< population name
     located<std::string> mode{"current"};   ///< rate | current | nudge
     located<std::string> compartment{"soma"}; ///< for current: soma | basal | apical | dendrite
-    located<std::string> kind{"constant"};  ///< constant | sequence | file (as written)
+    located<std::string> kind{"constant"};  ///< constant | sequence | file | random (as written)
     std::vector<double> times_ms;
     std::vector<std::vector<double>> values;
     source_loc values_loc;                  ///< where `values`/`file` was written, for size errors
@@ -101,6 +107,12 @@ struct stimulus_desc {
     located<double> stop_ms{-1.0};          ///< < 0: until the end of the run
     located<double> g_som{0.8};             ///< nudging conductance (mode = nudge)
     std::string file_path;                  ///< resolved path of a `file` stimulus
+    /// random: `count` rows of values uniform on [low, high), one every step_ms from start_ms,
+    /// drawn in lowering from the stream (seed, stimulus name); times/values stay empty here.
+    located<long> count{0};
+    located<double> step_ms{0.0};
+    located<double> low{0.0};
+    located<double> high{1.0};
     source_loc loc;
 };
 
@@ -112,6 +124,33 @@ struct record_desc {
     source_loc loc;
 };
 
+/// A `[[microcircuit]]` template (cortex_models/microcircuit_template.hpp): expanded into plain
+/// populations and projections by expand_templates() before lowering.
+struct microcircuit_desc {
+    located<std::string> prefix{""};
+    located<long> n_input{0};
+    std::vector<located<long>> layers;
+    located<std::string> transfer{"soft_relu"};
+    param_table transfer_params;
+    located<std::string> dendrites{"instantaneous"};
+    param_table params;                     ///< g_lk, g_B, g_A, g_D, g_som, weight_scale, eta_IP, eta_PI, tau_w_ms, pause_ms
+    std::vector<located<double>> eta_PP;    ///< one rate, or one per layer
+    located<bool> self_predicting_init{false};
+    source_loc loc;
+};
+
+/// `[task]`: a learning task that drives the model pattern by pattern instead of running a
+/// fixed duration (circuits/tasks/). Parameters are checked per kind by lower_task().
+struct task_desc {
+    located<std::string> kind{"none"};      ///< none | teacher_student | classification
+    located<std::string> input{"input"};    ///< input population
+    located<std::string> hidden{""};        ///< hidden pyramidal layer (teacher_student)
+    located<std::string> output{""};        ///< output pyramidal layer
+    located<std::string> dataset{""};       ///< classification: fashion-mnist | digits
+    param_table params;                     ///< numeric settings (n_train, present_ms, ...)
+    source_loc loc;
+};
+
 struct model_desc {
     std::string source_file;                ///< "" for C++-built models
     simulation_desc simulation;
@@ -120,6 +159,8 @@ struct model_desc {
     std::vector<projection_desc> projections;
     std::vector<stimulus_desc> stimuli;
     std::vector<record_desc> records;
+    std::vector<microcircuit_desc> microcircuits;  ///< templates, empty once expanded
+    task_desc task;
 };
 
 } // namespace cortexsim

@@ -50,6 +50,16 @@ void simulation::fire_due_samplers() {
     }
 }
 
+void simulation::restart() {
+    if (!started_) {
+        start();
+        return;
+    }
+    system_.enter_segment(t_ms_, y_.data());
+    integrator_->reset(t_ms_, y_.data());
+    last_reset_ms_ = t_ms_;
+}
+
 void simulation::run(double t_end_ms) {
     if (!started_) start();
     if (t_end_ms < t_ms_) throw std::invalid_argument("run(): end time lies in the past");

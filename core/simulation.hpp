@@ -37,6 +37,9 @@ public:
 
     /// Integrates from the current time to t_end_ms (>= time()); may be called again to continue.
     void run(double t_end_ms);
+    /// The system changed outside the schedule (a task set new inputs or weights): latch its
+    /// inputs anew and restart the integrator at the current time.
+    void restart();
 
     double time() const { return t_ms_; }
     const std::vector<double>& state() const { return y_; }

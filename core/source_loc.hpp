@@ -11,6 +11,9 @@ struct source_loc {
     int line = 0;      ///< 1-based; 0 when the value was defaulted or built in C++
     int column = 0;    ///< 1-based; 0 when unknown
     std::string path;  ///< dotted key path, e.g. "population[1].size"
+    /// True for a key the file left out: line and column then point at its table, so that a
+    /// message about a default still says where to add the key.
+    bool defaulted = false;
 
     /// "model.toml:14:9: population[1].size" (file part dropped when unknown).
     std::string str() const;

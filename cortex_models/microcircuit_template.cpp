@@ -11,6 +11,12 @@ std::string microcircuit_pyramidal(const microcircuit_spec& s, std::size_t k) {
 std::string microcircuit_interneuron(const microcircuit_spec& s, std::size_t k) {
     return s.prefix + "I" + std::to_string(k);
 }
+std::string microcircuit_forward(const microcircuit_spec& s, std::size_t k) {
+    return microcircuit_pyramidal(s, k - 1) + "->" + microcircuit_pyramidal(s, k) + ".basal";
+}
+std::string microcircuit_top_down(const microcircuit_spec& s, std::size_t k) {
+    return microcircuit_pyramidal(s, k + 1) + "->" + microcircuit_pyramidal(s, k) + ".apical(top-down)";
+}
 
 namespace {
 plasticity_desc rule(const std::string& name, double eta, const microcircuit_spec& s) {
@@ -77,18 +83,40 @@ void add_microcircuit(model_desc& model, const microcircuit_spec& s) {
 
     model.projections.push_back(
         connect(microcircuit_input(s), microcircuit_pyramidal(s, 1), "basal", s.weight_scale));
-    model.projections.back().plasticity = rule("dendritic_prediction", s.eta_PP, s);
+    auto eta_into = [&](std::size_t layer) {
+        if (s.eta_PP_per_layer.empty()) return s.eta_PP;
+        if (s.eta_PP_per_layer.size() != L)
+            throw std::invalid_argument("eta_PP_per_layer needs one rate per pyramidal layer");
+        return s.eta_PP_per_layer[layer - 1];
+    };
+    model.projections.back().plasticity = rule("dendritic_prediction", eta_into(1), s);
     for (std::size_t k = 1; k < L; ++k) {
         const std::string pk = microcircuit_pyramidal(s, k), pk1 = microcircuit_pyramidal(s, k + 1);
         const std::string ik = microcircuit_interneuron(s, k);
         model.projections.push_back(connect(pk, pk1, "basal", s.weight_scale));
-        model.projections.back().plasticity = rule("dendritic_prediction", s.eta_PP, s);
+        model.projections.back().name = microcircuit_forward(s, k + 1);
+        model.projections.back().plasticity = rule("dendritic_prediction", eta_into(k + 1), s);
         model.projections.push_back(connect(pk1, pk, "apical", s.weight_scale));
-        model.projections.back().name = pk1 + "->" + pk + ".apical(top-down)";
+        model.projections.back().name = microcircuit_top_down(s, k);
         model.projections.push_back(connect(pk, ik, "dendrite", s.weight_scale));
         model.projections.back().plasticity = rule("dendritic_prediction", s.eta_IP, s);
+        if (s.self_predicting_init) {
+            const double g_A_above = k + 1 == L ? 0.0 : s.g_A;
+            auto& w = model.projections.back().weights;
+            w.distribution = std::string("copy");
+            w.params.clear();
+            w.params["scale"] = s.g_B * (s.g_lk + s.g_D) / (s.g_D * (s.g_lk + s.g_B + g_A_above));
+            w.copy_of = microcircuit_forward(s, k + 1);
+        }
         model.projections.push_back(connect(ik, pk, "apical", s.weight_scale));
         model.projections.back().plasticity = rule("apical_silencing", s.eta_PI, s);
+        if (s.self_predicting_init) {
+            auto& w = model.projections.back().weights;
+            w.distribution = std::string("copy");
+            w.params.clear();
+            w.params["scale"] = -1.0;
+            w.copy_of = microcircuit_top_down(s, k);
+        }
         projection_desc nudge;
         nudge.source = pk1;
         nudge.target = ik;

@@ -29,11 +29,23 @@ struct microcircuit_spec {
     std::string dendrites = "instantaneous";
     double g_som = 0.8;                ///< interneuron nudging by the next layer's somata
     double eta_PP = 0.0;               ///< forward weights (dendritic_prediction)
+    /// Per-layer forward learning rates (entry k-1 for the weights into layer k); overrides
+    /// eta_PP when not empty. Sacramento et al. 2018 use a larger rate for the hidden layer.
+    std::vector<double> eta_PP_per_layer;
     double eta_IP = 0.0;               ///< pyramidal -> interneuron (dendritic_prediction)
     double eta_PI = 0.0;               ///< interneuron -> apical (apical_silencing)
     double tau_w_ms = 30.0;            ///< plasticity low-pass filter
     double pause_ms = 0.0;             ///< no learning right after a stimulus switch
+    /// Start the interneuron weights in the self-predicting state (Sacramento et al. 2018):
+    /// W_IP = g_B (g_lk + g_D) / (g_D (g_lk + g_B + g_A')) W_PP (g_A' of the layer above, 0 for
+    /// the output) and W_PI = -W_top-down, as weight copies of those projections.
+    bool self_predicting_init = false;
 };
+
+/// Name of the forward projection into pyramidal layer k (k >= 2) and of the top-down
+/// projection from layer k+1, for weight copies and inspection.
+std::string microcircuit_forward(const microcircuit_spec& s, std::size_t k);
+std::string microcircuit_top_down(const microcircuit_spec& s, std::size_t k);
 
 /// Names used by the template, so tasks and tests can address the parts.
 std::string microcircuit_input(const microcircuit_spec& s);

@@ -17,9 +17,42 @@ inline constexpr std::string_view projection = "projection";
 inline constexpr std::string_view stimulus = "stimulus";
 inline constexpr std::string_view record = "record";
 inline constexpr std::string_view provenance = "provenance"; ///< free-form strings, ignored
-inline constexpr std::array all{simulation, solver, population, projection,
-                                stimulus,   record, provenance};
+inline constexpr std::string_view microcircuit = "microcircuit";
+inline constexpr std::string_view task = "task";
+inline constexpr std::array all{simulation, solver,     population,   projection, stimulus,
+                                record,     provenance, microcircuit, task};
 } // namespace root
+
+/// [[microcircuit]] (the layered dendritic microcircuit template)
+namespace microcircuit {
+inline constexpr std::string_view prefix = "prefix";
+inline constexpr std::string_view n_input = "n_input";
+inline constexpr std::string_view layers = "layers";
+inline constexpr std::string_view transfer = "transfer";
+inline constexpr std::string_view dendrites = "dendrites";
+inline constexpr std::string_view eta_PP = "eta_PP";
+inline constexpr std::string_view self_predicting_init = "self_predicting_init";
+/// Numeric parameters, each optional with the template's default.
+inline constexpr std::array numbers{
+    std::string_view{"g_lk"},   std::string_view{"g_B"},    std::string_view{"g_A"},
+    std::string_view{"g_D"},    std::string_view{"g_som"},  std::string_view{"weight_scale"},
+    std::string_view{"eta_IP"}, std::string_view{"eta_PI"}, std::string_view{"tau_w_ms"},
+    std::string_view{"pause_ms"}};
+inline constexpr std::array all{prefix,    n_input, layers, transfer, dendrites, eta_PP,
+                                self_predicting_init, numbers[0], numbers[1], numbers[2],
+                                numbers[3], numbers[4], numbers[5], numbers[6], numbers[7],
+                                numbers[8], numbers[9]};
+} // namespace microcircuit
+
+/// [task]: string keys here; every other key is a number checked per task kind in lowering.
+namespace task {
+inline constexpr std::string_view kind = "kind";
+inline constexpr std::string_view input = "input";
+inline constexpr std::string_view hidden = "hidden";
+inline constexpr std::string_view output = "output";
+inline constexpr std::string_view dataset = "dataset";
+inline constexpr std::array all{kind, input, hidden, output, dataset};
+} // namespace task
 
 /// [simulation]
 namespace simulation {
@@ -28,7 +61,11 @@ inline constexpr std::string_view duration_ms = "duration_ms";
 inline constexpr std::string_view seed = "seed";
 inline constexpr std::string_view output = "output";
 inline constexpr std::string_view plasticity_interval_ms = "plasticity_interval_ms";
-inline constexpr std::array all{name, duration_ms, seed, output, plasticity_interval_ms};
+inline constexpr std::string_view noise_interval_ms = "noise_interval_ms";
+inline constexpr std::string_view summary_interval_ms = "summary_interval_ms";
+inline constexpr std::array all{name,           duration_ms,       seed,
+                                output,         plasticity_interval_ms, noise_interval_ms,
+                                summary_interval_ms};
 } // namespace simulation
 
 /// [solver]; `atol` is a number or a table of per-variable numbers in which the reserved key
@@ -73,6 +110,8 @@ inline constexpr std::string_view allow_autapses = "allow_autapses";
 inline constexpr std::string_view weights = "weights";
 inline constexpr std::string_view distribution = "distribution";
 inline constexpr std::string_view constant_value = "value"; ///< parameter of `weights = 0.5`
+inline constexpr std::string_view copy_of = "of";             ///< distribution = "copy"
+inline constexpr std::string_view transpose = "transpose";    ///< distribution = "copy"
 inline constexpr std::string_view sign = "sign";
 inline constexpr std::string_view type = "type";
 inline constexpr std::string_view plasticity = "plasticity";
@@ -96,8 +135,12 @@ inline constexpr std::string_view step_ms = "step_ms";
 inline constexpr std::string_view start_ms = "start_ms";
 inline constexpr std::string_view stop_ms = "stop_ms";
 inline constexpr std::string_view g_som = "g_som";
-inline constexpr std::array all{name,     target, mode,    compartment, kind,    values,
-                                times_ms, file,   step_ms, start_ms,    stop_ms, g_som};
+inline constexpr std::string_view count = "count";
+inline constexpr std::string_view low = "low";
+inline constexpr std::string_view high = "high";
+inline constexpr std::array all{name,     target, mode,    compartment, kind,    values, times_ms,
+                                file,     step_ms, start_ms, stop_ms,  g_som,   count,  low,
+                                high};
 } // namespace stimulus
 
 /// [[record]]
@@ -121,7 +164,7 @@ inline constexpr std::array connectivity{
     std::string_view{"all_to_all"}, std::string_view{"one_to_one"},
     std::string_view{"fixed_probability"}, std::string_view{"fixed_indegree"}};
 inline constexpr std::array distribution{std::string_view{"constant"}, std::string_view{"uniform"},
-                                         std::string_view{"normal"}};
+                                         std::string_view{"normal"}, std::string_view{"copy"}};
 inline constexpr std::array sign{std::string_view{"free"}, std::string_view{"excitatory"},
                                  std::string_view{"inhibitory"}};
 inline constexpr std::array mode{std::string_view{"rate"}, std::string_view{"current"},
@@ -131,7 +174,8 @@ inline constexpr std::array projection_type{std::string_view{"synaptic"},
 inline constexpr std::string_view kind_constant = "constant";
 inline constexpr std::string_view kind_sequence = "sequence";
 inline constexpr std::string_view kind_file = "file";
-inline constexpr std::array stimulus_kind{kind_constant, kind_sequence, kind_file};
+inline constexpr std::string_view kind_random = "random";
+inline constexpr std::array stimulus_kind{kind_constant, kind_sequence, kind_file, kind_random};
 } // namespace allowed
 
 } // namespace cortexsim::config::keys

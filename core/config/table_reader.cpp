@@ -160,7 +160,7 @@ std::string table_reader::path_of(std::string_view key) const {
 source_loc table_reader::loc_of(std::string_view key) const {
     if (const toml::node* n = table_->get(key))
         return node_loc(*n, where_.file, path_of(key));
-    return source_loc{where_.file, 0, 0, path_of(key)};
+    return source_loc{where_.file, where_.line, where_.column, path_of(key), true};
 }
 
 bool table_reader::has(std::string_view key) const {

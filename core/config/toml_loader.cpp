@@ -41,11 +41,18 @@ simulation_desc read_simulation(table_reader& root) {
     simulation_desc d;
     d.loc = t.where();
     d.name = t.optional<std::string>(key::name, d.name.value);
-    d.duration_ms = t.required<double>(key::duration_ms, bound::positive);
+    // A [task] sets its own length (pattern by pattern), so duration_ms is optional there.
+    d.duration_ms = root.has(keys::root::task)
+                        ? t.optional<double>(key::duration_ms, d.duration_ms.value, bound::positive)
+                        : t.required<double>(key::duration_ms, bound::positive);
     d.seed = t.optional<std::uint64_t>(key::seed, d.seed.value, bound::non_negative);
     d.output = t.optional<std::string>(key::output, d.output.value);
     d.plasticity_interval_ms =
         t.optional<double>(key::plasticity_interval_ms, d.plasticity_interval_ms.value, bound::positive);
+    d.noise_interval_ms =
+        t.optional<double>(key::noise_interval_ms, d.noise_interval_ms.value, bound::positive);
+    d.summary_interval_ms =
+        t.optional<double>(key::summary_interval_ms, d.summary_interval_ms.value, bound::positive);
     t.finish();
     return d;
 }
@@ -80,6 +87,22 @@ solver_desc read_solver(table_reader& root) {
     return d;
 }
 
+/// `transfer = "name"` or `transfer = { kind = "name", numeric parameters... }`.
+void read_transfer(table_reader& t, std::string_view k, located<std::string>& kind,
+                   param_table& params) {
+    const toml::node* transfer = t.take(k);
+    if (transfer && transfer->is_table()) {
+        table_reader f(*transfer->as_table(), t.loc_of(k),
+                       names(std::array{keys::population::transfer_kind}));
+        kind = f.required<std::string>(keys::population::transfer_kind);
+        params = f.remaining_numbers();
+    } else if (transfer && !transfer->is_string()) {
+        fail_two_forms(t, k, "a string or a table", *transfer);
+    } else {
+        kind = t.optional<std::string>(k, kind.value);
+    }
+}
+
 population_desc read_population(table_reader& t) {
     namespace key = keys::population;
     t.check_keys();
@@ -89,17 +112,7 @@ population_desc read_population(table_reader& t) {
     d.model = t.required<std::string>(key::model);
     d.size = t.required<long>(key::size, bound::positive);
     d.dendrites = t.choice(key::dendrites, d.dendrites.value, names(allowed::dendrites));
-    const toml::node* transfer = t.take(key::transfer);
-    if (transfer && transfer->is_table()) {
-        table_reader f(*transfer->as_table(), t.loc_of(key::transfer),
-                       names(std::array{key::transfer_kind}));
-        d.transfer = f.required<std::string>(key::transfer_kind);
-        d.transfer_params = f.remaining_numbers();
-    } else if (transfer && !transfer->is_string()) {
-        fail_two_forms(t, key::transfer, "a string or a table", *transfer);
-    } else {
-        d.transfer = t.optional<std::string>(key::transfer, d.transfer.value);
-    }
+    read_transfer(t, key::transfer, d.transfer, d.transfer_params);
     d.params = t.number_table(key::params);
     d.initial = t.number_table(key::initial);
     t.finish();
@@ -116,9 +129,12 @@ weight_desc read_weights(table_reader& t) {
     if (!n)
         return w;
     if (n->is_table()) {
-        table_reader x(*n->as_table(), w.loc, names(std::array{key::distribution}));
+        table_reader x(*n->as_table(), w.loc,
+                       names(std::array{key::distribution, key::copy_of, key::transpose}));
         w.distribution =
             x.choice(key::distribution, w.distribution.value, names(allowed::distribution));
+        w.copy_of = x.optional<std::string>(key::copy_of, w.copy_of.value);
+        w.transpose = x.optional<bool>(key::transpose, w.transpose.value);
         w.params = x.remaining_numbers();
     } else if (n->is_number()) {
         // `weights = 0.5` is shorthand for {distribution = "constant", value = 0.5}.
@@ -257,12 +273,29 @@ void read_stimulus_rows(table_reader& t, stimulus_desc& d, const std::string& ba
     const std::string& kind = d.kind.value;
     const bool is_file = kind == allowed::kind_file;
     // A key of another kind would be silently ignored; that is never what the user meant.
-    for (std::string_view k : {key::values, key::times_ms, key::file, key::step_ms}) {
-        const bool used = (k == key::values && !is_file) ||
+    const bool is_random = kind == allowed::kind_random;
+    for (std::string_view k : {key::values, key::times_ms, key::file, key::step_ms, key::start_ms,
+                               key::count, key::low, key::high}) {
+        const bool used = (k == key::values && !is_file && !is_random) ||
                           (k == key::times_ms && kind == allowed::kind_sequence) ||
-                          ((k == key::file || k == key::step_ms) && is_file);
+                          (k == key::file && is_file) ||
+                          (k == key::step_ms && (is_file || is_random)) ||
+                          (k == key::start_ms && kind != allowed::kind_sequence) ||
+                          ((k == key::count || k == key::low || k == key::high) && is_random);
         if (!used && t.has(k))
             t.fail(k, "not used by kind '" + kind + "'");
+    }
+    if (is_random) {
+        d.count = t.required<long>(key::count, bound::positive);
+        d.step_ms = t.required<double>(key::step_ms, bound::positive);
+        d.low = t.optional<double>(key::low, d.low.value);
+        d.high = t.optional<double>(key::high, d.high.value);
+        if (d.high.value < d.low.value)
+            throw model_error(d.high.loc, "high (" + format_number(d.high.value) +
+                                              ") must not be below low (" +
+                                              format_number(d.low.value) + ")");
+        d.values_loc = d.count.loc;
+        return;
     }
     if (is_file) {
         const located<std::string> file = t.required<std::string>(key::file);
@@ -329,6 +362,36 @@ stimulus_desc read_stimulus(table_reader& t, const std::string& base_dir) {
     return d;
 }
 
+microcircuit_desc read_microcircuit(table_reader& t) {
+    namespace key = keys::microcircuit;
+    t.check_keys();
+    microcircuit_desc d;
+    d.loc = t.where();
+    d.prefix = t.optional<std::string>(key::prefix, d.prefix.value);
+    d.n_input = t.required<long>(key::n_input, bound::positive);
+    d.layers = t.required_array<long>(key::layers, bound::positive);
+    read_transfer(t, key::transfer, d.transfer, d.transfer_params);
+    d.dendrites = t.choice(key::dendrites, d.dendrites.value, names(allowed::dendrites));
+    if (const toml::node* eta = t.take(key::eta_PP)) {
+        const source_loc loc = t.loc_of(key::eta_PP);
+        if (eta->is_number()) {
+            d.eta_PP.emplace_back(convert<double>(*eta, loc, bound::non_negative), loc);
+        } else if (const auto* arr = eta->as_array()) {
+            for (std::size_t i = 0; i < arr->size(); ++i) {
+                source_loc li = node_loc((*arr)[i], loc.file, loc.path + "[" + std::to_string(i) + "]");
+                d.eta_PP.emplace_back(convert<double>((*arr)[i], li, bound::non_negative), li);
+            }
+        } else {
+            fail_two_forms(t, key::eta_PP, "a number or an array of numbers", *eta);
+        }
+    }
+    d.self_predicting_init = t.optional<bool>(key::self_predicting_init, false);
+    for (std::string_view k : key::numbers)
+        if (t.has(k)) d.params[std::string(k)] = t.optional<double>(k, 0.0, bound::non_negative);
+    t.finish();
+    return d;
+}
+
 record_desc read_record(table_reader& t) {
     namespace key = keys::record;
     t.check_keys();
@@ -382,6 +445,18 @@ model_desc parse_model(const std::string& text, const std::string& file_name,
         m.stimuli.push_back(read_stimulus(t, base_dir));
     for (table_reader& t : root.table_array(keys::root::record, names(keys::record::all)))
         m.records.push_back(read_record(t));
+    for (table_reader& t : root.table_array(keys::root::microcircuit, names(keys::microcircuit::all)))
+        m.microcircuits.push_back(read_microcircuit(t));
+    if (auto t = root.optional_table(keys::root::task, names(keys::task::all))) {
+        namespace key = keys::task;
+        m.task.loc = t->where();
+        m.task.kind = t->required<std::string>(key::kind);
+        m.task.input = t->optional<std::string>(key::input, m.task.input.value);
+        m.task.hidden = t->optional<std::string>(key::hidden, m.task.hidden.value);
+        m.task.output = t->optional<std::string>(key::output, m.task.output.value);
+        m.task.dataset = t->optional<std::string>(key::dataset, m.task.dataset.value);
+        m.task.params = t->remaining_numbers();
+    }
     // [provenance] is informational (written by write_model_toml) and never interpreted.
     root.optional_table(keys::root::provenance, {});
     root.finish();

@@ -132,8 +132,11 @@ void write_population(section_writer& w, const population_desc& p) {
     w.put(key::name, p.name);
     w.put(key::model, p.model);
     w.put(key::size, p.size);
-    w.put(key::dendrites, p.dendrites);
-    if (p.transfer_params.empty()) {
+    const bool input = p.model.value == "input";  // no dendrites, no transfer function
+    if (!input)
+        w.put(key::dendrites, p.dendrites);
+    if (input) {
+    } else if (p.transfer_params.empty()) {
         w.put(key::transfer, p.transfer);
     } else {
         w.line(key::transfer,
@@ -152,11 +155,18 @@ void write_projection(section_writer& w, const projection_desc& p) {
     w.put(key::target, p.target);
     w.put(key::compartment, p.compartment);
     w.put(key::connectivity, p.connectivity);
-    w.put(key::probability, p.probability);
-    w.put(key::indegree, p.indegree);
+    if (p.connectivity.value == "fixed_probability")
+        w.put(key::probability, p.probability);
+    if (p.connectivity.value == "fixed_indegree")
+        w.put(key::indegree, p.indegree);
     w.put(key::allow_autapses, p.allow_autapses);
-    w.line(key::weights, w.inline_table(p.weights.params, std::string(key::distribution) + " = " +
-                                                              quote(p.weights.distribution.value)));
+    std::string weights_head = std::string(key::distribution) + " = " +
+                               quote(p.weights.distribution.value);
+    if (p.weights.distribution.value == "copy")
+        weights_head += ", " + std::string(key::copy_of) + " = " + quote(p.weights.copy_of.value) +
+                        ", " + std::string(key::transpose) + " = " +
+                        (p.weights.transpose.value ? "true" : "false");
+    w.line(key::weights, w.inline_table(p.weights.params, weights_head));
     w.put(key::sign, p.sign);
     w.put(key::type, p.type);
     if (p.plasticity.rule.value != "none")
@@ -170,16 +180,27 @@ void write_stimulus(section_writer& w, const stimulus_desc& s) {
     w.put(key::name, s.name);
     w.put(key::target, s.target);
     w.put(key::mode, s.mode);
-    w.put(key::compartment, s.compartment);
+    // Keys that do not apply to this stimulus are left out: reading them back is an error.
+    if (s.mode.value != "rate")
+        w.put(key::compartment, s.compartment);
     // A constant is one row at start_ms; anything else, file stimuli included, is written out
     // as the sequence of rows it resolved to, so the run folder does not depend on the CSV.
     const bool constant = s.kind.value == keys::allowed::kind_constant && s.values.size() == 1 &&
                           s.times_ms.size() == 1 && s.times_ms[0] == s.start_ms.value;
     if (!s.file_path.empty())
         w.comment("rows read from " + quote(s.file_path));
-    if (constant) {
+    if (s.kind.value == keys::allowed::kind_random) {
+        // Drawn in lowering from (seed, stimulus name): the seed in [simulation] reproduces it.
+        w.line(key::kind, quote(std::string(keys::allowed::kind_random)));
+        w.put(key::count, s.count);
+        w.put(key::step_ms, s.step_ms);
+        w.put(key::low, s.low);
+        w.put(key::high, s.high);
+        w.put(key::start_ms, s.start_ms);
+    } else if (constant) {
         w.line(key::kind, quote(std::string(keys::allowed::kind_constant)));
         w.line(key::values, array_text(s.values[0]));
+        w.put(key::start_ms, s.start_ms);
     } else {
         w.line(key::kind, quote(std::string(keys::allowed::kind_sequence)));
         w.line(key::times_ms, array_text(s.times_ms));
@@ -188,9 +209,34 @@ void write_stimulus(section_writer& w, const stimulus_desc& s) {
             rows += (i > 0 ? ",\n  " : "\n  ") + array_text(s.values[i]);
         w.line(key::values, rows + (s.values.empty() ? "]" : ",\n]"));
     }
-    w.put(key::start_ms, s.start_ms);
     w.put(key::stop_ms, s.stop_ms);
-    w.put(key::g_som, s.g_som);
+    if (s.mode.value == "nudge")
+        w.put(key::g_som, s.g_som);
+}
+
+void write_microcircuit(section_writer& w, const microcircuit_desc& m) {
+    namespace key = keys::microcircuit;
+    w.header("[[" + std::string(keys::root::microcircuit) + "]]");
+    w.put(key::prefix, m.prefix);
+    w.put(key::n_input, m.n_input);
+    std::string layer_text = "[";
+    for (std::size_t i = 0; i < m.layers.size(); ++i)
+        layer_text += (i ? ", " : "") + std::to_string(m.layers[i].value);
+    w.line(key::layers, layer_text + "]");
+    if (m.transfer_params.empty())
+        w.put(key::transfer, m.transfer);
+    else
+        w.line(key::transfer, w.inline_table(m.transfer_params,
+                                             std::string(keys::population::transfer_kind) + " = " +
+                                                 quote(m.transfer.value)));
+    w.put(key::dendrites, m.dendrites);
+    if (!m.eta_PP.empty()) {
+        std::vector<double> eta;
+        for (const auto& e : m.eta_PP) eta.push_back(e.value);
+        w.line(key::eta_PP, array_text(eta));
+    }
+    w.put(key::self_predicting_init, m.self_predicting_init);
+    for (const auto& [name, v] : m.params) w.line(name, text(v.value));
 }
 
 void write_record(section_writer& w, const record_desc& r) {
@@ -220,6 +266,8 @@ std::string write_model_toml(const model_desc& model,
     w.put(sim::seed, model.simulation.seed);
     w.put(sim::output, model.simulation.output);
     w.put(sim::plasticity_interval_ms, model.simulation.plasticity_interval_ms);
+    w.put(sim::noise_interval_ms, model.simulation.noise_interval_ms);
+    w.put(sim::summary_interval_ms, model.simulation.summary_interval_ms);
 
     write_solver(w, model.solver);
     for (const population_desc& p : model.populations)
@@ -230,6 +278,18 @@ std::string write_model_toml(const model_desc& model,
         write_stimulus(w, s);
     for (const record_desc& r : model.records)
         write_record(w, r);
+    for (const microcircuit_desc& mc : model.microcircuits)
+        write_microcircuit(w, mc);
+    if (model.task.kind.value != "none") {
+        namespace key = keys::task;
+        w.header("[" + std::string(keys::root::task) + "]");
+        w.put(key::kind, model.task.kind);
+        w.put(key::input, model.task.input);
+        w.put(key::hidden, model.task.hidden);
+        w.put(key::output, model.task.output);
+        w.put(key::dataset, model.task.dataset);
+        for (const auto& [name, v] : model.task.params) w.line(name, text(v.value));
+    }
     return out.str();
 }
 

@@ -149,9 +149,27 @@ TEST_CASE("lowering rejects semantically wrong models with exact messages", "[ci
          "connectivity = 'one_to_one'\ntype = 'nudging'\n",
          "model.toml:22:11: projection[0].weights: a nudging projection's weight is its conductance "
          "g_som: give a constant >= 0"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
+         "probability = 0.5\n",
+         "model.toml:19:15: projection[0].probability: 'probability' applies to connectivity = "
+         "'fixed_probability' only"},
+        {"\n[[stimulus]]\ntarget = 'hidden'\nmode = 'current'\ng_som = 0.5\nvalues = 1.0\n",
+         "model.toml:17:9: stimulus[0].g_som: 'g_som' applies to mode = 'nudge' only"},
+        {"\n[[stimulus]]\ntarget = 'hidden'\nvalues = 1.0\nmode = 'nudge'\ncompartment = 'apical'\n",
+         "model.toml:18:15: stimulus[0].compartment: nudging acts on the soma, got compartment "
+         "'apical'"},
+        {"\n[[record]]\npopulation = 'hidden'\nvariables = ['rate']\nneurons = [1, 1]\n",
+         "model.toml:17:15: record[0].neurons[1]: neuron 1 is listed twice"},
+        {"\n[solver]\nmethod = 'bdf-dense'\nmax_order = 7\n",
+         "model.toml:16:13: solver.max_order: must be between 0 (solver default) and 5 for method "
+         "'bdf-dense', got 7"},
+        {"\n[[stimulus]]\ntarget = 'hidden'\nmode = 'nudge'\nvalues = [1.0, 2.0, 3.0, 4.0]\n"
+         "[[stimulus]]\ntarget = 'in'\nvalues = 1.0\n",
+         "model.toml:18:1: stimulus[1].mode: 'in' is an input population: only mode 'rate' "
+         "applies to it"},
         {"\n[solver]\natol = { u_som = 1e-9 }\n",
          "model.toml:15:18: solver.atol.u_som: unknown state variable 'u_som'; expected 'u_soma', "
-         "'v_basal', 'v_apical' or 'v_dendrite', did you mean 'u_soma'?"},
+         "'v_basal', 'v_apical', 'v_dendrite' or 'rate', did you mean 'u_soma'?"},
     };
     // The first case edits the base itself: an unknown neuron model.
     {
@@ -167,6 +185,17 @@ TEST_CASE("lowering rejects semantically wrong models with exact messages", "[ci
         if (cases[k].message.rfind("model.toml", 0) == 0) CHECK(got == cases[k].message);
         else CHECK_THAT(got, Catch::Matchers::EndsWith(cases[k].message));
     }
+}
+
+TEST_CASE("input populations reject keys that do not apply to them", "[circuits][validation]") {
+    std::string text = base;
+    text.replace(text.find("size = 3"), 8, "size = 3\ntransfer = 'logistic'");
+    CHECK(lower_error(text) == "model.toml:8:12: population[0].transfer: input populations take "
+                               "their rates from stimuli and have no transfer function");
+    text = base;
+    text.replace(text.find("size = 3"), 8, "size = 3\ndendrites = 'dynamic'");
+    CHECK(lower_error(text) == "model.toml:8:13: population[0].dendrites: input populations have "
+                               "no dendrites");
 }
 
 TEST_CASE("a valid model lowers without error", "[circuits][validation]") {

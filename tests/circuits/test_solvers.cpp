@@ -52,12 +52,16 @@ TEST_CASE("the Euler mode converges at first order as dt halves", "[circuits][so
     }
 }
 
-TEST_CASE("auto picks dense BDF for small models and GMRES for large ones", "[circuits][solvers]") {
-    network small(lower(recurrent_model("auto", "instantaneous")));
+TEST_CASE("auto picks Adams for non-stiff models and BDF for stiff ones", "[circuits][solvers]") {
+    network plain(lower(recurrent_model("auto", "instantaneous")));
+    CHECK(plain.max_local_rate() == Approx(0.1 + 1.0 + 0.8 + 0.8));  // P2 with its teacher
+    CHECK(plain.integrator_options().kind == ode::solver_kind::adams);
+    model_desc stiff = recurrent_model("auto", "dynamic");
+    stiff.populations[1].params["tau_basal_ms"] = 0.01;  // 100/ms: explicit steps would crawl
+    network small(lower(stiff));
     CHECK(small.integrator_options().kind == ode::solver_kind::bdf_dense);
-    model_desc big = recurrent_model("auto", "dynamic");
-    big.populations[1].size = 200;
-    network large(lower(big));
+    stiff.populations[1].size = 200;
+    network large(lower(stiff));
     CHECK(large.integrator_options().kind == ode::solver_kind::bdf_gmres);
 }
 

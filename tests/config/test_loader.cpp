@@ -201,21 +201,23 @@ TEST_CASE("defaults are applied with their key paths", "[config]") {
     CHECK(m.simulation.name.value == "model");
     CHECK(m.simulation.seed.value == 1);
     CHECK(m.simulation.output.value.empty());
-    CHECK(m.simulation.seed.loc.str() == "model.toml: simulation.seed");
+    // A defaulted key points at its table, so messages say where to add it.
+    CHECK(m.simulation.seed.loc.str() == "model.toml:1:1: simulation.seed");
+    CHECK(m.simulation.seed.loc.defaulted);
     CHECK(m.solver.method.value == "auto");
     CHECK(m.solver.rtol.value == 1e-6);
     CHECK(m.solver.atol.value == 1e-8);
     CHECK(m.solver.dt_ms.value == 0.1);
     CHECK(m.solver.max_steps.value == 500000);
     CHECK(m.solver.max_order.value == 0);
-    CHECK(m.solver.rtol.loc.line == 0);
+    CHECK(m.solver.rtol.loc.defaulted);
     CHECK(m.solver.rtol.loc.path == "solver.rtol");
     CHECK(m.solver.loc.path == "solver");
 
     const auto& p = m.populations.at(0);
     CHECK(p.dendrites.value == "instantaneous");
     CHECK(p.transfer.value == "soft_relu");
-    CHECK(p.transfer.loc.str() == "model.toml: population[0].transfer");
+    CHECK(p.transfer.loc.str() == "model.toml:4:1: population[0].transfer");
     CHECK(p.params.empty());
     CHECK(p.initial.empty());
 
@@ -225,7 +227,7 @@ TEST_CASE("defaults are applied with their key paths", "[config]") {
     CHECK(j.allow_autapses.value);
     CHECK(j.sign.value == "free");
     CHECK(j.weights.distribution.value == "constant");
-    CHECK(j.weights.distribution.loc.str() == "model.toml: projection[0].weights.distribution");
+    CHECK(j.weights.distribution.loc.str() == "model.toml:9:1: projection[0].weights.distribution");
     CHECK(j.weights.params.empty());
 
     const auto& s = m.stimuli.at(0);
@@ -240,7 +242,8 @@ TEST_CASE("defaults are applied with their key paths", "[config]") {
 
     const auto& r = m.records.at(0);
     CHECK(r.interval_ms.value == 1.0);
-    CHECK(r.interval_ms.loc.str() == "model.toml: record[0].interval_ms");
+    CHECK(r.interval_ms.loc.str() == "model.toml:18:1: record[0].interval_ms");
+    CHECK_FALSE(m.records.at(0).population.loc.defaulted);
     CHECK(r.neurons.empty());
 }
 

@@ -113,8 +113,8 @@ std::vector<malformed_case> cases() {
          sim("[[projection]]\nsource = \"a\"\ntarget = \"b\"\n"
              "compartment = \"soma\"\n"
              "weights = { distribution = \"gauss\", mean = 1 }\n"),
-         "model.toml:7:28: projection[0].weights.distribution: must be 'constant', 'uniform' or "
-         "'normal', got 'gauss'"},
+         "model.toml:7:28: projection[0].weights.distribution: must be 'constant', 'uniform', "
+         "'normal' or 'copy', got 'gauss'"},
         {"misspelt distribution key",
          sim("[[projection]]\nsource = \"a\"\ntarget = \"b\"\n"
              "compartment = \"soma\"\n"
@@ -132,8 +132,8 @@ std::vector<malformed_case> cases() {
          "model.toml:5:8: stimulus[0].mode: must be 'rate', 'current' or 'nudge', got 'nudg', did "
          "you mean 'nudge'?"},
         {"unknown stimulus kind", sim("[[stimulus]]\ntarget = \"p\"\nkind = \"sequnce\"\n"),
-         "model.toml:5:8: stimulus[0].kind: must be 'constant', 'sequence' or 'file', got "
-         "'sequnce', did you mean 'sequence'?"},
+         "model.toml:5:8: stimulus[0].kind: must be 'constant', 'sequence', 'file' or 'random', "
+         "got 'sequnce', did you mean 'sequence'?"},
         {"constant without values", sim("[[stimulus]]\ntarget = \"p\"\n"),
          "model.toml:3:1: stimulus[0]: missing required key 'values'"},
         {"empty constant values", sim("[[stimulus]]\ntarget = \"p\"\nvalues = []\n"),

@@ -1,7 +1,11 @@
 // cortexsim: validate, describe and run TOML models.
-// Exit codes: 0 success, 1 model error, 2 usage error, 3 numerical failure.
+// Exit codes: 0 success, 1 model error, 2 usage error, 3 numerical failure, 128 + N stopped by
+// signal N (130 SIGINT, 143 SIGTERM) with the run folder closed and readable.
+#include <signal.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cerrno>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -11,7 +15,10 @@
 #include "circuits/network.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
+#include "circuits/tasks/lowered_task.hpp"
+#include "cortex_models/expand_templates.hpp"
 #include "tools/cli/run_model.hpp"
+#include "tools/cli/run_task.hpp"
 
 namespace {
 
@@ -22,11 +29,14 @@ const char* usage_text =
     "\n"
     "commands:\n"
     "  run MODEL.toml [--out DIR] [--seed N] [--quiet]   simulate and write a run folder\n"
+    "      [--format hdf5|csv|both]                      trace files (default both)\n"
+    "      [--precision float32|float64]                 report.h5's values (default float32)\n"
     "  validate MODEL.toml                               check the model, print nothing else\n"
     "  describe MODEL.toml                               populations, projections, state size\n"
     "  --version                                         print the version\n"
     "\n"
-    "exit codes: 0 success, 1 model error, 2 usage error, 3 numerical failure\n";
+    "exit codes: 0 success, 1 model error, 2 usage error, 3 numerical failure,\n"
+    "            130 / 143 stopped by SIGINT / SIGTERM (the run folder keeps every sample)\n";
 
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -36,6 +46,8 @@ struct cli_args {
     std::string command, model, out;
     bool has_seed = false, quiet = false;
     std::uint64_t seed = 0;
+    cortexsim::report_format format = cortexsim::report_format::both;
+    cortexsim::sample_precision precision = cortexsim::sample_precision::float32;
 };
 
 cli_args parse_args(const std::vector<std::string>& args) {
@@ -55,9 +67,25 @@ cli_args parse_args(const std::vector<std::string>& args) {
         } else if (s == "--seed" && a.command == "run") {
             const std::string v = value(s);
             char* end = nullptr;
-            if (v.empty() || v[0] == '-' || (a.seed = std::strtoull(v.c_str(), &end, 10), *end))
-                throw usage_error("--seed needs a non-negative integer, got '" + v + "'");
+            // TOML integers are signed 64-bit: a larger seed could not be written to the
+            // resolved model, so it could not be reproduced.
+            errno = 0;
+            if (v.empty() || v[0] == '-' || (a.seed = std::strtoull(v.c_str(), &end, 10), *end) ||
+                errno == ERANGE || a.seed > 9223372036854775807ULL)
+                throw usage_error("--seed needs an integer from 0 to 2^63 - 1, got '" + v + "'");
             a.has_seed = true;
+        } else if (s == "--format" && a.command == "run") {
+            const std::string v = value(s);
+            try {
+                a.format = cortexsim::parse_report_format(v);
+            } catch (const std::invalid_argument&) {
+                throw usage_error("--format needs 'hdf5', 'csv' or 'both', got '" + v + "'");
+            }
+        } else if (s == "--precision" && a.command == "run") {
+            const std::string v = value(s);
+            if (v == "float32") a.precision = cortexsim::sample_precision::float32;
+            else if (v == "float64") a.precision = cortexsim::sample_precision::float64;
+            else throw usage_error("--precision needs 'float32' or 'float64', got '" + v + "'");
         } else if (s == "--quiet" && a.command == "run") {
             a.quiet = true;
         } else if (!s.empty() && s[0] == '-') {
@@ -70,6 +98,27 @@ cli_args parse_args(const std::vector<std::string>& args) {
     }
     if (a.model.empty()) throw usage_error("'" + a.command + "' needs a model file");
     return a;
+}
+
+/*
+ * SIGINT and SIGTERM during `run`: the handler only records the signal; run_model polls the
+ * flag, stops the simulation at the next sample time, closes every file and returns. The
+ * handler is installed with SA_RESETHAND, so a second signal terminates at once (the report
+ * then still holds every completed chunk, see core/recording/sonata_writer.cpp).
+ */
+volatile std::sig_atomic_t stop_signal = 0;
+
+void on_stop_signal(int signal) { stop_signal = signal; }
+
+void install_stop_handlers() {
+    struct sigaction action = {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    for (int signal : {SIGINT, SIGTERM})
+        if (sigaction(signal, &action, nullptr) != 0)
+            std::cerr << "cortexsim: warning: cannot handle " << cortexsim::signal_name(signal)
+                      << "; stopping the run will not close its files\n";
 }
 
 } // namespace
@@ -95,8 +144,10 @@ int main(int argc, char** argv) {
     try {
         model_desc desc = config::load_model_file(a.model);
         if (a.has_seed) desc.simulation.seed.value = a.seed;
+        expand_templates(desc);
         if (a.command == "validate") {
             network net(lower(desc));
+            if (desc.task.kind.value != "none") lower_task(desc.task, net);
             std::cout << a.model << ": valid (" << net.model().populations.size()
                       << " populations, " << net.size() << " state variables)\n";
             return exit_ok;
@@ -110,8 +161,19 @@ int main(int argc, char** argv) {
         opts.out_dir = a.out;
         opts.progress_on_terminal = isatty(STDERR_FILENO) != 0;
         opts.show_progress = !a.quiet;
-        const run_result r = run_model(desc, opts, std::cerr);
+        opts.format = a.format;
+        opts.precision = a.precision;
+        opts.stop_flag = &stop_signal;
+        install_stop_handlers();
+        const run_result r = desc.task.kind.value != "none" ? run_task(desc, opts, std::cerr)
+                                                            : run_model(desc, opts, std::cerr);
         std::cout << format_summary(desc, r);
+        if (r.stop_signal != 0) {
+            std::cerr << "cortexsim: stopped by " << signal_name(r.stop_signal) << " at t = "
+                      << r.stopped_at_ms << " ms; partial results (every sample up to then) in "
+                      << r.run_dir << "\n";
+            return 128 + r.stop_signal;
+        }
         return exit_ok;
     } catch (const model_error& e) {
         std::cerr << e.what() << "\n";

@@ -1,19 +1,37 @@
 #pragma once
 /// One model run end to end: description -> lowered model -> network -> simulation -> run
-/// folder (resolved model with provenance, CSV traces, summary). Used by the CLI and by tests.
+/// folder (resolved model with provenance, HDF5 report and/or CSV traces, summary). Used by the
+/// CLI and by tests. docs/output_files.md describes the run folder.
 
+#include <csignal>
 #include <iosfwd>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/model_desc.hpp"
 #include "core/ode/integrator.hpp"
+#include "core/recording/sonata_writer.hpp"
 
 namespace cortexsim {
+
+/// Which trace files a run writes: report.h5 (SONATA layout), one CSV per record, or both.
+enum class report_format { both, hdf5, csv };
+std::string to_string(report_format f);
+/// "both", "hdf5" or "csv"; throws std::invalid_argument otherwise.
+report_format parse_report_format(const std::string& s);
 
 struct run_options {
     std::string out_dir;            ///< "" -> [simulation] output, or runs/<name>
     bool progress_on_terminal = false;
     bool show_progress = true;
+    report_format format = report_format::both;
+    sample_precision precision = sample_precision::float32;  ///< of report.h5's data sets
+    /// Polled during the run when set. A non-zero value (the CLI's signal handler stores the
+    /// signal number) stops the run at the next sample time or integrator stop; run_model then
+    /// closes every file, so they hold every sample taken, and returns with
+    /// run_result::stop_signal set.
+    const volatile std::sig_atomic_t* stop_flag = nullptr;
 };
 
 struct run_result {
@@ -23,7 +41,27 @@ struct run_result {
     ode::solver_kind solver = ode::solver_kind::bdf_dense;
     ode::integrator_stats stats;
     std::size_t samples = 0;
+    std::vector<std::string> files;  ///< trace files written (report.h5, CSVs)
+    int stop_signal = 0;             ///< non-zero: stopped early by this signal
+    double stopped_at_ms = 0.0;      ///< simulated time when stopped early
 };
+
+/// Raised inside the simulation loop's callbacks when run_options::stop_flag is set. The
+/// simulation clock cannot be asked to stop, so the callbacks unwind it; run_model catches this
+/// exception and finishes the run folder.
+class run_interrupted : public std::runtime_error {
+public:
+    run_interrupted(int signal, double t_ms);
+    int signal() const noexcept { return signal_; }
+    double t_ms() const noexcept { return t_ms_; }
+
+private:
+    int signal_;
+    double t_ms_;
+};
+
+/// "SIGINT", "SIGTERM", or "signal N".
+std::string signal_name(int signal);
 
 /// Runs `desc` (seed already applied) and writes the run folder. Progress goes to `log`.
 run_result run_model(const model_desc& desc, const run_options& options, std::ostream& log);

@@ -1,0 +1,107 @@
+#include "circuits/network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "circuits/stimulus_schedule.hpp"
+
+// The network's events: initial state, the schedule of discontinuities (stimulus switches and
+// the noise grid) and the inputs latched for each segment between them.
+namespace cortexsim {
+
+void network::initial_state(double* y) const {
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+        const lowered_population& lp = model_.populations[p];
+        const population_state& ps = pops_[p];
+        if (ps.u_offset == no_offset) continue;
+        std::fill_n(y + ps.u_offset, lp.size, lp.u_init);
+        if (is_input(p)) continue;
+        for (int d = 0; d < lp.params.n_dendrites; ++d)
+            if (ps.v_offset[d] != no_offset) std::fill_n(y + ps.v_offset[d], lp.size, lp.v_init[d]);
+    }
+}
+
+double network::next_discontinuity_after(double t) const {
+    double next = std::numeric_limits<double>::infinity();
+    for (const auto& s : model_.stimuli) next = std::min(next, next_switch_after(s, t));
+    if (has_noise_) {
+        // Grid times k * interval, computed exactly as enter_segment() computes them.
+        const double I = model_.noise_interval_ms;
+        auto k = static_cast<long>(std::floor(t / I));
+        while (static_cast<double>(k) * I <= t) ++k;
+        next = std::min(next, static_cast<double>(k) * I);
+    }
+    return next;
+}
+
+void network::enter_segment(double t, double* /*y*/) {
+    last_switch_ms_ = t;
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+        population_state& ps = pops_[p];
+        std::fill(ps.input_rate.begin(), ps.input_rate.end(), 0.0);
+        std::fill(ps.g_E.begin(), ps.g_E.end(), 0.0);
+        std::fill(ps.g_I.begin(), ps.g_I.end(), 0.0);
+        std::fill(ps.stim_soma.begin(), ps.stim_soma.end(), 0.0);
+        for (auto& sd : ps.stim_dend) std::fill(sd.begin(), sd.end(), 0.0);
+    }
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+        population_state& ps = pops_[p];
+        for (std::size_t i = 0; i < ps.ext_rate.size(); ++i) ps.input_rate[i] += ps.ext_rate[i];
+        if (ps.ext_g_som > 0.0) {
+            const dendritic_neuron_params& np = model_.populations[p].params;
+            const double span = np.E_E - np.E_I;
+            for (std::size_t i = 0; i < ps.ext_target.size(); ++i) {
+                ps.g_E[i] += ps.ext_g_som * (ps.ext_target[i] - np.E_I) / span;
+                ps.g_I[i] += ps.ext_g_som * (np.E_E - ps.ext_target[i]) / span;
+            }
+        }
+    }
+    if (has_noise_) {
+        // One draw per neuron and grid interval, in a fixed order, whatever other events fall
+        // between grid times: the noise depends on the seed alone (docs/equations.md, 9).
+        const double I = model_.noise_interval_ms;
+        while (static_cast<double>(noise_index_ + 1) * I <= t) {
+            ++noise_index_;
+            for (std::size_t p = 0; p < pops_.size(); ++p) {
+                const double sigma = model_.populations[p].noise_sigma;
+                if (sigma <= 0.0) continue;
+                for (double& xi : pops_[p].noise) xi = sigma * noise_rng_.normal();
+            }
+        }
+        for (std::size_t p = 0; p < pops_.size(); ++p)
+            if (model_.populations[p].noise_sigma > 0.0)
+                for (std::size_t i = 0; i < pops_[p].noise.size(); ++i)
+                    pops_[p].stim_soma[i] += pops_[p].noise[i];
+    }
+    for (const auto& s : model_.stimuli) {
+        const int row = active_row(s, t);
+        if (row < 0) continue;
+        const std::vector<double>& values = s.rows[static_cast<std::size_t>(row)];
+        population_state& ps = pops_[s.target];
+        const dendritic_neuron_params& np = model_.populations[s.target].params;
+        switch (s.mode) {
+        case stimulus_mode::rate:
+            for (std::size_t i = 0; i < values.size(); ++i) ps.input_rate[i] += values[i];
+            break;
+        case stimulus_mode::current: {
+            auto& dst = s.slot == soma_slot ? ps.stim_soma : ps.stim_dend[s.slot];
+            for (std::size_t i = 0; i < values.size(); ++i) dst[i] += values[i];
+            break;
+        }
+        case stimulus_mode::nudge: {
+            // Balanced conductances with g_E + g_I = g_som and g_E E_E + g_I E_I = g_som u_trgt,
+            // so the nudging current is g_som (u_trgt - u) (Urbanczik & Senn 2014;
+            // Sacramento et al. 2018, output layer).
+            const double span = np.E_E - np.E_I;
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                ps.g_E[i] += s.g_som * (values[i] - np.E_I) / span;
+                ps.g_I[i] += s.g_som * (np.E_E - values[i]) / span;
+            }
+            break;
+        }
+        }
+    }
+}
+
+} // namespace cortexsim

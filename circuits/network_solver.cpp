@@ -1,0 +1,157 @@
+#include "circuits/network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/errors.hpp"
+
+// What the integrator needs beyond the right-hand side: tolerances, sanity checks, the
+// block-diagonal preconditioner and the choice of method.
+namespace cortexsim {
+
+void network::absolute_tolerances(double fallback, const std::map<std::string, double>& per_variable,
+                                  double* atol) const {
+    auto tol = [&](const std::string& var) {
+        auto it = per_variable.find(var);
+        return it == per_variable.end() ? fallback : it->second;
+    };
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+        const lowered_population& lp = model_.populations[p];
+        const population_state& ps = pops_[p];
+        if (ps.u_offset == no_offset) continue;
+        std::fill_n(atol + ps.u_offset, lp.size, tol(is_input(p) ? "rate" : "u_soma"));
+        if (is_input(p)) continue;
+        for (int d = 0; d < lp.params.n_dendrites; ++d)
+            if (ps.v_offset[d] != no_offset)
+                std::fill_n(atol + ps.v_offset[d], lp.size, tol("v_" + lp.model->dendrites[d]));
+    }
+}
+
+void network::check_state(double t, const double* y) const {
+    const double bound = model_.solver.max_abs_state;
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+        const lowered_population& lp = model_.populations[p];
+        const population_state& ps = pops_[p];
+        if (ps.u_offset == no_offset) continue;
+        auto check = [&](std::size_t off, const std::string& var) {
+            for (std::size_t i = 0; i < lp.size; ++i) {
+                const double x = y[off + i];
+                if (std::isfinite(x) && std::fabs(x) <= bound) continue;
+                char buf[64];
+                std::snprintf(buf, sizeof buf, "%g", x);
+                throw numerical_error(t, "population '" + lp.name + "' neuron " +
+                                             std::to_string(i) + " " + var + " = " + buf +
+                                             (std::isfinite(x) ? " exceeds max_abs_state" : " is not finite"));
+            }
+        };
+        check(ps.u_offset, is_input(p) ? "rate" : "u_soma");
+        if (is_input(p)) continue;
+        for (int d = 0; d < lp.params.n_dendrites; ++d)
+            if (ps.v_offset[d] != no_offset) check(ps.v_offset[d], "v_" + lp.model->dendrites[d]);
+    }
+}
+
+void network::prec_setup(double /*t*/, const double* /*y*/, double gamma) {
+    prec_gamma_ = gamma;
+    // Block-diagonal preconditioner: each neuron's own compartments, P_i = I - gamma J_i, with
+    // the network coupling left to GMRES. The blocks are at most 3x3, inverted directly.
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+        if (is_input(p)) continue;
+        population_state& ps = pops_[p];
+        const dendritic_neuron_params& np = model_.populations[p].params;
+        const int k = ps.local_k;
+        for (std::size_t i = 0; i < model_.populations[p].size; ++i) {
+            const Eigen::Matrix3d J = local_jacobian(np, ps.g_E_eff[i], ps.g_I_eff[i]);
+            // Fixed-size blocks: no heap allocation inside CVODE's callbacks.
+            Eigen::Matrix3d P = Eigen::Matrix3d::Identity() - gamma * J;
+            for (int a = k; a < 3; ++a) {  // pad unused slots with the identity
+                P.row(a).setZero();
+                P.col(a).setZero();
+                P(a, a) = 1.0;
+            }
+            const Eigen::Matrix3d inv = P.inverse();
+            for (int b = 0; b < k; ++b)
+                for (int a = 0; a < k; ++a) ps.prec_inverse[i * k * k + a + b * k] = inv(a, b);
+        }
+    }
+}
+
+void network::prec_solve(const double* r, double* z) {
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+        const population_state& ps = pops_[p];
+        if (is_input(p)) {
+            if (ps.u_offset == no_offset) continue;
+            // A filtered input is its own 1x1 block: (1 + gamma / tau) z = r.
+            const double f = 1.0 / (1.0 + prec_gamma_ / model_.populations[p].input_tau_ms);
+            for (std::size_t i = 0; i < ps.rate.size(); ++i) z[ps.u_offset + i] = f * r[ps.u_offset + i];
+            continue;
+        }
+        const dendritic_neuron_params& np = model_.populations[p].params;
+        const int k = ps.local_k;
+        std::array<std::size_t, 3> off{ps.u_offset, 0, 0};
+        int m = 1;
+        for (int d = 0; d < np.n_dendrites; ++d)
+            if (ps.v_offset[d] != no_offset) off[m++] = ps.v_offset[d];
+        for (std::size_t i = 0; i < model_.populations[p].size; ++i) {
+            const double* inv = ps.prec_inverse.data() + i * k * k;  // column-major k x k
+            for (int a = 0; a < k; ++a) {
+                double acc = 0.0;
+                for (int b = 0; b < k; ++b) acc += inv[a + b * k] * r[off[b] + i];
+                z[off[a] + i] = acc;
+            }
+        }
+    }
+}
+
+double network::max_local_rate() const {
+    // Largest nudging conductance any stimulus or nudging projection can add.
+    std::vector<double> g_nudge(pops_.size(), 0.0);
+    for (const auto& s : model_.stimuli)
+        if (s.mode == stimulus_mode::nudge) g_nudge[s.target] += s.g_som;
+    for (const auto& pr : projections_)
+        if (pr.desc().nudging) g_nudge[pr.desc().target] += pr.nudging_conductances().maxCoeff();
+    double rate = 0.0;
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+        if (is_input(p)) {
+            if (model_.populations[p].input_tau_ms > 0.0)
+                rate = std::max(rate, 1.0 / model_.populations[p].input_tau_ms);
+            continue;
+        }
+        const dendritic_neuron_params& np = model_.populations[p].params;
+        double g = np.g_lk + g_nudge[p];
+        for (int d = 0; d < np.n_dendrites; ++d) {
+            g += np.dend[d].g_couple;
+            if (np.dend[d].dynamic) rate = std::max(rate, (1.0 + np.dend[d].g_back) / np.dend[d].tau_ms);
+        }
+        rate = std::max(rate, g / np.C);
+    }
+    return rate;
+}
+
+ode::integrator_options network::integrator_options() const {
+    const lowered_solver& s = model_.solver;
+    ode::integrator_options o;
+    o.kind = s.kind;
+    if (s.automatic) {
+        // Rate networks are rarely stiff: the fastest local rate is (g_lk + sum g + g_som) / C,
+        // about 2/ms with the papers' values. Then Adams with fixed-point iteration needs no
+        // Jacobian, which matters because plasticity and new patterns restart the integrator
+        // often and every BDF restart pays for a new Jacobian (measured on the teacher-student
+        // task: Adams 4 ms per pattern, dense BDF 27 ms). Stiff models get BDF: dense LU up
+        // to ~100 states, matrix-free GMRES with the per-neuron preconditioner beyond.
+        // Thresholds to be re-measured in bench/ (issue 6).
+        o.kind = max_local_rate() <= 20.0 ? ode::solver_kind::adams
+                 : state_size_ <= 100     ? ode::solver_kind::bdf_dense
+                                          : ode::solver_kind::bdf_gmres;
+    }
+    if (state_size_ == 0) o.kind = ode::solver_kind::euler;  // nothing to integrate
+    o.rtol = s.rtol;
+    o.max_step_ms = s.max_step_ms;
+    o.dt_ms = s.dt_ms;
+    o.max_steps = s.max_steps;
+    o.max_order = s.max_order;
+    return o;
+}
+
+} // namespace cortexsim

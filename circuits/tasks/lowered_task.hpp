@@ -1,0 +1,25 @@
+#pragma once
+/// The `[task]` section resolved against a built network: kind, the populations it drives and
+/// its settings with defaults, each checked (names, ranges) with errors at the TOML position.
+
+#include <string>
+
+#include "circuits/network.hpp"
+#include "circuits/tasks/teacher_student.hpp"
+#include "core/model_desc.hpp"
+
+namespace cortexsim {
+
+enum class task_kind { none, teacher_student };
+
+struct lowered_task {
+    task_kind kind = task_kind::none;
+    std::string input, hidden, output;
+    double g_som = 0.8;  ///< nudging strength of the teacher on the output
+    teacher_student_options teacher_student;
+};
+
+/// Throws model_error for an unknown kind, population or setting, or a value out of range.
+lowered_task lower_task(const task_desc& desc, const network& net);
+
+} // namespace cortexsim

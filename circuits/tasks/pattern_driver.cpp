@@ -1,0 +1,43 @@
+#include "circuits/tasks/pattern_driver.hpp"
+
+#include <stdexcept>
+
+namespace cortexsim {
+
+pattern_driver::pattern_driver(network& net, const std::string& input, const std::string& output,
+                               double g_som)
+    : net_(net),
+      sim_(net, net.integrator_options(), net.model().solver.atol, net.model().solver.atol_per_variable),
+      in_(net.population_index(input)), out_(net.population_index(output)), g_som_(g_som) {
+    const double dt = net.model().plasticity_interval_ms;
+    if (net.has_plasticity())
+        sim_.add_periodic_update(dt, [this, dt](double t, double* y) {
+            return net_.apply_plasticity(t, y, dt);
+        });
+}
+
+pattern_driver::output pattern_driver::present(const Eigen::Ref<const Eigen::VectorXd>& x,
+                                               const double* target, double duration_ms, bool learn) {
+    const auto n_in = static_cast<Eigen::Index>(net_.model().populations[in_].size);
+    if (x.size() != n_in)
+        throw std::invalid_argument("pattern has " + std::to_string(x.size()) + " values, input '" +
+                                    net_.model().populations[in_].name + "' has " +
+                                    std::to_string(n_in) + " neurons");
+    const Eigen::VectorXd xc = x;  // contiguous copy
+    net_.set_external_rates(in_, xc.data());
+    net_.set_external_nudge(out_, target, target ? g_som_ : 0.0);
+    net_.set_learning(learn);
+    sim_.restart();
+    sim_.run(sim_.time() + duration_ms);
+
+    const std::size_t n_out = net_.model().populations[out_].size;
+    const double* u = sim_.state().data() + net_.soma_offset(out_);
+    output o;
+    o.u = Eigen::Map<const Eigen::VectorXd>(u, static_cast<Eigen::Index>(n_out));
+    o.r.resize(o.u.size());
+    const transfer_fn& phi = net_.model().populations[out_].transfer;
+    for (Eigen::Index i = 0; i < o.u.size(); ++i) o.r[i] = phi(o.u[i]);
+    return o;
+}
+
+} // namespace cortexsim

@@ -1,0 +1,41 @@
+#pragma once
+/// Presents patterns to a network one at a time, the way the microcircuit papers train:
+/// set the input rates (and, in training, the output's nudging target), restart the
+/// integrator (a new pattern is a discontinuity), integrate for the presentation time with
+/// plasticity at its interval, and read the settled output at the end.
+
+#include <Eigen/Dense>
+#include <string>
+
+#include "circuits/network.hpp"
+#include "core/simulation.hpp"
+
+namespace cortexsim {
+
+class pattern_driver {
+public:
+    /// `g_som`: nudging strength of the teacher on the output population.
+    pattern_driver(network& net, const std::string& input, const std::string& output, double g_som);
+
+    struct output {
+        Eigen::VectorXd u;  ///< somatic potentials at the end of the presentation
+        Eigen::VectorXd r;  ///< rates
+    };
+    /// Shows `x` (one rate per input neuron) for duration_ms. With `target` (one potential per
+    /// output neuron) the output is nudged towards it; `learn` switches plasticity on.
+    output present(const Eigen::Ref<const Eigen::VectorXd>& x, const double* target,
+                   double duration_ms, bool learn);
+
+    simulation& sim() { return sim_; }
+    network& net() { return net_; }
+    std::size_t input_index() const { return in_; }
+    std::size_t output_index() const { return out_; }
+
+private:
+    network& net_;
+    simulation sim_;
+    std::size_t in_, out_;
+    double g_som_;
+};
+
+} // namespace cortexsim

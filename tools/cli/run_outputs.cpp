@@ -1,0 +1,132 @@
+#include "tools/cli/run_outputs.hpp"
+
+#include <Eigen/Core>
+#include <filesystem>
+#include <fstream>
+
+#include "circuits/lowered_model.hpp"
+#include "core/config/toml_loader.hpp"
+#include "core/config/toml_version.hpp"
+
+namespace cortexsim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Feeds one record to its population of report.h5, reordering the recorder's variable-major
+/// row (the CSV column order) into SONATA's node-major columns (make_node_major_layout).
+class sonata_sink final : public trace_sink {
+public:
+    sonata_sink(sonata_writer& report, const std::string& group, const std::string& population,
+                const lowered_record& r)
+        : report_(report) {
+        node_major_layout layout = make_node_major_layout(r.variables.size(), r.neurons);
+        sonata_population_desc d;
+        d.name = group;
+        d.node_ids = std::move(layout.node_ids);
+        d.variables = r.variables;
+        d.start_ms = 0.0;  // the simulation samples at k * interval_ms, k = 0, 1, ...
+        d.step_ms = r.interval_ms;
+        d.attributes = {{"population", population}};
+        index_ = report_.add_population(d);
+        source_ = std::move(layout.source_column);
+        row_.resize(source_.size());
+    }
+    void write_row(double t_ms, const double* row) override {
+        for (std::size_t c = 0; c < source_.size(); ++c) row_[c] = row[source_[c]];
+        report_.append(index_, t_ms, row_.data());
+    }
+    /// Nothing to do: the file is shared by every record and closed once, by run_model.
+    void close() override {}
+
+private:
+    sonata_writer& report_;
+    std::size_t index_ = 0;
+    std::vector<std::size_t> source_;
+    std::vector<double> row_;
+};
+
+} // namespace
+
+std::map<std::string, std::string> provenance() {
+    return {
+        {"cortexsim_version", CORTEXSIM_VERSION},
+        {"sundials_version", ode::sundials_version()},
+        {"eigen_version", std::to_string(EIGEN_WORLD_VERSION) + "." +
+                              std::to_string(EIGEN_MAJOR_VERSION) + "." +
+                              std::to_string(EIGEN_MINOR_VERSION)},
+        {"tomlplusplus_version", config::tomlplusplus_version()},
+    };
+}
+
+std::string choose_run_dir(const model_desc& desc, const run_options& options) {
+    if (!options.out_dir.empty()) return options.out_dir;
+    if (!desc.simulation.output.value.empty()) return desc.simulation.output.value;
+    return (fs::path("runs") / desc.simulation.name.value).string();
+}
+
+void write_resolved_model(const model_desc& desc, const std::string& run_dir) {
+    fs::create_directories(run_dir);
+    std::ofstream resolved(fs::path(run_dir) / "model.resolved.toml");
+    resolved << config::write_model_toml(fill_defaults(desc), provenance());
+    if (!resolved) throw std::runtime_error("cannot write the resolved model to " + run_dir);
+}
+
+run_outputs::run_outputs(network& net, const model_desc& desc, const run_options& options,
+                         const std::string& run_dir, simulation& sim, stop_check& stop)
+    : net_(net) {
+    const lowered_model& m = net.model();
+    const bool csv = options.format != report_format::hdf5;
+    if (options.format != report_format::csv) {
+        const std::string file = (fs::path(run_dir) / "report.h5").string();
+        report_ = std::make_unique<sonata_writer>(file, options.precision);
+        report_->set_file_attribute("model", desc.simulation.name.value);
+        report_->set_file_attribute("seed", std::to_string(desc.simulation.seed.value));
+        for (const auto& [key, value] : provenance()) report_->set_file_attribute(key, value);
+        files_.push_back(file);
+    }
+    std::map<std::size_t, int> per_population;
+    for (const auto& r : m.records) {
+        // The k-th further record of a population is <population>_<k>, in both formats.
+        const std::string& pop = m.populations[r.population].name;
+        const int k = per_population[r.population]++;
+        const std::string name = k == 0 ? pop : pop + "_" + std::to_string(k);
+        recorders_.push_back(std::make_unique<trace_recorder>(net, r));
+        trace_recorder* rec = recorders_.back().get();
+        if (csv) {
+            const std::string file = (fs::path(run_dir) / (name + ".csv")).string();
+            rec->add_csv(file);
+            files_.push_back(file);
+        }
+        if (report_) rec->add_sink(std::make_unique<sonata_sink>(*report_, name, pop, r));
+        sim.add_sampler(r.interval_ms, [rec, &stop](double t, const double* y) {
+            stop.before_sample(t);
+            rec->sample(t, y);
+        });
+    }
+    summary_ = std::make_unique<error_summary>(net);
+    if (!summary_->empty()) {
+        const std::string file = (fs::path(run_dir) / "error_summary.csv").string();
+        summary_csv_ = std::make_unique<csv_writer>(file, summary_->columns());
+        summary_row_.resize(summary_->columns().size());
+        files_.push_back(file);
+        sim.add_sampler(m.summary_interval_ms, [this, &stop](double t, const double* y) {
+            stop.before_sample(t);
+            summary_->compute(t, y, summary_row_.data());
+            summary_csv_->write_row(t, summary_row_.data());
+        });
+    }
+}
+
+void run_outputs::close(run_result& result) {
+    for (auto& rec : recorders_) {
+        rec->close();
+        result.samples += rec->rows();
+    }
+    if (summary_csv_) summary_csv_->close();
+    if (report_) report_->close();
+    result.files.insert(result.files.end(), files_.begin(), files_.end());
+}
+
+} // namespace cortexsim

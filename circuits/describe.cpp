@@ -38,6 +38,7 @@ std::string describe(const network& net) {
         neurons += lp.size;
         std::vector<std::string> state;
         if (lp.model->kind != neuron_kind::input) state.push_back("u_soma");
+        else if (lp.input_tau_ms > 0.0) state.push_back("rate (filtered)");
         for (int d = 0; d < lp.params.n_dendrites; ++d)
             if (lp.params.dend[d].dynamic) state.push_back("v_" + lp.model->dendrites[d]);
         std::snprintf(buf, sizeof buf, "  %-16s %-12s %7zu neurons  compartments: %s; state: %s\n",

@@ -340,7 +340,7 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
 
 } // namespace
 
-lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s,
+lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s, std::size_t index,
                                 const std::vector<lowered_population>& pops);
 lowered_record lower_record(const model_desc& desc, const record_desc& r,
                             const std::vector<lowered_population>& pops);
@@ -361,6 +361,9 @@ model_desc fill_defaults(const model_desc& desc) {
             for (const auto& [k, v] : t->defaults)
                 if (!p.transfer_params.count(k)) p.transfer_params[k] = located<double>(v, p.loc);
     }
+    for (projection_desc& p : out.projections)
+        for (const auto& [k, v] : plasticity_rule_defaults(p.plasticity.rule.value))
+            if (!p.plasticity.params.count(k)) p.plasticity.params[k] = located<double>(v, p.loc);
     return out;
 }
 
@@ -401,7 +404,8 @@ lowered_model lower(const model_desc& desc) {
             fail(p.name.loc.line > 0 && !p.name.loc.defaulted ? p.name : p.source,
                  "duplicate projection name '" + out.projections.back().name + "'");
     }
-    for (const auto& s : desc.stimuli) out.stimuli.push_back(lower_stimulus(desc, s, out.populations));
+    for (std::size_t k = 0; k < desc.stimuli.size(); ++k)
+        out.stimuli.push_back(lower_stimulus(desc, desc.stimuli[k], k, out.populations));
     for (const auto& r : desc.records) out.records.push_back(lower_record(desc, r, out.populations));
     return out;
 }

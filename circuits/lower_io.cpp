@@ -19,7 +19,7 @@ std::string fmt(double x) {
 }
 } // namespace
 
-lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s,
+lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s, std::size_t index,
                                 const std::vector<lowered_population>& pops) {
     lowered_stimulus out;
     out.target = find_population_index(desc, s.target);
@@ -74,7 +74,9 @@ lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s,
     if (s.kind.value == "random") {
         // Rows drawn from the stream (seed, stimulus name): reproducible from the seed, and
         // independent of every other random draw in the model.
-        rng gen(desc.simulation.seed.value, "stimulus:" + out.name);
+        // An unnamed stimulus is keyed by its position, so two unnamed ones differ.
+        rng gen(desc.simulation.seed.value,
+                "stimulus:" + (s.name.value.empty() ? "[" + std::to_string(index) + "]" : s.name.value));
         for (long k = 0; k < s.count.value; ++k) {
             times.push_back(s.start_ms.value + static_cast<double>(k) * s.step_ms.value);
             std::vector<double> row(pop.size);

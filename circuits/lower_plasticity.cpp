@@ -34,6 +34,15 @@ const std::map<std::string, rule_info>& rule_catalogue() {
 }
 } // namespace
 
+std::map<std::string, double> plasticity_rule_defaults(const std::string& rule) {
+    std::map<std::string, double> out;
+    auto it = rule_catalogue().find(rule);
+    if (it == rule_catalogue().end()) return out;
+    for (const auto& [k, v] : it->second.defaults)
+        if (!std::isnan(v)) out[k] = v;  // required settings (eta) have no default
+    return out;
+}
+
 std::vector<std::string> plasticity_rule_names() {
     std::vector<std::string> names = {"none"};
     for (const auto& [name, _] : rule_catalogue()) names.push_back(name);

@@ -127,4 +127,7 @@ lowered_model lower(const model_desc& desc);
 /// Expects a model that lowers without error.
 model_desc fill_defaults(const model_desc& desc);
 
+/// A plasticity rule's optional settings with their defaults (empty for an unknown rule).
+std::map<std::string, double> plasticity_rule_defaults(const std::string& rule);
+
 } // namespace cortexsim

@@ -183,6 +183,7 @@ void network::set_external_rates(std::size_t p, const double* rates) {
         throw std::invalid_argument("set_external_rates: '" + model_.populations[p].name +
                                     "' is not an input population");
     std::copy(rates, rates + model_.populations[p].size, pops_[p].ext_rate.begin());
+    external_changed_ = true;
 }
 
 void network::set_external_nudge(std::size_t p, const double* u_target, double g_som) {
@@ -191,6 +192,7 @@ void network::set_external_nudge(std::size_t p, const double* u_target, double g
                                     "' is an input population");
     population_state& ps = pops_[p];
     ps.ext_g_som = g_som;
+    external_changed_ = true;
     if (u_target) std::copy(u_target, u_target + model_.populations[p].size, ps.ext_target.begin());
 }
 

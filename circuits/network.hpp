@@ -130,6 +130,7 @@ private:
     std::vector<double> post_error_;        ///< scratch for plasticity
     double last_switch_ms_ = 0.0;
     bool learning_ = true;
+    bool external_changed_ = false;  ///< set_external_* since the last enter_segment()
     rng noise_rng_;
     long noise_index_ = -1;  ///< grid interval of the current noise draw
     bool has_noise_ = false;

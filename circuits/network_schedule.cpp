@@ -36,7 +36,13 @@ double network::next_discontinuity_after(double t) const {
 }
 
 void network::enter_segment(double t, double* /*y*/) {
-    last_switch_ms_ = t;
+    // pause_ms counts from the last change of the inputs (a stimulus switch or a task's new
+    // pattern), not from noise redraws, which happen every noise interval.
+    bool inputs_switch = external_changed_ || t == 0.0;
+    for (const auto& s : model_.stimuli)
+        inputs_switch |= std::binary_search(s.times_ms.begin(), s.times_ms.end(), t) || t == s.stop_ms;
+    if (inputs_switch) last_switch_ms_ = t;
+    external_changed_ = false;
     for (std::size_t p = 0; p < pops_.size(); ++p) {
         population_state& ps = pops_[p];
         std::fill(ps.input_rate.begin(), ps.input_rate.end(), 0.0);

@@ -51,6 +51,29 @@ const std::vector<neuron_model_info>& neuron_catalogue() {
              {"g_back_dendrite", 0.0, false, false, "soma-to-dendrite back-coupling"},
              {"noise_sigma", 0.0, false, false, "somatic noise current amplitude (docs/equations.md)"},
          }},
+        {"relay",
+         neuron_kind::relay,
+         {"soma", "driver", "modulator"},
+         {"driver", "modulator"},
+         {"g_drv", "g_mod"},
+         {"u_soma", "v_driver", "v_modulator", "rate"},
+         {
+             // Driver inputs (sensory, or layer 5 for higher-order nuclei) dominate the relay;
+             // modulators (layer 6 corticothalamic) shift its gain weakly (Sherman & Guillery
+             // 2002). Coupling values: modulator a third of the driver, as in the default
+             // pyramidal apical/basal ratio's spirit; documented in docs/equations.md.
+             {"C", 1.0, true, false, "somatic capacitance (dimensionless; time unit ms)"},
+             {"g_lk", 0.1, false, false, "somatic leak conductance"},
+             {"g_drv", 1.0, false, false, "driver-to-soma coupling conductance"},
+             {"g_mod", 0.3, false, false, "modulator-to-soma coupling conductance"},
+             {"E_E", 14.0 / 3.0, false, true, "excitatory reversal potential for nudging"},
+             {"E_I", -1.0 / 3.0, false, true, "inhibitory reversal potential for nudging"},
+             {"tau_driver_ms", 3.0, true, false, "driver time constant (dynamic dendrites)"},
+             {"tau_modulator_ms", 3.0, true, false, "modulator time constant (dynamic dendrites)"},
+             {"g_back_driver", 0.0, false, false, "soma-to-driver back-coupling"},
+             {"g_back_modulator", 0.0, false, false, "soma-to-modulator back-coupling"},
+             {"noise_sigma", 0.0, false, false, "somatic noise current amplitude (docs/equations.md)"},
+         }},
     };
     return catalogue;
 }

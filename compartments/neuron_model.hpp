@@ -12,6 +12,7 @@ enum class neuron_kind {
     input,        ///< rate set directly by stimuli; no state
     pyramidal,    ///< soma + basal + apical dendrite (Sacramento et al. 2018, eq. 1)
     interneuron,  ///< soma + one dendrite (Sacramento et al. 2018, eq. 2)
+    relay,        ///< thalamic relay: soma + driver and modulator inputs (Sherman & Guillery)
 };
 
 struct param_info {

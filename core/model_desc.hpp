@@ -139,6 +139,25 @@ struct microcircuit_desc {
     source_loc loc;
 };
 
+/// A `[[column]]`: the six-layer column template (cortex_models/six_layer_column.hpp).
+struct column_desc {
+    located<std::string> name;
+    param_table sizes;                      ///< cell type -> number of neurons (whole numbers)
+    located<double> p_connect{1.0};
+    located<double> w_excitatory{0.5};
+    located<double> w_inhibitory{0.5};
+    located<std::string> transfer{"logistic"};
+    located<std::string> dendrites{"instantaneous"};
+    source_loc loc;
+};
+
+/// A `[[column_link]]`: feedforward and feedback projections between two columns.
+struct column_link_desc {
+    located<std::string> lower;
+    located<std::string> upper;
+    source_loc loc;
+};
+
 /// `[task]`: a learning task that drives the model pattern by pattern instead of running a
 /// fixed duration (circuits/tasks/). Parameters are checked per kind by lower_task().
 struct task_desc {
@@ -160,6 +179,8 @@ struct model_desc {
     std::vector<stimulus_desc> stimuli;
     std::vector<record_desc> records;
     std::vector<microcircuit_desc> microcircuits;  ///< templates, empty once expanded
+    std::vector<column_desc> columns;              ///< templates, empty once expanded
+    std::vector<column_link_desc> column_links;    ///< templates, empty once expanded
     task_desc task;
 };
 

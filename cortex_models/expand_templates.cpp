@@ -2,6 +2,12 @@
 
 #include "core/errors.hpp"
 #include "cortex_models/microcircuit_template.hpp"
+#include "cortex_models/six_layer_column.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
 
 namespace cortexsim {
 
@@ -37,6 +43,10 @@ void expand_microcircuit(model_desc& model, const microcircuit_desc& m) {
         for (const auto& e : m.eta_PP) s.eta_PP_per_layer.push_back(e.value);
     }
     s.self_predicting_init = m.self_predicting_init.value;
+    if (s.self_predicting_init && !(s.g_D > 0.0))
+        throw model_error(m.params.count("g_D") ? m.params.at("g_D").loc : m.self_predicting_init.loc,
+                          "self_predicting_init needs g_D > 0 (the interneuron weights scale with "
+                          "(g_lk + g_D) / g_D)");
 
     const std::size_t first_pop = model.populations.size(), first_proj = model.projections.size();
     add_microcircuit(model, s);
@@ -70,11 +80,71 @@ void expand_microcircuit(model_desc& model, const microcircuit_desc& m) {
         for (auto& [key, v] : p.plasticity.params) v.loc = m.loc;
     }
 }
+column_spec column_from(const column_desc& c) {
+    column_spec s;
+    s.name = c.name.value;
+    const auto& types = column_cell_types();
+    for (const auto& [type, n] : c.sizes) {
+        if (std::find(types.begin(), types.end(), type) == types.end())
+            throw model_error(n.loc, "unknown cell type '" + type + "'; a column has " +
+                                         one_of(types) + did_you_mean(type, types));
+        if (n.value != std::floor(n.value))
+        {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%g", n.value);
+            throw model_error(n.loc, std::string("must be a whole number of neurons, got ") + buf);
+        }
+        s.sizes[type] = static_cast<long>(n.value);
+    }
+    s.p_connect = c.p_connect.value;
+    s.w_excitatory = c.w_excitatory.value;
+    s.w_inhibitory = c.w_inhibitory.value;
+    s.transfer = c.transfer.value;
+    s.dendrites = c.dendrites.value;
+    return s;
+}
+
+void expand_columns(model_desc& model) {
+    std::map<std::string, column_spec> specs;
+    for (const column_desc& c : model.columns) {
+        if (c.name.value.empty() || c.name.value.find('.') != std::string::npos)
+            throw model_error(c.name.loc, "a column name must be non-empty and contain no '.', got '" +
+                                              c.name.value + "'");
+        if (specs.count(c.name.value))
+            throw model_error(c.name.loc, "duplicate column name '" + c.name.value + "'");
+        const column_spec s = column_from(c);
+        specs[s.name] = s;
+        const std::size_t first_pop = model.populations.size();
+        add_six_layer_column(model, s, c.loc);
+        for (std::size_t i = first_pop; i < model.populations.size(); ++i) {
+            population_desc& p = model.populations[i];
+            p.transfer.loc = c.transfer.loc;
+            p.dendrites.loc = c.dendrites.loc;
+        }
+    }
+    std::vector<std::string> names;
+    for (const auto& [n, _] : specs) names.push_back(n);
+    for (const column_link_desc& l : model.column_links) {
+        for (const located<std::string>* end : {&l.lower, &l.upper})
+            if (!specs.count(end->value))
+                throw model_error(end->loc, "unknown column '" + end->value + "'" +
+                                                did_you_mean(end->value, names));
+        if (l.lower.value == l.upper.value)
+            throw model_error(l.upper.loc, "a column cannot link to itself");
+        const std::size_t first = model.projections.size();
+        add_column_link(model, l.lower.value, l.upper.value, specs.at(l.lower.value),
+                        specs.at(l.upper.value));
+        for (std::size_t i = first; i < model.projections.size(); ++i) model.projections[i].loc = l.loc;
+    }
+}
 } // namespace
 
 void expand_templates(model_desc& model) {
     for (const microcircuit_desc& m : model.microcircuits) expand_microcircuit(model, m);
     model.microcircuits.clear();
+    expand_columns(model);
+    model.columns.clear();
+    model.column_links.clear();
 }
 
 } // namespace cortexsim

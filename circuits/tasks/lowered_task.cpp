@@ -1,6 +1,7 @@
 #include "circuits/tasks/lowered_task.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "core/errors.hpp"
@@ -14,6 +15,16 @@ struct setting {
     bool integer;
 };
 
+// Defaults: the paper's task (Sacramento et al. 2018, Sec. 3) at CI-friendly length.
+const std::map<std::string, setting>& teacher_student_settings() {
+    static const std::map<std::string, setting> s = {
+        {"n_train", {1000, true}},          {"n_test", {50, true}},
+        {"eval_every", {100, true}},        {"present_ms", {30.0, false}},
+        {"n_hidden_teacher", {20, true}},   {"teacher_w1_scale", {5.0, false}},
+        {"teacher_w2_scale", {2.0, false}}, {"g_som", {0.8, false}}};
+    return s;
+}
+
 std::map<std::string, double> resolve(const task_desc& d, const std::map<std::string, setting>& known) {
     std::vector<std::string> names;
     for (const auto& [k, _] : known) names.push_back(k);
@@ -26,9 +37,12 @@ std::map<std::string, double> resolve(const task_desc& d, const std::map<std::st
                                          "'; it has " + one_of(names) + did_you_mean(k, names));
         if (!(v.value > 0) || !std::isfinite(v.value) ||
             (it->second.integer && v.value != std::floor(v.value)))
+        {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%g", v.value);
             throw model_error(v.loc, std::string("must be a positive ") +
-                                         (it->second.integer ? "integer" : "number") + ", got " +
-                                         std::to_string(v.value));
+                                         (it->second.integer ? "integer" : "number") + ", got " + buf);
+        }
         out[k] = v.value;
     }
     return out;
@@ -56,6 +70,14 @@ void check_population(const network& net, const located<std::string>& name, bool
 }
 } // namespace
 
+task_desc fill_task_defaults(const task_desc& d) {
+    task_desc out = d;
+    if (d.kind.value == "teacher_student")
+        for (const auto& [k, s] : teacher_student_settings())
+            if (!out.params.count(k)) out.params[k] = located<double>(s.fallback, d.loc);
+    return out;
+}
+
 lowered_task lower_task(const task_desc& d, const network& net) {
     lowered_task out;
     if (d.kind.value == "none") return out;
@@ -63,21 +85,15 @@ lowered_task lower_task(const task_desc& d, const network& net) {
         throw model_error(d.kind.loc, "unknown task '" + d.kind.value + "'; expected 'teacher_student'" +
                                           did_you_mean(d.kind.value, {"teacher_student"}));
     out.kind = task_kind::teacher_student;
+    if (d.dataset.loc.line > 0 && !d.dataset.loc.defaulted)
+        throw model_error(d.dataset.loc, "task 'teacher_student' makes its own data and takes no dataset");
     check_population(net, d.input, false, "input");
     check_population(net, d.hidden, true, "hidden");
     check_population(net, d.output, true, "output");
     out.input = d.input.value;
     out.hidden = d.hidden.value;
     out.output = d.output.value;
-    // Defaults: the paper's task (Sacramento et al. 2018, Sec. 3) at CI-friendly length.
-    const auto v = resolve(d, {{"n_train", {1000, true}},
-                               {"n_test", {50, true}},
-                               {"eval_every", {100, true}},
-                               {"present_ms", {30.0, false}},
-                               {"n_hidden_teacher", {20, true}},
-                               {"teacher_w1_scale", {5.0, false}},
-                               {"teacher_w2_scale", {2.0, false}},
-                               {"g_som", {0.8, false}}});
+    const auto v = resolve(d, teacher_student_settings());
     teacher_student_options& o = out.teacher_student;
     o.n_train = static_cast<std::size_t>(v.at("n_train"));
     o.n_test = static_cast<std::size_t>(v.at("n_test"));

@@ -22,4 +22,7 @@ struct lowered_task {
 /// Throws model_error for an unknown kind, population or setting, or a value out of range.
 lowered_task lower_task(const task_desc& desc, const network& net);
 
+/// `desc` with every setting of its kind filled in (for the resolved model).
+task_desc fill_task_defaults(const task_desc& desc);
+
 } // namespace cortexsim

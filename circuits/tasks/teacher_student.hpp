@@ -15,8 +15,8 @@ namespace cortexsim {
 
 struct teacher_student_options {
     std::size_t n_hidden_teacher = 20;
-    double teacher_w1_scale = 1.0;   ///< teacher weights uniform(-scale, scale)
-    double teacher_w2_scale = 1.0;
+    double teacher_w1_scale = 5.0;   ///< teacher weights uniform(-scale, scale); these put the
+    double teacher_w2_scale = 2.0;   ///< teacher's logistic hidden layer in its working range
     std::size_t n_train = 1000;      ///< training patterns (inputs uniform on [0, 1))
     std::size_t n_test = 50;
     std::size_t eval_every = 100;    ///< test-set evaluation every this many training patterns

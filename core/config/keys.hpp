@@ -19,8 +19,11 @@ inline constexpr std::string_view record = "record";
 inline constexpr std::string_view provenance = "provenance"; ///< free-form strings, ignored
 inline constexpr std::string_view microcircuit = "microcircuit";
 inline constexpr std::string_view task = "task";
-inline constexpr std::array all{simulation, solver,     population,   projection, stimulus,
-                                record,     provenance, microcircuit, task};
+inline constexpr std::string_view column = "column";
+inline constexpr std::string_view column_link = "column_link";
+inline constexpr std::array all{simulation, solver,       population, projection,
+                                stimulus,   record,       provenance, microcircuit,
+                                task,       column,       column_link};
 } // namespace root
 
 /// [[microcircuit]] (the layered dendritic microcircuit template)
@@ -43,6 +46,22 @@ inline constexpr std::array all{prefix,    n_input, layers, transfer, dendrites,
                                 numbers[3], numbers[4], numbers[5], numbers[6], numbers[7],
                                 numbers[8], numbers[9]};
 } // namespace microcircuit
+
+/// [[column]] and [[column_link]] (cortex_models/six_layer_column.hpp)
+namespace column {
+inline constexpr std::string_view name = "name";
+inline constexpr std::string_view sizes = "sizes";
+inline constexpr std::string_view p_connect = "p_connect";
+inline constexpr std::string_view w_excitatory = "w_excitatory";
+inline constexpr std::string_view w_inhibitory = "w_inhibitory";
+inline constexpr std::string_view transfer = "transfer";
+inline constexpr std::string_view dendrites = "dendrites";
+inline constexpr std::array all{name, sizes, p_connect, w_excitatory, w_inhibitory, transfer,
+                                dendrites};
+inline constexpr std::string_view lower = "lower";
+inline constexpr std::string_view upper = "upper";
+inline constexpr std::array link_all{lower, upper};
+} // namespace column
 
 /// [task]: string keys here; every other key is a number checked per task kind in lowering.
 namespace task {

@@ -447,6 +447,30 @@ model_desc parse_model(const std::string& text, const std::string& file_name,
         m.records.push_back(read_record(t));
     for (table_reader& t : root.table_array(keys::root::microcircuit, names(keys::microcircuit::all)))
         m.microcircuits.push_back(read_microcircuit(t));
+    for (table_reader& t : root.table_array(keys::root::column, names(keys::column::all))) {
+        namespace key = keys::column;
+        t.check_keys();
+        column_desc c;
+        c.loc = t.where();
+        c.name = t.required<std::string>(key::name);
+        c.sizes = t.number_table(key::sizes, bound::positive);
+        c.p_connect = t.optional<double>(key::p_connect, c.p_connect.value, bound::unit_interval);
+        c.w_excitatory = t.optional<double>(key::w_excitatory, c.w_excitatory.value, bound::non_negative);
+        c.w_inhibitory = t.optional<double>(key::w_inhibitory, c.w_inhibitory.value, bound::non_negative);
+        c.transfer = t.optional<std::string>(key::transfer, c.transfer.value);
+        c.dendrites = t.choice(key::dendrites, c.dendrites.value, names(allowed::dendrites));
+        t.finish();
+        m.columns.push_back(c);
+    }
+    for (table_reader& t : root.table_array(keys::root::column_link, names(keys::column::link_all))) {
+        t.check_keys();
+        column_link_desc c;
+        c.loc = t.where();
+        c.lower = t.required<std::string>(keys::column::lower);
+        c.upper = t.required<std::string>(keys::column::upper);
+        t.finish();
+        m.column_links.push_back(c);
+    }
     if (auto t = root.optional_table(keys::root::task, names(keys::task::all))) {
         namespace key = keys::task;
         m.task.loc = t->where();

@@ -280,6 +280,22 @@ std::string write_model_toml(const model_desc& model,
         write_record(w, r);
     for (const microcircuit_desc& mc : model.microcircuits)
         write_microcircuit(w, mc);
+    for (const column_desc& c : model.columns) {
+        namespace key = keys::column;
+        w.header("[[" + std::string(keys::root::column) + "]]");
+        w.put(key::name, c.name);
+        w.line(key::sizes, w.inline_table(c.sizes));
+        w.put(key::p_connect, c.p_connect);
+        w.put(key::w_excitatory, c.w_excitatory);
+        w.put(key::w_inhibitory, c.w_inhibitory);
+        w.put(key::transfer, c.transfer);
+        w.put(key::dendrites, c.dendrites);
+    }
+    for (const column_link_desc& c : model.column_links) {
+        w.header("[[" + std::string(keys::root::column_link) + "]]");
+        w.put(keys::column::lower, c.lower);
+        w.put(keys::column::upper, c.upper);
+    }
     if (model.task.kind.value != "none") {
         namespace key = keys::task;
         w.header("[" + std::string(keys::root::task) + "]");

@@ -6,12 +6,13 @@
 
 namespace cortexsim {
 
-csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& columns)
+csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& columns,
+                       const std::string& first_column)
     : path_(path), width_(columns.size()) {
     file_ = std::fopen(path.c_str(), "w");
     if (!file_)
         throw std::runtime_error("cannot write '" + path + "': " + std::strerror(errno));
-    std::fputs("t_ms", file_);
+    std::fputs(first_column.c_str(), file_);
     for (const auto& c : columns) {
         std::fputc(',', file_);
         std::fputs(c.c_str(), file_);

@@ -10,8 +10,10 @@ namespace cortexsim {
 
 class csv_writer {
 public:
-    /// Creates (truncates) `path` and writes the header `t_ms,<columns...>`.
-    csv_writer(const std::string& path, const std::vector<std::string>& columns);
+    /// Creates (truncates) `path` and writes the header `<first_column>,<columns...>`; each row
+    /// then starts with its key (by default the time, `t_ms`).
+    csv_writer(const std::string& path, const std::vector<std::string>& columns,
+               const std::string& first_column = "t_ms");
     ~csv_writer();
     csv_writer(const csv_writer&) = delete;
     csv_writer& operator=(const csv_writer&) = delete;

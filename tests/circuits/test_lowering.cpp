@@ -169,7 +169,8 @@ TEST_CASE("lowering rejects semantically wrong models with exact messages", "[ci
          "applies to it"},
         {"\n[solver]\natol = { u_som = 1e-9 }\n",
          "model.toml:15:18: solver.atol.u_som: unknown state variable 'u_som'; expected 'u_soma', "
-         "'v_basal', 'v_apical', 'v_dendrite' or 'rate', did you mean 'u_soma'?"},
+         "'v_basal', 'v_apical', 'v_dendrite', 'v_driver', 'v_modulator' or 'rate', did you mean "
+         "'u_soma'?"},
     };
     // The first case edits the base itself: an unknown neuron model.
     {
@@ -177,7 +178,7 @@ TEST_CASE("lowering rejects semantically wrong models with exact messages", "[ci
         text.replace(text.find("model = \"pyramidal\""), 19, "model = \"pyramid\"");
         CHECK(lower_error(text) ==
               "model.toml:11:9: population[1].model: unknown neuron model 'pyramid'; expected "
-              "'input', 'pyramidal' or 'interneuron', did you mean 'pyramidal'?");
+              "'input', 'pyramidal', 'interneuron' or 'relay', did you mean 'pyramidal'?");
     }
     for (std::size_t k = 1; k < cases.size(); ++k) {
         INFO("case " << k << ":\n" << cases[k].snippet);

@@ -154,7 +154,13 @@ int main(int argc, char** argv) {
         }
         if (a.command == "describe") {
             network net(lower(desc));
+            const lowered_task task = lower_task(desc.task, net);  // validates it too
             std::cout << describe(net);
+            if (task.kind == task_kind::teacher_student)
+                std::cout << "\ntask: teacher_student, " << task.teacher_student.n_train
+                          << " training patterns of " << task.teacher_student.present_ms
+                          << " ms, input '" << task.input << "', hidden '" << task.hidden
+                          << "', output '" << task.output << "' (duration_ms is not used)\n";
             return exit_ok;
         }
         run_options opts;

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "circuits/lowered_model.hpp"
+#include "circuits/tasks/lowered_task.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/config/toml_version.hpp"
 
@@ -69,7 +70,9 @@ std::string choose_run_dir(const model_desc& desc, const run_options& options) {
 void write_resolved_model(const model_desc& desc, const std::string& run_dir) {
     fs::create_directories(run_dir);
     std::ofstream resolved(fs::path(run_dir) / "model.resolved.toml");
-    resolved << config::write_model_toml(fill_defaults(desc), provenance());
+    model_desc full = fill_defaults(desc);
+    full.task = fill_task_defaults(desc.task);
+    resolved << config::write_model_toml(full, provenance());
     if (!resolved) throw std::runtime_error("cannot write the resolved model to " + run_dir);
 }
 

@@ -29,7 +29,7 @@ run_result run_task(const model_desc& desc, const run_options& options, std::ost
 
     const auto t0 = std::chrono::steady_clock::now();
     const std::string curve_path = (fs::path(result.run_dir) / "learning_curve.csv").string();
-    csv_writer curve_csv(curve_path, {"patterns_trained", "test_mse"});
+    csv_writer curve_csv(curve_path, {"test_mse"}, "patterns_trained");
     result.files.push_back(curve_path);
     teacher_student_task ts(net, task.input, task.hidden, task.output, task.teacher_student);
     teacher_student_options o = task.teacher_student;

@@ -1,0 +1,56 @@
+#pragma once
+/// The six-layer cortical column with its thalamic loop (issue 4), expanded into plain
+/// populations and projections. Anatomy and sources (docs/column_anatomy.md has the diagram):
+///
+///   thalamus   relay (first-order, sensory driver)  pulvinar (higher-order)  TRN (reticular)
+///   L4         input layer: relay -> L4.basal
+///   L2/3       pyramidal: L4 -> basal; apical tuft in L1 gets pulvinar (matrix) and top-down
+///              input; SST -> apical, PV -> soma, VIP -| SST (disinhibition; Pfeffer 2013)
+///   L5         thick-tufted pyramidal: L2/3 -> basal, apical in L1; L5 -> pulvinar.driver
+///              (O'Reilly et al. 2021: L5 drives the higher-order thalamus with the outcome)
+///   L6 CT      corticothalamic: L5 -> basal (the context the column predicts from), L6 ->
+///              pulvinar.modulator (the prediction), L6 -> TRN
+///   TRN        -| relay.soma, -| pulvinar.soma
+///   pulvinar   -> L2/3.apical, L5.apical, L6.apical (every layer sees the prediction error
+///              as a plus/minus difference; O'Reilly et al. 2021)
+///
+/// Inhibitory projections are Dale's-law constrained (sign = inhibitory). Between columns of
+/// a hierarchy (column_link): lower L2/3 -> upper L4.basal (feedforward), upper L5 and L6 ->
+/// lower L2/3.apical and L5.apical (feedback into L1).
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/model_desc.hpp"
+
+namespace cortexsim {
+
+struct column_spec {
+    std::string name = "col";  ///< prefix: populations are <name>.L23, <name>.relay, ...
+    /// Sizes by cell type; the keys are the `column_cell_types()` names.
+    std::map<std::string, long> sizes = {
+        {"relay", 8},  {"L4", 16},  {"L23", 16}, {"SST", 4},      {"PV", 4},
+        {"VIP", 2},    {"L5", 16},  {"L6", 16},  {"pulvinar", 8}, {"TRN", 4},
+    };
+    double p_connect = 1.0;          ///< connection probability of every pathway (1: all-to-all)
+    double w_excitatory = 0.5;       ///< initial excitatory weights uniform(0, w)
+    double w_inhibitory = 0.5;       ///< initial inhibitory weights uniform(-w, 0)
+    std::string transfer = "logistic";
+    std::string dendrites = "instantaneous";
+};
+
+/// Cell types in the order the template creates them.
+const std::vector<std::string>& column_cell_types();
+/// "<column>.<cell type>"
+std::string column_population(const std::string& column, const std::string& cell_type);
+
+/// Appends the column's populations and projections. Throws model_error (at `where`) for an
+/// unknown cell type in `sizes` or a non-positive size.
+void add_six_layer_column(model_desc& model, const column_spec& spec, const source_loc& where = {});
+
+/// Feedforward and feedback projections between two columns of a hierarchy.
+void add_column_link(model_desc& model, const std::string& lower, const std::string& upper,
+                     const column_spec& lower_spec, const column_spec& upper_spec);
+
+} // namespace cortexsim

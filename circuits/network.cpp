@@ -17,6 +17,8 @@ network::network(lowered_model model)
         ps.input_rate.assign(n, 0.0);
         ps.ext_rate.assign(n, 0.0);
         ps.ext_target.assign(n, 0.0);
+        ps.ext_soma.assign(n, 0.0);
+        for (auto& e : ps.ext_dend) e.assign(n, 0.0);
         ps.noise.assign(n, 0.0);
         if (is_input(p)) {
             if (lp.input_tau_ms > 0.0) {  // a low-pass filtered input: its rate is state
@@ -194,6 +196,18 @@ void network::set_external_nudge(std::size_t p, const double* u_target, double g
     ps.ext_g_som = g_som;
     external_changed_ = true;
     if (u_target) std::copy(u_target, u_target + model_.populations[p].size, ps.ext_target.begin());
+}
+
+void network::set_external_current(std::size_t p, int slot, const double* current) {
+    if (is_input(p))
+        throw std::invalid_argument("set_external_current: '" + model_.populations[p].name +
+                                    "' is an input population");
+    if (slot != soma_slot && (slot < 0 || slot >= model_.populations[p].params.n_dendrites))
+        throw std::invalid_argument("set_external_current: no such compartment");
+    auto& dst = slot == soma_slot ? pops_[p].ext_soma : pops_[p].ext_dend[slot];
+    if (current) std::copy(current, current + dst.size(), dst.begin());
+    else std::fill(dst.begin(), dst.end(), 0.0);
+    external_changed_ = true;
 }
 
 std::size_t network::population_index(const std::string& name) const {

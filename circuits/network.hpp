@@ -80,6 +80,9 @@ public:
     /// population; nudging targets (g_som 0 removes them).
     void set_external_rates(std::size_t p, const double* rates);
     void set_external_nudge(std::size_t p, const double* u_target, double g_som);
+    /// A current into compartment `slot` (soma_slot or a dendrite) of population p; nullptr
+    /// removes it.
+    void set_external_current(std::size_t p, int slot, const double* current);
     /// Plasticity on or off (e.g. off while a task evaluates).
     void set_learning(bool on) { learning_ = on; }
     bool learning() const { return learning_; }
@@ -109,7 +112,8 @@ private:
         // g_E, g_I plus the nudging projections' conductances, refreshed every evaluation:
         std::vector<double> g_E_eff, g_I_eff;
         // Set by a task (set_external_*), folded in by enter_segment():
-        std::vector<double> ext_rate, ext_target;
+        std::vector<double> ext_rate, ext_target, ext_soma;
+        std::array<std::vector<double>, max_dendrites> ext_dend;
         double ext_g_som = 0.0;
         std::vector<double> noise;  ///< current noise draw (sigma xi), latched per grid interval
         std::array<std::vector<double>, max_dendrites> stim_dend;

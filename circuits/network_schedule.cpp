@@ -54,6 +54,12 @@ void network::enter_segment(double t, double* /*y*/) {
     for (std::size_t p = 0; p < pops_.size(); ++p) {
         population_state& ps = pops_[p];
         for (std::size_t i = 0; i < ps.ext_rate.size(); ++i) ps.input_rate[i] += ps.ext_rate[i];
+        if (!is_input(p)) {
+            for (std::size_t i = 0; i < ps.ext_soma.size(); ++i) ps.stim_soma[i] += ps.ext_soma[i];
+            for (int d = 0; d < model_.populations[p].params.n_dendrites; ++d)
+                for (std::size_t i = 0; i < ps.ext_dend[d].size(); ++i)
+                    ps.stim_dend[d][i] += ps.ext_dend[d][i];
+        }
         if (ps.ext_g_som > 0.0) {
             const dendritic_neuron_params& np = model_.populations[p].params;
             const double span = np.E_E - np.E_I;

@@ -90,8 +90,14 @@ projection::projection(const lowered_projection& desc, std::size_t n_source, std
 void projection::accumulate(const double* r_source, double* out) const {
     Eigen::Map<const Eigen::VectorXd> r(r_source, static_cast<Eigen::Index>(n_source_));
     Eigen::Map<Eigen::VectorXd> y(out, static_cast<Eigen::Index>(n_target_));
-    if (dense_) y.noalias() += w_dense_ * r;
-    else y.noalias() += w_sparse_ * r;
+    if (gain_ == 0.0) return;
+    if (gain_ == 1.0) {
+        if (dense_) y.noalias() += w_dense_ * r;
+        else y.noalias() += w_sparse_ * r;
+    } else {
+        if (dense_) y.noalias() += gain_ * (w_dense_ * r);
+        else y.noalias() += gain_ * (w_sparse_ * r);
+    }
 }
 
 Eigen::MatrixXd& projection::dense_weights() {

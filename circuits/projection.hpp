@@ -21,8 +21,12 @@ public:
     projection(const lowered_projection& desc, std::size_t n_source, std::size_t n_target,
                std::uint64_t seed);
 
-    /// out[i] += sum_j W(i, j) r[j]
+    /// out[i] += gain * sum_j W(i, j) r[j]
     void accumulate(const double* r_source, double* out) const;
+    /// Gates the projection (0 switches it off): a task's phase can silence a pathway, as
+    /// layer 5's drive of the pulvinar is limited to the outcome phase (O'Reilly et al. 2021).
+    void set_gain(double g) { gain_ = g; }
+    double gain() const { return gain_; }
 
     const lowered_projection& desc() const { return desc_; }
     std::size_t synapse_count() const { return synapses_; }
@@ -47,6 +51,7 @@ private:
     Eigen::MatrixXd w_dense_;
     sparse_matrix w_sparse_;
     Eigen::VectorXd g_nudge_;
+    double gain_ = 1.0;
 };
 
 } // namespace cortexsim

@@ -7,8 +7,8 @@
 namespace cortexsim {
 
 const std::vector<std::string>& column_cell_types() {
-    static const std::vector<std::string> types = {"relay", "L4",  "L23", "SST",      "PV",
-                                                   "VIP",   "L5",  "L6",  "pulvinar", "TRN"};
+    static const std::vector<std::string> types = {"relay", "L4", "L23",      "SST", "PV", "VIP",
+                                                   "L5",    "L6", "pulvinar", "TRN", "ctx"};
     return types;
 }
 
@@ -21,6 +21,7 @@ namespace {
 const char* model_of(const std::string& type) {
     if (type == "relay" || type == "pulvinar") return "relay";
     if (type == "SST" || type == "PV" || type == "VIP" || type == "TRN") return "interneuron";
+    if (type == "ctx") return "input";
     return "pyramidal";
 }
 
@@ -37,7 +38,7 @@ const std::vector<pathway>& column_pathways() {
         {"relay", "L4", "basal", false},          // first-order thalamus drives layer 4
         {"L4", "L23", "basal", false},            // bottom-up onto basal dendrites
         {"L23", "L5", "basal", false},
-        {"L5", "L6", "basal", false},             // CT neurons read the column's outcome
+        {"ctx", "L6", "basal", false},            // CT neurons read the previous step's outcome
         {"L23", "SST", "dendrite", false},
         {"SST", "L23", "apical", true},           // SST targets apical dendrites
         {"L23", "PV", "dendrite", false},
@@ -91,10 +92,18 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
         population_desc p;
         p.name = column_population(s.name, type);
         p.model = std::string(model_of(type));
-        auto it = s.sizes.find(type);
-        p.size = it == s.sizes.end() ? column_spec{}.sizes.at(type) : it->second;
-        p.transfer = s.transfer;
-        p.dendrites = s.dendrites;
+        // ctx holds a copy of L5's rates: the same size unless given.
+        const std::string size_of = type == "ctx" && !s.sizes.count("ctx") ? "L5" : type;
+        auto it = s.sizes.find(size_of);
+        p.size = it == s.sizes.end() ? column_spec{}.sizes.at(size_of) : it->second;
+        // In the pulvinar the CT input carries the prediction (O'Reilly et al. 2021), so it
+        // couples as strongly as the driver, unlike the weak modulators of first-order relays.
+        if (type == "pulvinar") p.params["g_mod"] = 1.0;
+        if (type != "ctx") {  // the context population is an input: rates set by the task
+            p.transfer = s.transfer;
+            p.transfer_params = s.transfer_params;
+            p.dendrites = s.dendrites;
+        }
         p.loc = where;
         model.populations.push_back(p);
     }

@@ -8,8 +8,10 @@
 ///              input; SST -> apical, PV -> soma, VIP -| SST (disinhibition; Pfeffer 2013)
 ///   L5         thick-tufted pyramidal: L2/3 -> basal, apical in L1; L5 -> pulvinar.driver
 ///              (O'Reilly et al. 2021: L5 drives the higher-order thalamus with the outcome)
-///   L6 CT      corticothalamic: L5 -> basal (the context the column predicts from), L6 ->
-///              pulvinar.modulator (the prediction), L6 -> TRN
+///   L6 CT      corticothalamic: ctx -> basal, where ctx (an input population) holds a copy of
+///              L5's rates from the end of the previous step's outcome phase, the context the
+///              column predicts from (set by the sequence task); L6 -> pulvinar.modulator (the
+///              prediction), L6 -> TRN
 ///   TRN        -| relay.soma, -| pulvinar.soma
 ///   pulvinar   -> L2/3.apical, L5.apical, L6.apical (every layer sees the prediction error
 ///              as a plus/minus difference; O'Reilly et al. 2021)
@@ -32,11 +34,12 @@ struct column_spec {
     std::map<std::string, long> sizes = {
         {"relay", 8},  {"L4", 16},  {"L23", 16}, {"SST", 4},      {"PV", 4},
         {"VIP", 2},    {"L5", 16},  {"L6", 16},  {"pulvinar", 8}, {"TRN", 4},
-    };
+    };  ///< ctx, when absent, takes L5's size (it holds a copy of L5's rates)
     double p_connect = 1.0;          ///< connection probability of every pathway (1: all-to-all)
     double w_excitatory = 0.5;       ///< initial excitatory weights uniform(0, w)
     double w_inhibitory = 0.5;       ///< initial inhibitory weights uniform(-w, 0)
     std::string transfer = "logistic";
+    param_table transfer_params;     ///< e.g. theta, beta of the logistic
     std::string dendrites = "instantaneous";
 };
 

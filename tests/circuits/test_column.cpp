@@ -52,6 +52,8 @@ TEST_CASE("the six-layer column wires every pathway to its compartment", "[colum
     CHECK(model_of.at("V1.L23") == "pyramidal");
     CHECK(model_of.at("V1.SST") == "interneuron");
     CHECK(model_of.at("V1.pulvinar") == "relay");
+    CHECK(model_of.at("V1.ctx") == "input");
+    CHECK(pops[net.population_index("V1.ctx")].size == 10);  // follows L5 (10 here)
     CHECK(pops[net.population_index("V1.L23")].size == 12);
     CHECK(pops[net.population_index("V2.L23")].size == 16);  // template default
 
@@ -81,12 +83,14 @@ TEST_CASE("the six-layer column wires every pathway to its compartment", "[colum
             CHECK(d.connectivity == connectivity_kind::fixed_probability);
     }
     for (const char* required :
-         {"relay->L4.basal", "L4->L23.basal", "L23->L5.basal", "L5->L6.basal", "PV->L23.soma",
-          "SST->L23.apical", "VIP->SST.soma", "L6->TRN.dendrite", "TRN->relay.soma",
+         {"relay->L4.basal", "L4->L23.basal", "L23->L5.basal", "PV->L23.soma",
+          "SST->L23.apical", "VIP->SST.soma", "L6->TRN.dendrite", "TRN->relay.soma", "ctx->L6.basal",
           "TRN->pulvinar.soma", "L5->pulvinar.driver", "L6->pulvinar.modulator",
           "pulvinar->L23.apical", "pulvinar->L5.apical", "pulvinar->L6.apical", "L23->L4.basal",
-          "L5->L23.apical", "L6->L5.apical"})
+          "L5->L23.apical", "L6->L5.apical"}) {
+        INFO("pathway " << required);
         CHECK(seen.count(required) == 1);
+    }
     // The expanded model runs: it is an ordinary network.
     simulation sim(net, net.integrator_options(), 1e-8);
     sim.run(20.0);
@@ -107,7 +111,8 @@ TEST_CASE("column mistakes are reported where they were written", "[column]") {
     std::string t = hierarchy_toml;
     t.replace(t.find("L23 = 12"), 8, "L2_3 = 12");
     CHECK(error_of(t) == "model.toml:6:18: column[0].sizes.L2_3: unknown cell type 'L2_3'; a column has "
-                         "'relay', 'L4', 'L23', 'SST', 'PV', 'VIP', 'L5', 'L6', 'pulvinar' or 'TRN', "
+                         "'relay', 'L4', 'L23', 'SST', 'PV', 'VIP', 'L5', 'L6', 'pulvinar', 'TRN' or "
+                         "'ctx', "
                          "did you mean 'L23'?");
     t = hierarchy_toml;
     t.replace(t.find("upper = \"V2\""), 12, "upper = \"V3\"");

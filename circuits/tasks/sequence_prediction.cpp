@@ -1,0 +1,101 @@
+#include "circuits/tasks/sequence_prediction.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "circuits/plasticity.hpp"
+
+namespace cortexsim {
+
+sequence_prediction_task::sequence_prediction_task(network& net, const std::string& column,
+                                                   std::size_t n_symbols,
+                                                   const sequence_task_options& o)
+    : net_(net), sim_(net, net.integrator_options(), net.model().solver.atol,
+                      net.model().solver.atol_per_variable),
+      opt_(o), n_symbols_(n_symbols), relay_(net.population_index(column + ".relay")),
+      pulvinar_(net.population_index(column + ".pulvinar")), l5_(net.population_index(column + ".L5")),
+      l6_(net.population_index(column + ".L6")), ctx_(net.population_index(column + ".ctx")) {
+    const auto& pops = net.model().populations;
+    if (pops[relay_].size != n_symbols || pops[pulvinar_].size != n_symbols)
+        throw std::invalid_argument("sequence task: relay and pulvinar of '" + column +
+                                    "' need one neuron per symbol (" + std::to_string(n_symbols) + ")");
+    if (pops[ctx_].size != pops[l5_].size)
+        throw std::invalid_argument("sequence task: ctx must be as large as L5 (it copies L5)");
+    ct_to_pulvinar_ = projection_index(column + ".L6->" + column + ".pulvinar.modulator");
+    ctx_to_ct_ = projection_index(column + ".ctx->" + column + ".L6.basal");
+    l5_to_pulvinar_ = projection_index(column + ".L5->" + column + ".pulvinar.driver");
+    for (std::size_t k = 0; k < net.projections().size(); ++k) {
+        const auto& d = net.projections()[k].desc();
+        if (d.source == pulvinar_ && d.target != pulvinar_) pulvinar_outputs_.push_back(k);
+    }
+    if (!opt_.thalamic_loop)
+        for (std::size_t k : pulvinar_outputs_) net_.projection_at(k).set_gain(0.0);
+    net_.set_learning(false);  // GeneRec runs at trial ends, not on the plasticity grid
+}
+
+std::size_t sequence_prediction_task::projection_index(const std::string& name) const {
+    for (std::size_t k = 0; k < net_.projections().size(); ++k)
+        if (net_.projections()[k].desc().name == name) return k;
+    throw std::invalid_argument("sequence task: no projection '" + name + "'");
+}
+
+Eigen::VectorXd sequence_prediction_task::rates(std::size_t p, const double* y) {
+    net_.observe(sim_.time(), y);
+    const variable_ref r = net_.resolve_variable(p, "rate");
+    Eigen::VectorXd out(static_cast<Eigen::Index>(net_.model().populations[p].size));
+    for (Eigen::Index i = 0; i < out.size(); ++i) out[i] = net_.value(p, r, static_cast<std::size_t>(i), y);
+    return out;
+}
+
+sequence_prediction_task::trial_result sequence_prediction_task::trial(std::size_t symbol,
+                                                                       symbol_mask legal) {
+    const auto n = static_cast<Eigen::Index>(n_symbols_);
+    // Minus phase: the prediction.
+    net_.set_external_current(relay_, 0, nullptr);
+    net_.projection_at(l5_to_pulvinar_).set_gain(0.0);
+    net_.projection_at(ct_to_pulvinar_).set_gain(1.0);
+    net_.set_external_nudge(pulvinar_, nullptr, 0.0);
+    sim_.restart();
+    sim_.run(sim_.time() + opt_.minus_ms);
+    const double* y = sim_.state().data();
+    const Eigen::VectorXd pulv_minus = rates(pulvinar_, y), l6_minus = rates(l6_, y),
+                          ctx_minus = rates(ctx_, y), l5_minus = rates(l5_, y);
+
+    // Plus phase: the outcome drives relay and pulvinar.
+    Eigen::VectorXd drive = Eigen::VectorXd::Zero(n), target = Eigen::VectorXd::Constant(n, opt_.u_off);
+    drive[static_cast<Eigen::Index>(symbol)] = opt_.relay_current;
+    target[static_cast<Eigen::Index>(symbol)] = opt_.u_on;
+    net_.set_external_current(relay_, 0, drive.data());
+    net_.projection_at(l5_to_pulvinar_).set_gain(1.0);
+    // DeepLeabra's pulvinar: g = (1 - min(1, drive_max / 0.6)) g_CT + ...; a one-hot driver
+    // has drive_max >= 0.6, so the CT prediction is fully suppressed in the plus phase.
+    net_.projection_at(ct_to_pulvinar_).set_gain(0.0);
+    net_.set_external_nudge(pulvinar_, target.data(), opt_.g_drive);
+    sim_.restart();
+    sim_.run(sim_.time() + opt_.plus_ms);
+    y = sim_.state().data();
+    const Eigen::VectorXd pulv_plus = rates(pulvinar_, y), l6_plus = rates(l6_, y), l5_plus = rates(l5_, y);
+
+    if (opt_.learn) {
+        // GeneRec: dW = eta (y+ - y-) x-^T (O'Reilly 1996), on the CT prediction pathway.
+        auto update = [&](std::size_t k, const Eigen::VectorXd& post_plus,
+                          const Eigen::VectorXd& post_minus, const Eigen::VectorXd& pre_minus) {
+            Eigen::MatrixXd& W = net_.projection_at(k).dense_weights();
+            W.noalias() += opt_.eta * (post_plus - post_minus) * pre_minus.transpose();
+            enforce_sign(net_.projections()[k].desc().sign, W);
+        };
+        update(ct_to_pulvinar_, pulv_plus, pulv_minus, l6_minus);
+        update(ctx_to_ct_, l6_plus, l6_minus, ctx_minus);
+    }
+    // Context for the next trial: this trial's outcome (or, ablated, its own prediction).
+    const Eigen::VectorXd& context = opt_.context_current ? l5_minus : l5_plus;
+    net_.set_external_rates(ctx_, context.data());
+
+    trial_result r;
+    r.predicted = active_symbols(pulv_minus, opt_.threshold);
+    r.correct = is_legal_prediction(legal, r.predicted);
+    r.prediction_error = (pulv_plus - pulv_minus).cwiseAbs().mean();
+    return r;
+}
+
+} // namespace cortexsim

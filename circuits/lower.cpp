@@ -10,11 +10,6 @@ namespace cortexsim {
 
 namespace {
 
-std::string fmt(double x) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", x);
-    return buf;
-}
 
 template <class T> [[noreturn]] void fail(const located<T>& v, const std::string& what) {
     throw model_error(v.loc, what);
@@ -99,10 +94,10 @@ lowered_population lower_population(const population_desc& p) {
                         ? "model '" + m.name + "' has no parameters"
                         : "unknown parameter '" + key + "' of model '" + m.name + "'" +
                               did_you_mean(key, names));
-        if (!std::isfinite(v.value)) fail(v, "must be finite, got " + fmt(v.value));
-        if (it->positive && !(v.value > 0)) fail(v, "must be positive, got " + fmt(v.value));
+        if (!std::isfinite(v.value)) fail(v, "must be finite, got " + format_value(v.value));
+        if (it->positive && !(v.value > 0)) fail(v, "must be positive, got " + format_value(v.value));
         if (!it->positive && !it->any_sign && v.value < 0)
-            fail(v, "must be non-negative, got " + fmt(v.value));
+            fail(v, "must be non-negative, got " + format_value(v.value));
         values[key] = v.value;
     }
 
@@ -143,7 +138,7 @@ lowered_population lower_population(const population_desc& p) {
     }
 
     for (const auto& [var, v] : p.initial) {
-        if (!std::isfinite(v.value)) fail(v, "must be finite, got " + fmt(v.value));
+        if (!std::isfinite(v.value)) fail(v, "must be finite, got " + format_value(v.value));
         if (var == "u_soma" && m.kind != neuron_kind::input) {
             out.u_init = v.value;
             continue;
@@ -204,7 +199,7 @@ void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_pro
         if (std::find(keys.begin(), keys.end(), key) == keys.end())
             fail(v, "unknown parameter '" + key + "' of distribution '" + it->first +
                         "'; it has " + one_of(keys) + did_you_mean(key, keys));
-        if (!std::isfinite(v.value)) fail(v, "must be finite, got " + fmt(v.value));
+        if (!std::isfinite(v.value)) fail(v, "must be finite, got " + format_value(v.value));
     }
     if (w.params.empty() && w.loc.defaulted)
         throw model_error(proj_loc, "missing required key 'weights' (a number, or a table such as "
@@ -215,10 +210,10 @@ void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_pro
     out.w_a = w.params.at(keys[0]).value;
     out.w_b = keys.size() > 1 ? w.params.at(keys[1]).value : 0.0;
     if (out.distribution == weight_distribution::uniform && out.w_b < out.w_a)
-        fail(w.params.at("high"), "high (" + fmt(out.w_b) + ") must not be below low (" +
-                                      fmt(out.w_a) + ")");
+        fail(w.params.at("high"), "high (" + format_value(out.w_b) + ") must not be below low (" +
+                                      format_value(out.w_a) + ")");
     if (out.distribution == weight_distribution::normal && out.w_b < 0)
-        fail(w.params.at("std"), "must be non-negative, got " + fmt(out.w_b));
+        fail(w.params.at("std"), "must be non-negative, got " + format_value(out.w_b));
 
     // Dale's law: a distribution that can only produce wrong-signed weights is a user error;
     // a normal distribution is rectified at the sign boundary instead (docs/equations.md).
@@ -229,10 +224,10 @@ void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_pro
                       : out.distribution == weight_distribution::constant ? out.w_a
                                                                           : INFINITY;
     if (out.sign == sign_constraint::excitatory && lo < 0 && std::isfinite(lo))
-        throw model_error(w.loc, "weights can be negative (down to " + fmt(lo) +
+        throw model_error(w.loc, "weights can be negative (down to " + format_value(lo) +
                                      ") but sign = 'excitatory'");
     if (out.sign == sign_constraint::inhibitory && hi > 0 && std::isfinite(hi))
-        throw model_error(w.loc, "weights can be positive (up to " + fmt(hi) +
+        throw model_error(w.loc, "weights can be positive (up to " + format_value(hi) +
                                      ") but sign = 'inhibitory'");
 }
 
@@ -285,7 +280,7 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
             fail(p.connectivity, "fixed_probability needs a 'probability' in (0, 1]");
         if (!(p.probability.value > 0.0 && p.probability.value <= 1.0))
             fail(p.probability, "fixed_probability needs probability in (0, 1], got " +
-                                    fmt(p.probability.value));
+                                    format_value(p.probability.value));
         out.probability = p.probability.value;
     } else if (c == "fixed_indegree") {
         out.connectivity = connectivity_kind::fixed_indegree;
@@ -372,7 +367,7 @@ lowered_model lower(const model_desc& desc) {
     out.name = desc.simulation.name.value;
     out.duration_ms = desc.simulation.duration_ms.value;
     if (desc.task.kind.value == "none" && (!(out.duration_ms > 0) || !std::isfinite(out.duration_ms)))
-        fail(desc.simulation.duration_ms, "must be a positive number, got " + fmt(out.duration_ms));
+        fail(desc.simulation.duration_ms, "must be a positive number, got " + format_value(out.duration_ms));
     out.seed = desc.simulation.seed.value;
     out.output = desc.simulation.output.value;
     out.plasticity_interval_ms = desc.simulation.plasticity_interval_ms.value;
@@ -380,12 +375,12 @@ lowered_model lower(const model_desc& desc) {
     out.summary_interval_ms = desc.simulation.summary_interval_ms.value;
     if (!(out.summary_interval_ms > 0) || !std::isfinite(out.summary_interval_ms))
         fail(desc.simulation.summary_interval_ms,
-             "must be a positive number, got " + fmt(out.summary_interval_ms));
+             "must be a positive number, got " + format_value(out.summary_interval_ms));
     if (!(out.noise_interval_ms > 0) || !std::isfinite(out.noise_interval_ms))
-        fail(desc.simulation.noise_interval_ms, "must be a positive number, got " + fmt(out.noise_interval_ms));
+        fail(desc.simulation.noise_interval_ms, "must be a positive number, got " + format_value(out.noise_interval_ms));
     if (!(out.plasticity_interval_ms > 0) || !std::isfinite(out.plasticity_interval_ms))
         fail(desc.simulation.plasticity_interval_ms,
-             "must be a positive number, got " + fmt(out.plasticity_interval_ms));
+             "must be a positive number, got " + format_value(out.plasticity_interval_ms));
     out.solver = lower_solver(desc.solver);
 
     if (desc.populations.empty())

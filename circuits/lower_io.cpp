@@ -11,14 +11,6 @@ namespace cortexsim {
 
 std::size_t find_population_index(const model_desc& desc, const located<std::string>& name);
 
-namespace {
-std::string fmt(double x) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", x);
-    return buf;
-}
-} // namespace
-
 lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s, std::size_t index,
                                 const std::vector<lowered_population>& pops) {
     lowered_stimulus out;
@@ -63,7 +55,7 @@ lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s, 
                                                      s.compartment.value + "'");
         }
         if (out.mode == stimulus_mode::nudge && !(s.g_som.value >= 0 && std::isfinite(s.g_som.value)))
-            throw model_error(s.g_som.loc, "must be non-negative, got " + fmt(s.g_som.value));
+            throw model_error(s.g_som.loc, "must be non-negative, got " + format_value(s.g_som.value));
     } else {
         throw model_error(s.mode.loc, "unknown mode '" + s.mode.value +
                                           "'; expected 'rate', 'current' or 'nudge'");
@@ -98,19 +90,19 @@ lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s, 
         for (double v : row)
             if (!std::isfinite(v))
                 throw model_error(s.values_loc, "row " + std::to_string(i) +
-                                                    " holds a non-finite value " + fmt(v));
+                                                    " holds a non-finite value " + format_value(v));
         out.rows.push_back(row.size() == 1 ? std::vector<double>(pop.size, row[0]) : row);
         if (i > 0 && !(times[i] > times[i - 1]))
             throw model_error(s.values_loc, "times must increase, but time " + std::to_string(i) +
-                                                " (" + fmt(times[i]) + " ms) follows " +
-                                                fmt(times[i - 1]) + " ms");
+                                                " (" + format_value(times[i]) + " ms) follows " +
+                                                format_value(times[i - 1]) + " ms");
     }
     out.times_ms = std::move(times);
     out.stop_ms = s.stop_ms.value;
     if (out.stop_ms >= 0 && out.stop_ms <= out.times_ms.front())
-        throw model_error(s.stop_ms.loc, "stop_ms (" + fmt(out.stop_ms) +
+        throw model_error(s.stop_ms.loc, "stop_ms (" + format_value(out.stop_ms) +
                                              ") must lie after the stimulus starts (" +
-                                             fmt(out.times_ms.front()) + " ms)");
+                                             format_value(out.times_ms.front()) + " ms)");
     out.g_som = s.g_som.value;
     return out;
 }
@@ -133,7 +125,7 @@ lowered_record lower_record(const model_desc& desc, const record_desc& r,
     }
     if (!(r.interval_ms.value > 0) || !std::isfinite(r.interval_ms.value))
         throw model_error(r.interval_ms.loc, "must be a positive number, got " +
-                                                 fmt(r.interval_ms.value));
+                                                 format_value(r.interval_ms.value));
     out.interval_ms = r.interval_ms.value;
     if (r.neurons.empty()) {
         for (std::size_t i = 0; i < pop.size; ++i) out.neurons.push_back(i);
@@ -166,7 +158,7 @@ lowered_solver lower_solver(const solver_desc& s) {
     }
     auto positive = [](const located<double>& v) {
         if (!(v.value > 0) || !std::isfinite(v.value))
-            throw model_error(v.loc, "must be a positive number, got " + fmt(v.value));
+            throw model_error(v.loc, "must be a positive number, got " + format_value(v.value));
         return v.value;
     };
     out.rtol = positive(s.rtol);
@@ -187,7 +179,7 @@ lowered_solver lower_solver(const solver_desc& s) {
     out.dt_ms = positive(s.dt_ms);
     if (s.max_step_ms.value < 0 || !std::isfinite(s.max_step_ms.value))
         throw model_error(s.max_step_ms.loc, "must be >= 0 (0: no limit), got " +
-                                                 fmt(s.max_step_ms.value));
+                                                 format_value(s.max_step_ms.value));
     out.max_step_ms = s.max_step_ms.value;
     if (s.max_steps.value < 1)
         throw model_error(s.max_steps.loc, "must be a positive integer, got " +

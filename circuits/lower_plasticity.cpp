@@ -10,11 +10,6 @@
 namespace cortexsim {
 
 namespace {
-std::string fmt(double x) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", x);
-    return buf;
-}
 
 struct rule_info {
     plasticity_kind kind;
@@ -94,9 +89,9 @@ lowered_plasticity lower_plasticity(const projection_desc& p,
         if (!values.count(k))
             throw model_error(v.loc, "unknown parameter '" + k + "' of rule '" + it->first +
                                          "'; it has " + one_of(keys) + did_you_mean(k, keys));
-        if (!std::isfinite(v.value)) throw model_error(v.loc, "must be finite, got " + fmt(v.value));
+        if (!std::isfinite(v.value)) throw model_error(v.loc, "must be finite, got " + format_value(v.value));
         if (k != "v_rest" && v.value < 0)
-            throw model_error(v.loc, "must be non-negative, got " + fmt(v.value));
+            throw model_error(v.loc, "must be non-negative, got " + format_value(v.value));
         values[k] = v.value;
     }
     for (const auto& [k, v] : values)

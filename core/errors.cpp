@@ -65,6 +65,12 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
     return m.empty() ? std::string{} : ", did you mean '" + m + "'?";
 }
 
+std::string format_value(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+}
+
 std::string one_of(const std::vector<std::string>& allowed) {
     std::string out;
     for (std::size_t i = 0; i < allowed.size(); ++i) {

@@ -42,6 +42,9 @@ std::string closest_match(const std::string& word, const std::vector<std::string
 /// ", did you mean 'x'?" or "" — appended to unknown-name messages.
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 
+/// A number as messages print it ("%g": 0.5, 1e-09, 3).
+std::string format_value(double x);
+
 /// "'a', 'b' or 'c'" for messages listing allowed values.
 std::string one_of(const std::vector<std::string>& allowed);
 

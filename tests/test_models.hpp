@@ -5,6 +5,9 @@
 #include <vector>
 
 #include "circuits/network.hpp"
+#include "core/config/toml_loader.hpp"
+#include "core/errors.hpp"
+#include "cortex_models/expand_templates.hpp"
 #include "core/model_desc.hpp"
 #include "core/simulation.hpp"
 
@@ -87,6 +90,19 @@ inline std::vector<std::vector<double>> run_states(const model_desc& m, double i
     sim.add_sampler(interval_ms, [&](double, const double* y) { out.emplace_back(y, y + net.size()); });
     sim.run(net.model().duration_ms);
     return out;
+}
+
+/// The message of the first error that parsing, expanding or lowering `text` raises (as
+/// "model.toml"), or "<no error>".
+inline std::string model_error_of(const std::string& text) {
+    try {
+        model_desc m = config::parse_model(text, "model.toml", "");
+        expand_templates(m);
+        lower(m);
+    } catch (const model_error& e) {
+        return e.what();
+    }
+    return "<no error>";
 }
 
 } // namespace cortexsim::testing

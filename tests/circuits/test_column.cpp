@@ -2,6 +2,8 @@
 // model whose every projection lands on the compartment the anatomy says.
 #include <catch2/catch.hpp>
 
+#include "../test_models.hpp"
+
 #include <map>
 #include <set>
 
@@ -98,16 +100,7 @@ TEST_CASE("the six-layer column wires every pathway to its compartment", "[colum
 }
 
 TEST_CASE("column mistakes are reported where they were written", "[column]") {
-    auto error_of = [](const std::string& text) {
-        try {
-            model_desc m = config::parse_model(text, "model.toml", "");
-            expand_templates(m);
-            lower(m);
-        } catch (const model_error& e) {
-            return std::string(e.what());
-        }
-        return std::string("<no error>");
-    };
+    const auto error_of = [](const std::string& text) { return testing::model_error_of(text); };
     std::string t = hierarchy_toml;
     t.replace(t.find("L23 = 12"), 8, "L2_3 = 12");
     CHECK(error_of(t) == "model.toml:6:18: column[0].sizes.L2_3: unknown cell type 'L2_3'; a column has "

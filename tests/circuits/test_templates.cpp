@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "../test_models.hpp"
+
 #include "circuits/network.hpp"
 #include "cortex_models/microcircuit_template.hpp"
 
@@ -139,16 +141,7 @@ TEST_CASE("random stimuli are reproducible from the seed and stay in range", "[t
 }
 
 TEST_CASE("template and weight-copy mistakes are reported where they were written", "[templates]") {
-    auto error_of = [](const std::string& text) {
-        try {
-            model_desc m = config::parse_model(text, "model.toml", "");
-            expand_templates(m);
-            lower(m);
-        } catch (const model_error& e) {
-            return std::string(e.what());
-        }
-        return std::string("<no error>");
-    };
+    const auto error_of = [](const std::string& text) { return testing::model_error_of(text); };
     std::string t = microcircuit_toml;
     t.replace(t.find("eta_PP = [0.1, 0.05, 0.02]"), 26, "eta_PP = [0.1, 0.05]");
     CHECK(error_of(t) == "model.toml:9:11: microcircuit[0].eta_PP[0]: eta_PP has 2 rates for 3 layers: "

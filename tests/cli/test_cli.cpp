@@ -9,26 +9,13 @@
 #include <sstream>
 #include <string>
 
+#include "cli_runner.hpp"
+
 namespace fs = std::filesystem;
+using cortexsim::testing::cli;
+using result = cortexsim::testing::cli_result;
 
 namespace {
-struct result {
-    int code;
-    std::string out;
-};
-
-/// Runs the CLI with `args`, capturing stdout and stderr together.
-result cli(const std::string& args) {
-    const std::string cmd = std::string(CORTEXSIM_CLI) + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe);
-    std::string out;
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
 std::string slurp(const fs::path& p) {
     std::ifstream in(p);
     std::stringstream ss;

@@ -18,28 +18,12 @@
 #include <thread>
 
 #include "../h5_read.hpp"
+#include "cli_runner.hpp"
 
 using namespace cortexsim::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct cli_result {
-    int code;
-    std::string out;
-};
-
-/// Runs the CLI with `args`, capturing stdout and stderr together.
-cli_result cli(const std::string& args) {
-    const std::string cmd = std::string(CORTEXSIM_CLI) + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe);
-    std::string out;
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 std::string slurp(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

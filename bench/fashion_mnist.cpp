@@ -3,6 +3,7 @@
 // next to a backprop-trained MLP of the same shape on the same data and split, plus the wall
 // time per training sample of the microcircuit under CVODE (adams) and forward Euler.
 // bench/README.md explains the flags and records measured numbers.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,8 +34,10 @@ struct settings {
     double mlp_lr = 1e-3;
     std::string method = "euler";
     double dt_ms = 0.1, rtol = 1e-4, atol = 1e-6;
-    double present_ms = 20.0, pause_ms = 5.0, tau_w_ms = 0.0, plasticity_interval_ms = 1.0;
-    double eta_hidden = 0.001, eta_out = 0.0005, eta_IP = 0.0005, eta_PI = 0.0;
+    double present_ms = 10.0, pause_ms = 4.0, tau_w_ms = 0.0, plasticity_interval_ms = 1.0;
+    double eta_hidden = 0.1, eta_out = 0.002, eta_IP = 0.005, eta_PI = 0.0;
+    double eta_decay = 1.0;       // learning rates x eta_decay every epoch after decay_after
+    std::size_t decay_after = 0;
     double w_in = 0.1, w_scale = 0.5, u_high = 1.5, u_low = -1.5, g_som = 0.8;
     std::uint64_t seed = 1;
     std::size_t eval_every = 0, n_train_eval = 1000, progress_every = 1000;
@@ -46,9 +50,10 @@ void usage() {
         "  --dataset fashion|digits   --data-dir DIR        --n-train N (0 all) --n-test N (0 all)\n"
         "  --hidden N (100)           --epochs N (1)         --mlp-epochs N (30; 0 skips backprop)\n"
         "  --mlp-lr X (1e-3)          --method euler|adams   --dt-ms X (0.1) --rtol X --atol X\n"
-        "  --present-ms X (20)        --pause-ms X (5)       --tau-w-ms X (0)\n"
+        "  --present-ms X (10)        --pause-ms X (4)       --tau-w-ms X (0)\n"
         "  --plasticity-interval-ms X (1)                    --eta-hidden X --eta-out X\n"
         "  --eta-ip X --eta-pi X      --w-in X (input weights U(-X,X)) --w-scale X (others)\n"
+        "  --eta-decay X (1)          --decay-after N (0): rates x X^(e-1-N) in epoch e > N+1\n"
         "  --u-high X --u-low X       --g-som X              --seed N\n"
         "  --eval-every N (0: per epoch) --n-train-eval N (1000) --progress-every N (1000)\n"
         "  --timing-samples N (200; 0 skips the euler/adams timing comparison)");
@@ -90,6 +95,7 @@ settings parse(int argc, char** argv) {
     count("n-train-eval", s.n_train_eval);
     count("progress-every", s.progress_every);
     count("timing-samples", s.timing_samples);
+    count("decay-after", s.decay_after);
     std::size_t seed = s.seed;
     count("seed", seed);
     s.seed = seed;
@@ -105,6 +111,7 @@ settings parse(int argc, char** argv) {
     num("eta-out", s.eta_out);
     num("eta-ip", s.eta_IP);
     num("eta-pi", s.eta_PI);
+    num("eta-decay", s.eta_decay);
     num("w-in", s.w_in);
     num("w-scale", s.w_scale);
     num("u-high", s.u_high);
@@ -165,15 +172,16 @@ struct microcircuit {
     std::unique_ptr<pattern_driver> driver;
 };
 
-microcircuit build(const settings& s, std::size_t n_in, std::size_t n_out, const std::string& method) {
+microcircuit build(const settings& s, std::size_t n_in, std::size_t n_out, const std::string& method,
+                   double eta_factor = 1.0) {
     microcircuit_spec sp;
     sp.n_input = n_in;
     sp.layers = {s.hidden, n_out};
     sp.transfer = "logistic";
     sp.weight_scale = s.w_scale;
-    sp.eta_PP_per_layer = {s.eta_hidden, s.eta_out};
-    sp.eta_IP = s.eta_IP;
-    sp.eta_PI = s.eta_PI;
+    sp.eta_PP_per_layer = {eta_factor * s.eta_hidden, eta_factor * s.eta_out};
+    sp.eta_IP = eta_factor * s.eta_IP;
+    sp.eta_PI = eta_factor * s.eta_PI;
     sp.tau_w_ms = s.tau_w_ms;
     sp.pause_ms = s.pause_ms;
     model_desc m;
@@ -221,6 +229,79 @@ double time_method(const settings& s, const data& d, const std::string& method, 
     return task.run(*mc.driver).wall_s_per_train_sample();
 }
 
+/// Copies every dense weight matrix (the learned state) between microcircuits of one shape.
+void copy_weights(const network& from, network& to) {
+    for (std::size_t k = 0; k < from.projections().size(); ++k)
+        if (from.projections()[k].is_dense())
+            to.projection_at(k).set_weights(from.projections()[k].weights());
+}
+
+/*
+ * Trains the microcircuit epoch by epoch. Learning rates are fixed in a lowered model, so a
+ * rate schedule (--eta-decay) rebuilds the network with the scaled rates and copies the
+ * weights over; the low-pass plasticity traces restart at zero then (none with tau_w = 0).
+ * Epoch e shuffles with seed (seed + 1000 (e - 1)), so every epoch sees another order.
+ */
+classification_curve train_microcircuit(const settings& s, const data& d, std::size_t n_out) {
+    classification_curve total;
+    microcircuit mc;
+    double factor = -1.0;
+    const auto run_start = std::chrono::steady_clock::now();
+    for (std::size_t e = 1; e <= s.epochs; ++e) {
+        const double f =
+            std::pow(s.eta_decay, static_cast<double>(e > s.decay_after + 1 ? e - 1 - s.decay_after : 0));
+        if (f != factor) {
+            microcircuit next = build(s, d.train.n_features, n_out, s.method, f);
+            if (mc.net) {
+                copy_weights(*mc.net, *next.net);
+                std::printf("  epoch %zu: learning rates x %g\n", e, f);
+            }
+            mc.driver.reset();  // before the network it refers to
+            mc = std::move(next);
+            factor = f;
+        }
+        classification_options o = task_options(s);
+        o.epochs = 1;
+        o.eval_untrained = e == 1;
+        o.seed = s.seed + 1000 * (e - 1);
+        o.progress = [&, e](const classification_progress& p) {
+            const double el =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+            // Weight sizes, and how far the interneurons are from the self-predicting state
+            // (relative mismatch of W_IP against (k_out / k_I) W_out; 0 right after the start).
+            const auto& prs = mc.net->projections();
+            const Eigen::MatrixXd W_out = prs[1].weights(), W_ip = prs[3].weights();
+            const double k = mc.net->prediction_factor(mc.driver->output_index(), 0) /
+                             mc.net->prediction_factor(mc.net->population_index("I1"), 0);
+            std::printf("  epoch %zu: %zu/%zu samples, %.1f samples/s, %.0f s elapsed; |W_in| "
+                        "%.2f |W_out| %.2f, interneuron mismatch %.3f\n",
+                        e, p.seen_in_epoch, p.per_epoch, p.samples_per_s, el,
+                        prs[0].weights().norm(), W_out.norm(), (W_ip - k * W_out).norm() / W_ip.norm());
+            std::fflush(stdout);
+        };
+        const std::size_t offset = total.train_samples;
+        o.on_evaluation = [offset, e](const classification_curve& c) {
+            std::printf("microcircuit  epoch %6.3f  (%7zu samples)  test accuracy %.4f  train "
+                        "subset %.4f\n",
+                        static_cast<double>(e - 1) + c.epoch.back(), offset + c.trained.back(),
+                        c.test_accuracy.back(), c.train_accuracy.back());
+            std::fflush(stdout);
+        };
+        classification_task task(d.train, d.train_idx, d.test, d.test_idx, o);
+        const classification_curve c = task.run(*mc.driver);
+        for (std::size_t k = 0; k < c.trained.size(); ++k) {
+            total.trained.push_back(offset + c.trained[k]);
+            total.epoch.push_back(static_cast<double>(e - 1) + c.epoch[k]);
+            total.test_accuracy.push_back(c.test_accuracy[k]);
+            total.train_accuracy.push_back(c.train_accuracy[k]);
+        }
+        total.train_wall_s += c.train_wall_s;
+        total.eval_wall_s += c.eval_wall_s;
+        total.train_samples += c.train_samples;
+    }
+    return total;
+}
+
 } // namespace
 
 int main(int argc, char** argv) try {
@@ -247,35 +328,14 @@ int main(int argc, char** argv) try {
 
     // The microcircuit, local rules only.
     std::printf("microcircuit %zu-%zu-%zu, %s%s, present %g ms (pause %g), eta hidden %g out %g "
-                "IP %g PI %g, tau_w %g ms, targets %g/%g\n",
+                "IP %g PI %g (x %g per epoch after %zu), tau_w %g ms, targets %g/%g\n",
                 d.train.n_features, s.hidden, n_out, s.method.c_str(),
                 s.method == "euler" ? (" dt " + std::to_string(s.dt_ms) + " ms").c_str() : "",
-                s.present_ms, s.pause_ms, s.eta_hidden, s.eta_out, s.eta_IP, s.eta_PI, s.tau_w_ms,
+                s.present_ms, s.pause_ms, s.eta_hidden, s.eta_out, s.eta_IP, s.eta_PI, s.eta_decay,
+                s.decay_after, s.tau_w_ms,
                 s.u_high, s.u_low);
     std::fflush(stdout);
-    microcircuit mc = build(s, d.train.n_features, n_out, s.method);
-    classification_options o = task_options(s);
-    const auto run_start = std::chrono::steady_clock::now();
-    o.progress = [&](const classification_progress& p) {
-        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
-        // Weight sizes, and how far the interneurons are from the self-predicting state
-        // (relative mismatch of W_IP against (k_out / k_I) W_out; 0 right after the start).
-        const auto& prs = mc.net->projections();
-        const Eigen::MatrixXd W_out = prs[1].weights(), W_ip = prs[3].weights();
-        const double k = mc.net->prediction_factor(mc.driver->output_index(), 0) /
-                         mc.net->prediction_factor(mc.net->population_index("I1"), 0);
-        std::printf("  epoch %zu: %zu/%zu samples, %.1f samples/s, %.0f s elapsed; |W_in| %.2f "
-                    "|W_out| %.2f, interneuron mismatch %.3f\n",
-                    p.epoch, p.seen_in_epoch, p.per_epoch, p.samples_per_s, el,
-                    prs[0].weights().norm(), W_out.norm(), (W_ip - k * W_out).norm() / W_ip.norm());
-        std::fflush(stdout);
-    };
-    classification_task task(d.train, d.train_idx, d.test, d.test_idx, o);
-    const classification_curve c = task.run(*mc.driver);
-    for (std::size_t k = 0; k < c.trained.size(); ++k)
-        std::printf("microcircuit  epoch %6.3f  (%7zu samples)  test accuracy %.4f  train "
-                    "subset %.4f\n",
-                    c.epoch[k], c.trained[k], c.test_accuracy[k], c.train_accuracy[k]);
+    const classification_curve c = train_microcircuit(s, d, n_out);
     const double per_sample = c.wall_s_per_train_sample();
 
     // Euler vs CVODE on the same network and samples.

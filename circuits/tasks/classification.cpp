@@ -111,6 +111,7 @@ classification_curve classification_task::run(pattern_driver& driver) {
                                            ? std::numeric_limits<double>::quiet_NaN()
                                            : accuracy(driver, train_set_, train_eval_));
         curve.eval_wall_s += seconds_since(t0);
+        if (opt_.on_evaluation) opt_.on_evaluation(curve);
     };
 
     if (opt_.eval_untrained) evaluate(0);

@@ -37,6 +37,20 @@ struct classification_progress {
     double samples_per_s = 0.0;     ///< training throughput since the run began (wall clock)
 };
 
+/// Test accuracy over training. Entry k of every vector belongs to the same evaluation.
+struct classification_curve {
+    std::vector<std::size_t> trained;     ///< training samples seen
+    std::vector<double> epoch;            ///< epochs completed (fractional between epoch ends)
+    std::vector<double> test_accuracy;    ///< fraction correct on the test samples
+    std::vector<double> train_accuracy;   ///< on the fixed training subset; NaN if n_train_eval = 0
+    double train_wall_s = 0.0;            ///< wall time of the training presentations only
+    double eval_wall_s = 0.0;             ///< wall time of all evaluations
+    std::size_t train_samples = 0;        ///< training presentations made
+    double wall_s_per_train_sample() const {
+        return train_samples ? train_wall_s / static_cast<double>(train_samples) : 0.0;
+    }
+};
+
 struct classification_options {
     double present_ms = 20.0;        ///< presentation time of every sample, train and test
     std::size_t epochs = 1;
@@ -54,20 +68,8 @@ struct classification_options {
     std::uint64_t seed = 1;          ///< the train order of epoch e is shuffled_indices(n, seed, "epoch e")
     std::size_t progress_every = 1000;  ///< training samples between progress calls
     std::function<void(const classification_progress&)> progress;
-};
-
-/// Test accuracy over training. Entry k of every vector belongs to the same evaluation.
-struct classification_curve {
-    std::vector<std::size_t> trained;     ///< training samples seen
-    std::vector<double> epoch;            ///< epochs completed (fractional between epoch ends)
-    std::vector<double> test_accuracy;    ///< fraction correct on the test samples
-    std::vector<double> train_accuracy;   ///< on the fixed training subset; NaN if n_train_eval = 0
-    double train_wall_s = 0.0;            ///< wall time of the training presentations only
-    double eval_wall_s = 0.0;             ///< wall time of all evaluations
-    std::size_t train_samples = 0;        ///< training presentations made
-    double wall_s_per_train_sample() const {
-        return train_samples ? train_wall_s / static_cast<double>(train_samples) : 0.0;
-    }
+    /// Called after every evaluation with the curve so far (its last entry is the new one).
+    std::function<void(const classification_curve&)> on_evaluation;
 };
 
 class classification_task {

@@ -1,46 +1,301 @@
+// Issue 3, "what it must show" 5: a fast CI version of the Fashion-MNIST benchmark
+// (bench/fashion_mnist.cpp). A dendritic error microcircuit (Sacramento et al. 2018) trained
+// with its local rules only classifies held-out samples far above chance and above the
+// untrained network, and its hidden layer learns: it beats the same network with the hidden
+// layer frozen (a shallow learner on fixed random features).
+//
+// All runs use the forward-Euler scheme at dt 0.1 ms (the papers' scheme): CVODE restarts at
+// every plasticity step and every new sample, and on these networks Euler is 3-4x faster per
+// sample (bench/README.md). Samples are shown for 10 ms with plasticity paused for the first
+// 4 ms, which covers the settling transient (the slowest free relaxation time is
+// 1/(g_lk + g_B) = 0.9 ms).
 #include <catch2/catch.hpp>
 
-#include <cstdio>
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <numeric>
+#include <string>
+#include <vector>
 
 #include "circuits/tasks/classification.hpp"
 #include "cortex_models/microcircuit_template.hpp"
 
 using namespace cortexsim;
 
-TEST_CASE("debug", "[.debug]") {
-    dataset tr = read_idx_pair("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz", 20000);
-    dataset te = read_idx_pair("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz", 1000);
-    microcircuit_spec sp;
-    sp.n_input = 784; sp.layers = {100, 10}; sp.transfer = "logistic"; sp.weight_scale = 0.5;
-    sp.eta_PP_per_layer = {0.25, 0.01}; sp.eta_IP = 0.025; sp.tau_w_ms = 0; sp.pause_ms = 8;
-    model_desc m; m.simulation.duration_ms = 1.0; m.solver.method = std::string("euler"); m.solver.dt_ms = 0.1;
-    add_microcircuit(m, sp);
-    network net(lower(m));
-    net.projection_at(0).set_weights(net.projections()[0].weights() * 0.2);
-    set_self_predicting_state(net);
-    pattern_driver drv(net, "input", "P2", 0.8);
-    std::vector<std::size_t> tri(20000), tei(1000);
-    for (std::size_t i = 0; i < tri.size(); ++i) tri[i] = i;
-    for (std::size_t i = 0; i < tei.size(); ++i) tei[i] = i;
-    for (int round = 0; round < 8; ++round) {
-        classification_options o; o.present_ms = 14; o.n_train = 2500; o.eval_untrained = false; o.seed = round + 1;
-        std::vector<std::size_t> sub(tri.begin() + round * 2500, tri.begin() + (round + 1) * 2500);
-        classification_task t(tr, sub, te, tei, o);
-        auto c = t.run(drv);
-        // steady-state accuracy from weights
-        const Eigen::MatrixXd W1 = net.projections()[0].weights(), W2 = net.projections()[1].weights();
-        int ok = 0, ok30 = 0;
-        for (std::size_t i : tei) {
-            Eigen::VectorXd x = Eigen::Map<const Eigen::VectorXf>(te.features.data() + i * 784, 784).cast<double>();
-            Eigen::VectorXd r1 = (W1 * x / 1.9);
-            for (auto& v : r1) v = 1 / (1 + std::exp(-v));
-            Eigen::VectorXd u2 = W2 * r1; Eigen::Index b; u2.maxCoeff(&b);
-            ok += b == te.labels[i];
-        }
-        classification_options o30 = o; o30.present_ms = 30;
-        classification_task t30(tr, sub, te, tei, o30);
-        double a30 = t30.accuracy(drv, te, tei);
-        std::printf("round %d: dynamic %.4f, steady %.4f, dynamic-30ms %.4f\n", round, c.test_accuracy.back(), ok / 1000.0, a30);
-        (void)ok30;
+namespace {
+
+struct net_config {
+    std::size_t n_in = 64, n_hidden = 30, n_out = 10;
+    double eta_hidden = 0.5, eta_out = 0.05, eta_IP = 0.125;
+    double w_in = 0.5;  ///< input weights U(-w_in, w_in)
+    std::uint64_t seed = 1;
+};
+
+/// A microcircuit in the self-predicting state with its pattern driver.
+struct microcircuit {
+    std::unique_ptr<network> net;
+    std::unique_ptr<pattern_driver> driver;
+};
+
+microcircuit build(const net_config& c) {
+    microcircuit_spec s;
+    s.n_input = c.n_in;
+    s.layers = {c.n_hidden, c.n_out};
+    s.transfer = "logistic";
+    s.weight_scale = 0.5;
+    // The hidden layer learns 10x faster than the output: its error arrives attenuated
+    // through the apical compartment (g_A / (g_lk + g_B + g_A) and the interneurons' partial
+    // cancellation). The interneurons learn 2.5x faster than the output layer: their nudging
+    // partner (the output soma) moves only g_som / (g_lk + g_B + g_som) = 42% of the way to the
+    // target, so with equal rates they would lag behind the output weights and break the
+    // self-predicting state (Sacramento et al. 2018 use the same ratio, 0.0011875 / 0.0005).
+    // W_PI stays at -W_top-down (eta_PI = 0): the top-down weights are fixed.
+    s.eta_PP_per_layer = {c.eta_hidden, c.eta_out};
+    s.eta_IP = c.eta_IP;
+    s.eta_PI = 0.0;
+    s.tau_w_ms = 0.0;
+    s.pause_ms = 4.0;
+    model_desc m;
+    m.simulation.duration_ms = 1.0;
+    m.simulation.seed = c.seed;
+    m.solver.method = std::string("euler");
+    m.solver.dt_ms = 0.1;
+    add_microcircuit(m, s);
+    microcircuit mc;
+    mc.net = std::make_unique<network>(lower(m));
+    projection& in = mc.net->projection_at(0);  // input -> P1.basal
+    REQUIRE(in.desc().compartment == "basal");
+    in.set_weights(in.weights() * (c.w_in / s.weight_scale));
+    REQUIRE(set_self_predicting_state(*mc.net) == 1);
+    mc.driver = std::make_unique<pattern_driver>(*mc.net, "input", "P2", 0.8);
+    return mc;
+}
+
+classification_options fast_options(std::size_t epochs, std::uint64_t seed) {
+    classification_options o;
+    o.present_ms = 10.0;
+    o.epochs = epochs;
+    o.seed = seed;
+    return o;
+}
+
+const dataset& digits() {
+    static const dataset d = [] {
+        const std::string path = find_sklearn_digits();
+        return path.empty() ? dataset{} : read_digits_csv(path);
+    }();
+    return d;
+}
+
+/// sklearn digits split at random: 297 held-out test samples, the other 1500 for training.
+struct split {
+    std::vector<std::size_t> train, test;
+};
+split digits_split(std::uint64_t seed) {
+    const std::vector<std::size_t> all = shuffled_indices(digits().n_samples, seed, "split");
+    split s;
+    s.test.assign(all.begin(), all.begin() + 297);
+    s.train.assign(all.begin() + 297, all.end());
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("set_self_predicting_state silences the apical compartment",
+          "[learning][classification]") {
+    // Without a target, the self-predicting state cancels the top-down input exactly at the
+    // fixed point (v_A = W_top-down r_P2 + W_PI r_I = 0 since r_I = r_P2), for any input.
+    // Euler's fixed points are the ODE's, and 30 ms are ~30 relaxation times, so the residual
+    // is at the level of the contraction after that time, far below 1e-6.
+    net_config c;
+    c.n_in = 5;
+    c.n_hidden = 7;
+    c.n_out = 3;
+    c.w_in = 1.0;
+    microcircuit mc = build(c);
+    network& net = *mc.net;
+    const std::size_t P1 = net.population_index("P1");
+    const variable_ref apical = net.resolve_variable(P1, "apical_mismatch");
+    double max_before = 0.0;
+    for (int k = 0; k < 3; ++k) {
+        const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(5, 0.1 * k, 1.0 - 0.2 * k);
+        mc.driver->present(x, nullptr, 30.0, false);
+        net.observe(mc.driver->sim().time(), mc.driver->sim().state().data());
+        for (std::size_t i = 0; i < c.n_hidden; ++i)
+            max_before = std::max(max_before, std::fabs(net.value(P1, apical, i, mc.driver->sim().state().data())));
     }
+    CHECK(max_before < 1e-6);
+
+    // A network without interneurons has nothing to set.
+    model_desc m;
+    microcircuit_spec s;
+    s.n_input = 3;
+    s.layers = {2};
+    add_microcircuit(m, s);
+    network shallow(lower(m));
+    CHECK(set_self_predicting_state(shallow) == 0);
+}
+
+TEST_CASE("classification task checks its inputs", "[learning][classification]") {
+    dataset d;
+    d.n_samples = 4;
+    d.n_features = 5;
+    d.n_classes = 3;
+    d.features.assign(20, 0.5f);
+    d.labels = {0, 1, 2, 0};
+    const classification_options o = fast_options(1, 1);
+    CHECK_THROWS_WITH(classification_task(d, {0, 1}, d, {}, o),
+                      "classification: no test samples");
+    CHECK_THROWS_WITH(classification_task(d, {0, 7}, d, {2}, o),
+                      "classification: training index 7 out of range (the set has 4 samples)");
+    classification_options bad = o;
+    bad.present_ms = 0.0;
+    CHECK_THROWS_AS(classification_task(d, {0}, d, {1}, bad), std::invalid_argument);
+    bad = o;
+    bad.epochs = 0;
+    CHECK_THROWS_WITH(classification_task(d, {0}, d, {1}, bad),
+                      "classification: epochs must be at least 1");
+
+    classification_task task(d, {0, 1, 2}, d, {3}, o);
+    const Eigen::VectorXd t = task.target(2, 3);
+    CHECK(t[0] == o.u_low);
+    CHECK(t[1] == o.u_low);
+    CHECK(t[2] == o.u_high);
+    // 6 input neurons for 5 features: refused before anything is trained.
+    net_config c;
+    c.n_in = 6;
+    c.n_hidden = 4;
+    c.n_out = 3;
+    microcircuit mc = build(c);
+    CHECK_THROWS_WITH(task.run(*mc.driver),
+                      "classification: the input population has 6 neurons, the samples 5 features");
+}
+
+TEST_CASE("a microcircuit learns to classify sklearn digits with local rules",
+          "[learning][classification]") {
+    if (digits().n_samples == 0) {
+        WARN("python3-sklearn's digits.csv.gz not found; skipped");
+        return;
+    }
+    REQUIRE(digits().n_samples == 1797);
+    const split sp = digits_split(7);
+    // 3 epochs of the 1500 training digits: 4500 presentations, about 2 s.
+    classification_options o = fast_options(3, 7);
+    o.n_train_eval = 300;
+    std::vector<classification_progress> progress;
+    o.progress_every = 1000;
+    o.progress = [&](const classification_progress& p) { progress.push_back(p); };
+    std::size_t evaluations = 0;
+    o.on_evaluation = [&](const classification_curve&) { ++evaluations; };
+
+    net_config deep;
+    microcircuit mc = build(deep);
+    const Eigen::MatrixXd W_in_before = mc.net->projections()[0].weights();
+    classification_task task(digits(), sp.train, digits(), sp.test, o);
+    const classification_curve curve = task.run(*mc.driver);
+
+    // The shallow learner: the same network and rules with the hidden layer frozen.
+    net_config shallow = deep;
+    shallow.eta_hidden = 0.0;
+    microcircuit ms = build(shallow);
+    classification_options o_shallow = o;
+    o_shallow.progress = nullptr;
+    o_shallow.on_evaluation = nullptr;
+    classification_task shallow_task(digits(), sp.train, digits(), sp.test, o_shallow);
+    const classification_curve flat = shallow_task.run(*ms.driver);
+
+    INFO("deep: " << curve.test_accuracy.front() << " -> " << curve.test_accuracy.back()
+                  << " (train subset " << curve.train_accuracy.back() << "), shallow "
+                  << flat.test_accuracy.back() << ", "
+                  << 1e3 * curve.wall_s_per_train_sample() << " ms per training sample");
+    REQUIRE(curve.test_accuracy.size() == 4);  // untrained + one per epoch
+    CHECK(curve.trained == std::vector<std::size_t>{0, 1500, 3000, 4500});
+    CHECK(curve.train_samples == 4500);
+    CHECK(evaluations == 4);
+    // Progress every 1000 samples and at every epoch's end: 1000 1500 | 2000 3000 | 4000 4500.
+    REQUIRE(progress.size() == 6);
+    CHECK(progress[1].seen == 1500);
+    CHECK(progress[1].seen_in_epoch == 1500);
+    CHECK(progress[2].epoch == 2);
+    CHECK(progress[5].seen == 4500);
+    CHECK(progress[5].samples_per_s > 0.0);
+
+    // Chance is 10% (the classes are balanced); the untrained network is near it. Trained,
+    // the microcircuit reached 92-94% over seeds 1, 2, 3 and 7 when this was written; 85%
+    // leaves room for the seed-to-seed spread and for rounding differences between platforms
+    // (online learning amplifies them) while still requiring real learning. The 297 test
+    // digits give a standard error of ~1.5 points at 93%.
+    CHECK(curve.test_accuracy.front() < 0.25);
+    CHECK(curve.test_accuracy.back() >= 0.85);
+    CHECK(curve.test_accuracy.back() > curve.test_accuracy.front() + 0.6);
+    CHECK(curve.train_accuracy.back() >= 0.85);
+    // The hidden layer learned: its weights moved, and the deep network beats the shallow one
+    // (measured 61-79% for the shallow learner vs 92-94% deep; required: 5 points).
+    CHECK((mc.net->projections()[0].weights() - W_in_before).norm() > 0.1 * W_in_before.norm());
+    CHECK(ms.net->projections()[0].weights() == W_in_before);  // same seed, frozen
+    CHECK(curve.test_accuracy.back() > flat.test_accuracy.back() + 0.05);
+    CHECK(flat.test_accuracy.front() == curve.test_accuracy.front());  // same untrained network
+}
+
+TEST_CASE("classification runs are reproducible", "[learning][classification]") {
+    if (digits().n_samples == 0) {
+        WARN("python3-sklearn's digits.csv.gz not found; skipped");
+        return;
+    }
+    const split sp = digits_split(3);
+    classification_options o = fast_options(2, 3);
+    o.n_train = 200;
+    o.n_test = 100;
+    net_config c;
+    c.seed = 3;
+    microcircuit a = build(c), b = build(c);
+    const classification_curve ca = classification_task(digits(), sp.train, digits(), sp.test, o).run(*a.driver);
+    const classification_curve cb = classification_task(digits(), sp.train, digits(), sp.test, o).run(*b.driver);
+    CHECK(ca.test_accuracy == cb.test_accuracy);
+    CHECK(a.net->projections()[0].weights() == b.net->projections()[0].weights());
+    // A different shuffling seed visits the samples in another order: other weights.
+    microcircuit d = build(c);
+    o.seed = 4;
+    classification_task(digits(), sp.train, digits(), sp.test, o).run(*d.driver);
+    CHECK(a.net->projections()[0].weights() != d.net->projections()[0].weights());
+}
+
+TEST_CASE("a 784-100-10 microcircuit learns Fashion-MNIST from 2000 samples",
+          "[learning][classification]") {
+    const std::string dir = find_fashion_mnist_dir();
+    if (dir.empty()) {
+        WARN("dataset-fashion-mnist not installed; skipped");
+        return;
+    }
+    // The benchmark's network (bench/README.md) on a small subset: the first 2000 training
+    // images twice (4000 presentations) and the first 1000 test images; both files are in
+    // random class order. For so few presentations the learning rates are 2.5x (hidden, output,
+    // interneurons) those of the full benchmark, trading final accuracy for speed.
+    const dataset train = read_idx_pair(dir + "/train-images-idx3-ubyte.gz",
+                                        dir + "/train-labels-idx1-ubyte.gz", 2000);
+    const dataset test = read_idx_pair(dir + "/t10k-images-idx3-ubyte.gz",
+                                       dir + "/t10k-labels-idx1-ubyte.gz", 1000);
+    std::vector<std::size_t> tr(train.n_samples), te(test.n_samples);
+    std::iota(tr.begin(), tr.end(), std::size_t{0});
+    std::iota(te.begin(), te.end(), std::size_t{0});
+    net_config c;
+    c.n_in = 784;
+    c.n_hidden = 100;
+    c.eta_hidden = 0.25;
+    c.eta_out = 0.005;
+    c.eta_IP = 0.0125;
+    c.w_in = 0.1;  // 784 inputs: smaller weights keep the hidden units out of saturation
+    microcircuit mc = build(c);
+    classification_task task(train, tr, test, te, fast_options(2, 1));
+    const classification_curve curve = task.run(*mc.driver);
+    INFO("test accuracy " << curve.test_accuracy.front() << " -> " << curve.test_accuracy[1]
+                          << " -> " << curve.test_accuracy.back() << ", "
+                          << 1e3 * curve.wall_s_per_train_sample() << " ms per sample");
+    // Chance is 10%, the untrained network is near it. Measured 76.9-78.4% (seeds 1, 2) after
+    // the two epochs; the bound leaves ~6 points for the run-to-run spread of online learning
+    // at these rates (+-3 points between neighbouring evaluations) and the standard error of
+    // 1000 test images (1.3 points).
+    CHECK(curve.test_accuracy.front() < 0.25);
+    CHECK(curve.test_accuracy.back() >= 0.70);
 }

@@ -209,12 +209,14 @@ def brian_child(args):
     rates = b2.TimedArray(data["input_rates"], dt=100 * ms)
     inp = b2.NeuronGroup(args.n_input, "r = rates(t, i) : 1", name="inp")
     # (P1) with C = 1 and no nudging; (D-dyn) with b_d = 0; soft-ReLU rate (defaults of
-    # compartments/neuron_model.cpp and compartments/transfer.cpp).
+    # compartments/neuron_model.cpp and compartments/transfer.cpp). "(constant over dt)" makes
+    # Brian2 compute the rate once per neuron and step, as cortexsim does once per evaluation;
+    # as a plain subexpression it is recomputed for every synapse (10x slower here).
     eqs = """
     du/dt = (-g_lk*u + g_B*(vB - u) + g_A*(vA - u)) / ms : 1
     dvB/dt = (-vB + I_B_in + I_B_rec) / tau_B : 1
     dvA/dt = (-vA + I_A_rec) / tau_A : 1
-    r = gamma*log(1 + exp(beta*(u - theta))) : 1
+    r = gamma*log(1 + exp(beta*(u - theta))) : 1 (constant over dt)
     I_B_in : 1
     I_B_rec : 1
     I_A_rec : 1

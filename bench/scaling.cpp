@@ -13,7 +13,10 @@
 //
 // Every (N, solver) configuration runs in a child process (this binary re-executed with
 // --run), so peak memory (VmHWM) belongs to that configuration alone and nothing is shared
-// between configurations through the allocator or the caches.
+// between configurations through the allocator or the caches. Linux only (/proc/self/exe,
+// /proc/self/status). The file has three parts, in order: the model (and its byte counts for
+// the bandwidth and memory models), the child that runs one configuration, and the parent that
+// spawns children and summarises.
 #include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>

@@ -2,6 +2,8 @@
 // line, column and key path. Syntax-level cases are in tests/config/test_malformed.cpp.
 #include <catch2/catch.hpp>
 
+#include "../test_models.hpp"
+
 #include "circuits/lowered_model.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
@@ -24,14 +26,8 @@ model = "pyramidal"
 size = 4
 )";
 
-std::string lower_error(const std::string& text) {
-    try {
-        lower(config::parse_model(text, "model.toml", ""));
-    } catch (const model_error& e) {
-        return e.what();
-    }
-    return "<no error>";
-}
+// Parse, expand and lower: the same pipeline the CLI runs (tests/test_models.hpp).
+std::string lower_error(const std::string& text) { return testing::model_error_of(text); }
 
 struct bad_case {
     std::string snippet;

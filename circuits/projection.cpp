@@ -1,10 +1,12 @@
 #include "circuits/projection.hpp"
 
+
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
 #include <vector>
 
+#include "circuits/plasticity.hpp"
 #include "core/random.hpp"
 
 namespace cortexsim {
@@ -103,6 +105,26 @@ void projection::accumulate(const double* r_source, double* out) const {
 Eigen::MatrixXd& projection::dense_weights() {
     if (!dense_) throw std::logic_error("projection '" + desc_.name + "' is sparse");
     return w_dense_;
+}
+
+void projection::add_outer_product(double scale, const Eigen::VectorXd& post,
+                                   const Eigen::VectorXd& pre) {
+    if (post.size() != static_cast<Eigen::Index>(n_target_) ||
+        pre.size() != static_cast<Eigen::Index>(n_source_))
+        throw std::invalid_argument("add_outer_product: shape mismatch for projection '" +
+                                    desc_.name + "'");
+    if (dense_) {
+        w_dense_.noalias() += scale * post * pre.transpose();
+        enforce_sign(desc_.sign, w_dense_);
+        return;
+    }
+    for (Eigen::Index i = 0; i < w_sparse_.outerSize(); ++i)
+        for (sparse_matrix::InnerIterator it(w_sparse_, i); it; ++it) {
+            double& w = it.valueRef();
+            w += scale * post[i] * pre[it.col()];
+            if (desc_.sign == sign_constraint::excitatory) w = std::max(w, 0.0);
+            else if (desc_.sign == sign_constraint::inhibitory) w = std::min(w, 0.0);
+        }
 }
 
 void projection::set_weights(const Eigen::MatrixXd& W) {

@@ -39,6 +39,10 @@ public:
     Eigen::MatrixXd& dense_weights();
     /// g_som per target neuron of a nudging projection (its one-to-one weights).
     const Eigen::VectorXd& nudging_conductances() const { return g_nudge_; }
+    /// W(i, j) += scale * post[i] * pre[j] on the existing synapses (absent ones stay absent),
+    /// then clamps to the projection's sign (Dale's law): an outer-product rule such as
+    /// GeneRec applied at a trial's end, for dense and sparse projections alike.
+    void add_outer_product(double scale, const Eigen::VectorXd& post, const Eigen::VectorXd& pre);
     /// Replaces the weights (same shape; dense projections only), e.g. to set a known state.
     void set_weights(const Eigen::MatrixXd& W);
 

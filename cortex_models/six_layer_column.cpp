@@ -92,10 +92,15 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
         population_desc p;
         p.name = column_population(s.name, type);
         p.model = std::string(model_of(type));
-        // ctx holds a copy of L5's rates: the same size unless given.
-        const std::string size_of = type == "ctx" && !s.sizes.count("ctx") ? "L5" : type;
-        auto it = s.sizes.find(size_of);
-        p.size = it == s.sizes.end() ? column_spec{}.sizes.at(size_of) : it->second;
+        auto size_of = [&](const std::string& t) {
+            auto it = s.sizes.find(t);
+            return it == s.sizes.end() ? column_spec{}.sizes.at(t) : it->second;
+        };
+        // ctx holds a copy of L5's rates (and L6's, with the self-context) unless given.
+        if (type == "ctx" && !s.sizes.count("ctx"))
+            p.size = size_of("L5") + (s.ct_self_context ? size_of("L6") : 0);
+        else
+            p.size = size_of(type);
         // In the pulvinar the CT input carries the prediction (O'Reilly et al. 2021), so it
         // couples as strongly as the driver, unlike the weak modulators of first-order relays.
         if (type == "pulvinar") p.params["g_mod"] = 1.0;

@@ -34,7 +34,12 @@ struct column_spec {
     std::map<std::string, long> sizes = {
         {"relay", 8},  {"L4", 16},  {"L23", 16}, {"SST", 4},      {"PV", 4},
         {"VIP", 2},    {"L5", 16},  {"L6", 16},  {"pulvinar", 8}, {"TRN", 4},
-    };  ///< ctx, when absent, takes L5's size (it holds a copy of L5's rates)
+    };  ///< ctx, when absent, takes L5's size plus, with ct_self_context, L6's
+    /// The context holds L6's own plus-phase rates next to L5's: the CT self-context of
+    /// O'Reilly et al. 2021, which carries history beyond one step (without it a second-order
+    /// grammar such as Reber's cannot be predicted; REFERENCES.md section 3 lists its removal
+    /// among the ablations that break learning).
+    bool ct_self_context = true;
     double p_connect = 1.0;          ///< connection probability of every pathway (1: all-to-all)
     double w_excitatory = 0.5;       ///< initial excitatory weights uniform(0, w)
     double w_inhibitory = 0.5;       ///< initial inhibitory weights uniform(-w, 0)

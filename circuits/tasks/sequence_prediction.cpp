@@ -19,8 +19,10 @@ sequence_prediction_task::sequence_prediction_task(network& net, const std::stri
     if (pops[relay_].size != n_symbols || pops[pulvinar_].size != n_symbols)
         throw std::invalid_argument("sequence task: relay and pulvinar of '" + column +
                                     "' need one neuron per symbol (" + std::to_string(n_symbols) + ")");
-    if (pops[ctx_].size != pops[l5_].size)
-        throw std::invalid_argument("sequence task: ctx must be as large as L5 (it copies L5)");
+    self_context_ = pops[ctx_].size == pops[l5_].size + pops[l6_].size;
+    if (pops[ctx_].size != pops[l5_].size && !self_context_)
+        throw std::invalid_argument("sequence task: ctx must be as large as L5 (a copy of L5) or "
+                                    "as L5 and L6 together (with the CT self-context)");
     ct_to_pulvinar_ = projection_index(column + ".L6->" + column + ".pulvinar.modulator");
     ctx_to_ct_ = projection_index(column + ".ctx->" + column + ".L6.basal");
     l5_to_pulvinar_ = projection_index(column + ".L5->" + column + ".pulvinar.driver");
@@ -78,23 +80,31 @@ sequence_prediction_task::trial_result sequence_prediction_task::trial(std::size
 
     if (opt_.learn) {
         // GeneRec: dW = eta (y+ - y-) x-^T (O'Reilly 1996), on the CT prediction pathway.
-        auto update = [&](std::size_t k, const Eigen::VectorXd& post_plus,
+        auto update = [&](std::size_t k, double eta, const Eigen::VectorXd& post_plus,
                           const Eigen::VectorXd& post_minus, const Eigen::VectorXd& pre_minus) {
-            Eigen::MatrixXd& W = net_.projection_at(k).dense_weights();
-            W.noalias() += opt_.eta * (post_plus - post_minus) * pre_minus.transpose();
-            enforce_sign(net_.projections()[k].desc().sign, W);
+            net_.projection_at(k).add_outer_product(eta, post_plus - post_minus, pre_minus);
         };
-        update(ct_to_pulvinar_, pulv_plus, pulv_minus, l6_minus);
-        update(ctx_to_ct_, l6_plus, l6_minus, ctx_minus);
+        update(ct_to_pulvinar_, opt_.eta, pulv_plus, pulv_minus, l6_minus);
+        if (opt_.learn_context) update(ctx_to_ct_, opt_.eta_context < 0 ? opt_.eta : opt_.eta_context, l6_plus, l6_minus, ctx_minus);
     }
     // Context for the next trial: this trial's outcome (or, ablated, its own prediction).
-    const Eigen::VectorXd& context = opt_.context_current ? l5_minus : l5_plus;
+    const Eigen::VectorXd& l5_context = opt_.context_current ? l5_minus : l5_plus;
+    const Eigen::VectorXd& l6_context = opt_.context_current ? l6_minus : l6_plus;
+    Eigen::VectorXd context(l5_context.size() + (self_context_ ? l6_context.size() : 0));
+    context.head(l5_context.size()) = l5_context;
+    if (self_context_) context.tail(l6_context.size()) = l6_context;
     net_.set_external_rates(ctx_, context.data());
 
     trial_result r;
     r.predicted = active_symbols(pulv_minus, opt_.threshold);
     r.correct = is_legal_prediction(legal, r.predicted);
     r.prediction_error = (pulv_plus - pulv_minus).cwiseAbs().mean();
+    r.pulvinar_minus = pulv_minus;
+    r.pulvinar_plus = pulv_plus;
+    r.l5_minus = l5_minus;
+    r.l5_plus = l5_plus;
+    r.l6_minus = l6_minus;
+    r.l6_plus = l6_plus;
     return r;
 }
 

@@ -36,9 +36,12 @@ struct sequence_task_options {
     double u_on = 4.0;           ///< plus-phase pulvinar target potential of the active symbol
     double u_off = -2.0;         ///< ... and of the others
     double g_drive = 3.0;        ///< strength of that nudging (driver over prediction)
-    double eta = 0.5;            ///< GeneRec learning rate
+    double eta = 0.5;            ///< GeneRec learning rate of the CT -> pulvinar readout
+    double eta_context = -1.0;   ///< ... of ctx -> L6 (< 0: the same as eta)
     double threshold = 0.5;      ///< pulvinar rate above which a symbol counts as predicted
     bool learn = true;
+    /// Learning of the context pathway ctx -> L6 (off: only the CT -> pulvinar readout learns).
+    bool learn_context = true;
     /// Ablation: the context is L5 at the end of the *minus* phase of the same trial, so CT
     /// sees the current step (its own prediction) instead of the previous outcome.
     bool context_current = false;
@@ -57,11 +60,16 @@ public:
         bool correct = false;
         symbol_mask predicted = 0;
         double prediction_error = 0.0;  ///< mean |y+ - y-| over pulvinar units
+        /// Final rates of each phase: the pulvinar's (prediction and outcome) and L5's and L6's;
+        /// their plus - minus differences are the layers' mismatch signals.
+        Eigen::VectorXd pulvinar_minus, pulvinar_plus, l5_minus, l5_plus, l6_minus, l6_plus;
     };
     /// One trial: predict, then see `symbol`; `legal` is what could legally come now.
     trial_result trial(std::size_t symbol, symbol_mask legal);
 
     simulation& sim() { return sim_; }
+    /// Switches the end-of-trial weight updates on or off (e.g. to test a trained column).
+    void set_learning(bool on) { opt_.learn = on; }
 
 private:
     Eigen::VectorXd rates(std::size_t p, const double* y);
@@ -74,6 +82,7 @@ private:
     std::size_t relay_, pulvinar_, l5_, l6_, ctx_;
     std::size_t ct_to_pulvinar_, ctx_to_ct_, l5_to_pulvinar_;
     std::vector<std::size_t> pulvinar_outputs_;
+    bool self_context_ = false;  ///< ctx = [L5, L6]: the CT self-context
 };
 
 } // namespace cortexsim

@@ -1,8 +1,10 @@
 #include "tools/cli/run_outputs.hpp"
 
-#include <Eigen/Core>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+
+#include <Eigen/Core>
 
 #include "circuits/lowered_model.hpp"
 #include "circuits/tasks/lowered_task.hpp"
@@ -114,12 +116,32 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
         summary_csv_ = std::make_unique<csv_writer>(file, summary_->columns());
         summary_row_.resize(summary_->columns().size());
         files_.push_back(file);
+        learning_ = std::make_unique<learning_summary>(summary_->columns());
+        if (report_) {
+            report_table_desc table;
+            table.path = "summary/error_signals";
+            table.columns = {"t_ms"};
+            table.columns.insert(table.columns.end(), summary_->columns().begin(),
+                                 summary_->columns().end());
+            table.attributes = {{"csv", "error_summary.csv"}};
+            summary_table_ = report_->add_table(table);
+            summary_table_row_.resize(table.columns.size());
+        }
         sim.add_sampler(m.summary_interval_ms, [this, &stop](double t, const double* y) {
             stop.before_sample(t);
             summary_->compute(t, y, summary_row_.data());
             summary_csv_->write_row(t, summary_row_.data());
+            record_summary(t);
         });
     }
+}
+
+void run_outputs::record_summary(double t_ms) {
+    learning_->add_row(summary_row_.data());
+    if (!report_) return;
+    summary_table_row_[0] = t_ms;
+    std::copy(summary_row_.begin(), summary_row_.end(), summary_table_row_.begin() + 1);
+    report_->append_table_row(summary_table_, summary_table_row_.data());
 }
 
 void run_outputs::close(run_result& result) {
@@ -128,6 +150,7 @@ void run_outputs::close(run_result& result) {
         result.samples += rec->rows();
     }
     if (summary_csv_) summary_csv_->close();
+    if (learning_) result.learning_table = learning_->format();
     if (report_) report_->close();
     result.files.insert(result.files.end(), files_.begin(), files_.end());
 }

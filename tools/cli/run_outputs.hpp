@@ -16,6 +16,7 @@
 #include "core/recording/csv_writer.hpp"
 #include "core/recording/sonata_writer.hpp"
 #include "core/simulation.hpp"
+#include "tools/cli/learning_summary.hpp"
 #include "tools/cli/run_model.hpp"
 
 namespace cortexsim {
@@ -67,6 +68,11 @@ private:
     std::unique_ptr<csv_writer> summary_csv_;
     std::vector<double> summary_row_;
     std::vector<std::string> files_;
+    // The error summary's copy in report.h5 (/summary/error_signals) and its start/end view.
+    std::size_t summary_table_ = 0;
+    std::vector<double> summary_table_row_;  // t_ms, then the error summary's row
+    std::unique_ptr<learning_summary> learning_;
+    void record_summary(double t_ms);
 };
 
 } // namespace cortexsim

@@ -91,12 +91,11 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
         for (const auto& [key, value] : provenance()) report_->set_file_attribute(key, value);
         files_.push_back(file);
     }
-    std::map<std::size_t, int> per_population;
     for (const auto& r : m.records) {
-        // The k-th further record of a population is <population>_<k>, in both formats.
+        // The k-th further record of a population is <population>_<k> (lowering names it),
+        // in both formats.
         const std::string& pop = m.populations[r.population].name;
-        const int k = per_population[r.population]++;
-        const std::string name = k == 0 ? pop : pop + "_" + std::to_string(k);
+        const std::string& name = r.name;
         recorders_.push_back(std::make_unique<trace_recorder>(net, r));
         trace_recorder* rec = recorders_.back().get();
         if (csv) {
@@ -110,6 +109,8 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
             rec->sample(t, y);
         });
     }
+    weights_ = std::make_unique<weight_outputs>(net, options, run_dir, sim, stop, report_.get(),
+                                                files_);
     summary_ = std::make_unique<error_summary>(net);
     if (!summary_->empty()) {
         const std::string file = (fs::path(run_dir) / "error_summary.csv").string();
@@ -149,6 +150,7 @@ void run_outputs::close(run_result& result) {
         rec->close();
         result.samples += rec->rows();
     }
+    weights_->close();
     if (summary_csv_) summary_csv_->close();
     if (learning_) result.learning_table = learning_->format();
     if (report_) report_->close();

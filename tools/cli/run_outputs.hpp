@@ -18,6 +18,7 @@
 #include "core/simulation.hpp"
 #include "tools/cli/learning_summary.hpp"
 #include "tools/cli/run_model.hpp"
+#include "tools/cli/weight_outputs.hpp"
 
 namespace cortexsim {
 
@@ -52,7 +53,7 @@ private:
     double last_sample_ms_ = -std::numeric_limits<double>::infinity();
 };
 
-/// The recorders of one run: [[record]] traces and the error summary, attached to the
+/// The recorders of one run: [[record]] traces and weights and the error summary, attached to the
 /// simulation as samplers. close() flushes everything (also after an interrupted run).
 class run_outputs {
 public:
@@ -72,6 +73,7 @@ private:
     std::size_t summary_table_ = 0;
     std::vector<double> summary_table_row_;  // t_ms, then the error summary's row
     std::unique_ptr<learning_summary> learning_;
+    std::unique_ptr<weight_outputs> weights_;  // [[record]] projection = ...
     void record_summary(double t_ms);
 };
 

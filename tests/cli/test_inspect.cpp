@@ -32,9 +32,12 @@ TEST_CASE("inspect lists a run's files, seed, solver, report groups and CSV colu
     for (const char* file : {"model.resolved.toml", "report.h5", "run_summary.txt",
                              "error_summary.csv", "hidden.csv", "hidden_1.csv", "output.csv"})
         CHECK_THAT(r.out, Contains(std::string("\n  ") + file));
-    CHECK_THAT(r.out, Contains("model: 'report_records', seed 7, duration 150 ms, solver method "
-                               "'auto' (model.resolved.toml)"));
-    CHECK_THAT(r.out, Contains("solver used: adams (run_summary.txt)"));
+    CHECK_THAT(r.out, Contains("model.resolved.toml: model 'report_records', seed 7, duration "
+                               "150 ms, solver method 'auto'\n"));
+    CHECK_THAT(r.out, Contains("run_summary.txt:     150 ms simulated in "));
+    CHECK_THAT(r.out, Contains(" (seed 7); solver adams\n"));
+    CHECK_THAT(r.out, Contains("error signals, mean |value| over neurons (first vs last 8 of 16 "
+                               "samples of error_summary.csv):\n  population  signal"));
     CHECK_THAT(r.out, Contains("model report_records, seed 7, cortexsim_version"));
     // Every population with its variables, node ids, time range, samples, type and size.
     CHECK_THAT(r.out, Contains("  /report/hidden    (population 'hidden')\n"
@@ -87,8 +90,8 @@ TEST_CASE("inspect describes weight records and a task's learning curve", "[cli]
     const auto t = cli("inspect " + task.string());
     INFO(t.out);
     REQUIRE(t.code == 0);
-    CHECK_THAT(t.out, Contains("model: 'plot_task', seed 2, task 'teacher_student', solver "
-                               "method 'euler'"));
+    CHECK_THAT(t.out, Contains("model.resolved.toml: model 'plot_task', seed 2, task "
+                               "'teacher_student', solver method 'euler'"));
     CHECK_THAT(t.out, Contains("learning_curve.csv: 3 rows, 2 columns: patterns_trained, test_mse\n"));
     fs::remove_all(task);
 }

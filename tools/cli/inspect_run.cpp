@@ -77,32 +77,35 @@ std::string describe_files(const fs::path& dir, std::vector<fs::path>& csv_files
 }
 
 /// Name, seed, length and solver of the run: from model.resolved.toml (as written) and
-/// run_summary.txt (as run: `auto` resolved, an early stop).
+/// run_summary.txt (as run: `auto` resolved, an early stop, the learning summary).
 std::string describe_model(const fs::path& dir) {
     std::string out;
     const fs::path resolved = dir / "model.resolved.toml";
     if (fs::exists(resolved)) {
         try {
             const model_desc d = config::load_model_file(resolved.string());
-            out += "model: '" + d.simulation.name.value + "', seed " +
+            out += "model.resolved.toml: model '" + d.simulation.name.value + "', seed " +
                    std::to_string(d.simulation.seed.value);
             if (d.task.kind.value != "none") out += ", task '" + d.task.kind.value + "'";
             else out += ", duration " + format_value(d.simulation.duration_ms.value) + " ms";
-            out += ", solver method '" + d.solver.method.value + "' (model.resolved.toml)\n";
+            out += ", solver method '" + d.solver.method.value + "'\n";
         } catch (const model_error& e) {
             out += "model.resolved.toml: cannot be read: " + std::string(e.what()) + "\n";
         }
     }
     std::ifstream summary(dir / "run_summary.txt");
+    std::string run, table;
     for (std::string line; std::getline(summary, line);) {
-        // format_summary's lines: "model '...': ... simulated in ... (seed N)", "stopped
-        // early by ...", "solver <kind>: <statistics>".
-        if (line.rfind("model '", 0) == 0 || line.rfind("stopped early", 0) == 0)
-            out += "run: " + line.substr(line.rfind("model '", 0) == 0 ? line.find(": ") + 2 : 0) +
-                   " (run_summary.txt)\n";
-        else if (line.rfind("solver ", 0) == 0)
-            out += "solver used: " + line.substr(7, line.find(':') - 7) + " (run_summary.txt)\n";
+        // format_summary's lines: "model '...': <time> simulated in <wall> (seed N)", "stopped
+        // early by ...", "solver <kind>: <statistics>", then the learning table.
+        if (line.rfind("model '", 0) == 0) run += line.substr(line.find(": ") + 2);
+        else if (line.rfind("stopped early", 0) == 0) run += "; " + line;
+        else if (line.rfind("solver ", 0) == 0) run += "; solver " + line.substr(7, line.find(':') - 7);
+        else if (line.rfind("error signals", 0) == 0 || (!table.empty() && !line.empty()))
+            table += line + "\n";
     }
+    if (!run.empty()) out += "run_summary.txt:     " + run + "\n";
+    if (!table.empty()) out += "\n" + table;
     return out;
 }
 

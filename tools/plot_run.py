@@ -11,9 +11,11 @@ Writes into DIR (default RUN_DIR/plots) a figure for each of these the run has:
                        of up to three recorded neurons, around the first phase switch (the
                        start of training in a task, else a teacher's first nudge), or over
                        the whole record when there is none
-  weights_<name>       /weights/<name>: the first and last snapshot and their difference
+  weights_<name>       /weights/<name> (or weights_<name>.csv): the first and last snapshot
+                       and their difference
   receptive_fields_<name>  the same last snapshot as images, when the source is square
-  weight_stats_<name>  /weight_stats/<name>: mean +- std, min and max over time
+  weight_stats_<name>  /weight_stats/<name> (or weight_stats_<name>.csv): mean +- std, min
+                       and max over time
 and prints the path of every file written. Every figure is 900 x 600 pixels.
 
 `cortexsim plot RUN_DIR` runs this script. It needs Debian's /usr/bin/python3 with
@@ -143,6 +145,7 @@ def traces_from_report(f):
 
 
 TRACE_COLUMN = re.compile(r"^(\w+)\[(\d+)\]$")
+WEIGHT_COLUMN = re.compile(r"^w\[(\d+)\]\[(\d+)\]$")
 
 
 def traces_from_csv(run):
@@ -167,7 +170,7 @@ def traces_from_csv(run):
             if neuron in keep:
                 columns.setdefault(var, [None] * len(keep))[keep.index(neuron)] = data[:, p_index + 1]
         columns = {v: np.column_stack(c) for v, c in columns.items()}
-        out.append((path.stem, path.stem.rsplit("_", 1)[0], data[:, 0], columns, keep))
+        out.append((path.stem, path.stem, data[:, 0], columns, keep))
     return out
 
 
@@ -253,6 +256,7 @@ def plot_traces(run, writer, model, h5):
             records = traces_from_report(f)
     else:
         records = traces_from_csv(run)
+    records = [r for r in records if len(r[2]) >= 2]  # a line needs two samples
     if not records:
         return
     # The record showing the most compartments (apical, basal, somatic) is the interesting one.
@@ -295,6 +299,25 @@ def weight_series(run, h5):
                 times = [start + step * k for k in keep]
                 out.append((name, g.attrs.get("projection", name), times, data[keep, :, :],
                             g["mapping/connected"][()].astype(bool)))
+        return out
+    # Without report.h5: weights_<name>.csv, whose columns w[i][j] are the synapses. The
+    # matrix is as large as the largest indices (a target or source without synapses at the
+    # end would be missing, which does not change what is drawn).
+    for path in sorted(run.glob("weights_*.csv")):
+        header, data = read_csv(path)
+        index = [WEIGHT_COLUMN.match(h) for h in header[1:]]
+        if header[0] != "t_ms" or not index or not all(index) or len(data) == 0:
+            continue
+        ij = [(int(m.group(1)), int(m.group(2))) for m in index]
+        post, pre = max(i for i, _ in ij) + 1, max(j for _, j in ij) + 1
+        keep = sorted({0, len(data) - 1})
+        snaps = np.zeros((len(keep), post, pre))
+        connected = np.zeros((post, pre), dtype=bool)
+        for c, (i, j) in enumerate(ij):
+            snaps[:, i, j] = data[keep, c + 1]
+            connected[i, j] = True
+        name = path.stem[len("weights_"):]
+        out.append((name, name, [data[k, 0] for k in keep], snaps, connected))
     return out
 
 

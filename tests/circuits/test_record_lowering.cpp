@@ -97,3 +97,19 @@ variables = ["rate"]
     CHECK(m.records[0].neurons == std::vector<std::size_t>{0, 1, 2, 3});  // all of them, sorted
     CHECK(m.records[1].name == "hidden_1");
 }
+
+TEST_CASE("descriptions built in C++ get the same checks on samples", "[circuits][validation]") {
+    model_desc m = config::parse_model(base, "model.toml", "");
+    record_desc r;
+    r.population = located<std::string>("hidden", source_loc{"", 0, 0, "record[0].population"});
+    r.variables = {located<std::string>("rate")};
+    r.sample = located<long>(2, source_loc{"", 0, 0, "record[0].sample"});
+    r.neurons = {located<long>(1)};
+    m.records = {r};
+    CHECK_THROWS_WITH(lower(m), "record[0].sample: 'sample' and 'neurons' exclude each other");
+    m.records[0].neurons.clear();
+    m.records[0].sample.value = -2;
+    CHECK_THROWS_WITH(lower(m), "record[0].sample: must be a positive integer, got -2");
+    m.records[0].sample.value = 2;
+    CHECK(lower(m).records[0].neurons.size() == 2);
+}

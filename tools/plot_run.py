@@ -105,7 +105,8 @@ def phase_switch(model):
     task = model.get("task", {})
     if task.get("kind") == "teacher_student":
         present = float(task.get("present_ms", 30.0))
-        return float(task.get("n_test", 50)) * present, "training starts (output nudged)", 2 * present
+        start = float(task.get("n_test", 50)) * present
+        return start, "training starts (output nudged)", 2 * present
     onsets = []
     for s in model.get("stimulus", []):
         if s.get("mode") != "nudge":
@@ -168,7 +169,8 @@ def traces_from_csv(run):
         for p_index, p in enumerate(parsed):
             var, neuron = p.group(1), int(p.group(2))
             if neuron in keep:
-                columns.setdefault(var, [None] * len(keep))[keep.index(neuron)] = data[:, p_index + 1]
+                slots = columns.setdefault(var, [None] * len(keep))
+                slots[keep.index(neuron)] = data[:, p_index + 1]
         columns = {v: np.column_stack(c) for v, c in columns.items()}
         out.append((path.stem, path.stem, data[:, 0], columns, keep))
     return out
@@ -321,6 +323,12 @@ def weight_series(run, h5):
     return out
 
 
+def abs_max(values):
+    """The largest finite |value|, for a symmetric colour scale; 1 if there is none or it is 0."""
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+
+
 def masked_cmap(name):
     """A colour map that draws absent synapses (NaN) grey, apart from weights near 0."""
     cmap = matplotlib.colormaps[name].copy()
@@ -334,7 +342,7 @@ def plot_weights(run, writer, h5):
             continue
         first, last = np.where(connected, snaps[0], np.nan), np.where(connected, snaps[-1], np.nan)
         fig, axes = figure(1, 3)
-        lim = np.nanmax(np.abs(np.concatenate([first.ravel(), last.ravel()]))) or 1.0
+        lim = abs_max(np.concatenate([first.ravel(), last.ravel()]))
         for ax, w, title in ((axes[0, 0], first, f"t = {times[0]:g} ms"),
                              (axes[0, 1], last, f"t = {times[-1]:g} ms")):
             im = ax.imshow(w, cmap=masked_cmap("RdBu_r"), vmin=-lim, vmax=lim, aspect="auto",
@@ -344,8 +352,8 @@ def plot_weights(run, writer, h5):
         axes[0, 0].set_ylabel("target neuron")
         fig.colorbar(im, ax=axes[0, 1], label="weight")
         diff = last - first
-        dlim = np.nanmax(np.abs(diff)) if np.any(np.isfinite(diff)) else 0.0
-        im = axes[0, 2].imshow(diff, cmap=masked_cmap("PuOr_r"), vmin=-(dlim or 1.0), vmax=dlim or 1.0,
+        dlim = abs_max(diff)
+        im = axes[0, 2].imshow(diff, cmap=masked_cmap("PuOr_r"), vmin=-dlim, vmax=dlim,
                                aspect="auto", interpolation="nearest")
         axes[0, 2].set_title("change")
         axes[0, 2].set_xlabel("source neuron")
@@ -366,7 +374,7 @@ def plot_receptive_fields(writer, name, projection, t, w):
     for k, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if k < n:
-            lim = np.nanmax(np.abs(w[k])) or 1.0
+            lim = abs_max(w[k])
             ax.imshow(w[k].reshape(side, side), cmap="RdBu_r", vmin=-lim, vmax=lim)
             ax.set_title(f"target {k}", fontsize="small")
     fig.suptitle(f"Receptive fields: weights of {projection} at t = {t:g} ms")

@@ -18,7 +18,8 @@ bool valid_name(const std::string& name) {
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 } // namespace
@@ -71,7 +72,8 @@ std::size_t sonata_writer::add_weight_series(const weight_series_desc& d) {
     impl& w = *impl_;
     const std::string where = "HDF5 report '" + w.ops.file() + "', weights '" + d.name + "': ";
     w.require_open(where);
-    if (!valid_name(d.name)) throw std::invalid_argument(where + "needs a non-empty name without '/'");
+    if (!valid_name(d.name))
+        throw std::invalid_argument(where + "needs a non-empty name without '/'");
     for (const auto& s : w.weights)
         if (s.path == "/weights/" + d.name) throw std::invalid_argument(where + "added twice");
     if (d.post == 0 || d.pre == 0) throw std::invalid_argument(where + "needs a non-empty matrix");

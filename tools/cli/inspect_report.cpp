@@ -47,7 +47,8 @@ std::string time_text(const report_reader& r, const std::string& time_path, std:
     std::string out = "start " + fmt("%g", t[0]) + " ms, stop " + fmt("%g", t[1]) +
                       " ms, step " + fmt("%g", t[2]) + " ms: " + std::to_string(rows) + " " +
                       unit;
-    if (rows > 0) out += ", the last at " + fmt("%g", t[0] + static_cast<double>(rows - 1) * t[2]) + " ms";
+    if (rows > 0)
+        out += ", the last at " + fmt("%g", t[0] + static_cast<double>(rows - 1) * t[2]) + " ms";
     return out;
 }
 
@@ -150,7 +151,8 @@ std::string describe_report(const std::string& path) {
     out += "\n";
 
     const std::vector<std::string> pops = r.members("/report");
-    if (pops.empty()) out += "  /report      no populations (the model has no [[record]] of neurons)\n";
+    if (pops.empty())
+        out += "  /report      no populations (the model has no [[record]] of neurons)\n";
     for (const auto& p : pops) out += describe_population(r, "/report/" + p);
     for (const auto& w : r.members("/weights")) out += describe_weights(r, "/weights/" + w);
     for (const auto& t : r.members("/weight_stats")) out += describe_table(r, "/weight_stats/" + t);

@@ -56,14 +56,16 @@ std::string join(const std::vector<std::string>& items, std::size_t max_items) {
 
 std::string describe_files(const fs::path& dir, std::vector<fs::path>& csv_files) {
     std::vector<fs::directory_entry> entries(fs::directory_iterator(dir), {});
-    std::sort(entries.begin(), entries.end(),
-              [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        return a.path().filename() < b.path().filename();
+    });
     std::string out = "files:\n";
     for (const auto& e : entries) {
         const std::string name = e.path().filename().string();
         char line[512];
         if (e.is_directory()) {
-            const auto n = std::distance(fs::directory_iterator(e.path()), fs::directory_iterator{});
+            const auto n =
+                std::distance(fs::directory_iterator(e.path()), fs::directory_iterator{});
             std::snprintf(line, sizeof line, "  %-40s %ld files\n", (name + "/").c_str(),
                           static_cast<long>(n));
         } else {
@@ -100,7 +102,8 @@ std::string describe_model(const fs::path& dir) {
         // early by ...", "solver <kind>: <statistics>", then the learning table.
         if (line.rfind("model '", 0) == 0) run += line.substr(line.find(": ") + 2);
         else if (line.rfind("stopped early", 0) == 0) run += "; " + line;
-        else if (line.rfind("solver ", 0) == 0) run += "; solver " + line.substr(7, line.find(':') - 7);
+        else if (line.rfind("solver ", 0) == 0)
+            run += "; solver " + line.substr(7, line.find(':') - 7);
         else if (line.rfind("error signals", 0) == 0 || (!table.empty() && !line.empty()))
             table += line + "\n";
     }

@@ -37,8 +37,8 @@ const char* usage_text =
     "  describe MODEL.toml                               populations, projections, state size\n"
     "  inspect RUN_DIR                                   what a run folder holds: files, seed,\n"
     "                                                    solver, report.h5 groups, CSV columns\n"
-    "  plot RUN_DIR [--out DIR]                          PNG and SVG figures of a run (default\n"
-    "                                                    DIR: RUN_DIR/plots), with /usr/bin/python3\n"
+    "  plot RUN_DIR [--out DIR]                          PNG and SVG figures of a run, by\n"
+    "                                                    /usr/bin/python3 (into RUN_DIR/plots)\n"
     "  --version                                         print the version\n"
     "\n"
     "exit codes: 0 success, 1 model error (or an unreadable run folder), 2 usage error,\n"
@@ -107,7 +107,8 @@ cli_args parse_args(const std::vector<std::string>& args) {
         }
     }
     if (a.model.empty())
-        throw usage_error("'" + a.command + "' needs " + (on_run_dir ? "a run folder" : "a model file"));
+        throw usage_error("'" + a.command + "' needs " +
+                          (on_run_dir ? "a run folder" : "a model file"));
     return a;
 }
 

@@ -48,8 +48,8 @@ int plot_run(const std::string& run_dir, const std::string& out_dir, const char*
     if (access(python.c_str(), X_OK) != 0)
         throw std::runtime_error("plot needs the Python interpreter '" + python + "' (" +
                                  std::strerror(errno) + "), with " + python_packages +
-                                 ": apt-get install python3 " + "python3-matplotlib "
-                                 "python3-numpy python3-h5py");
+                                 ": apt-get install python3 python3-matplotlib python3-numpy "
+                                 "python3-h5py");
     std::string script;
     if (const char* v = std::getenv("CORTEXSIM_PLOT_SCRIPT"); v != nullptr && *v != '\0' &&
                                                               !fs::is_regular_file(v))
@@ -85,10 +85,11 @@ int plot_run(const std::string& run_dir, const std::string& out_dir, const char*
     if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
         throw std::runtime_error("plot_run.py is missing a Python module (see above); plot needs " +
                                  python + " with " + python_packages);
-    throw std::runtime_error(
-        "plot_run.py " + (WIFEXITED(status) ? "failed with exit code " + std::to_string(WEXITSTATUS(status))
-                                            : "was killed by signal " + std::to_string(WTERMSIG(status))) +
-        " (" + python + " " + script + ")");
+    throw std::runtime_error("plot_run.py " +
+                             (WIFEXITED(status)
+                                  ? "failed with exit code " + std::to_string(WEXITSTATUS(status))
+                                  : "was killed by signal " + std::to_string(WTERMSIG(status))) +
+                             " (" + python + " " + script + ")");
 }
 
 } // namespace cortexsim

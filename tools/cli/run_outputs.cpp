@@ -1,10 +1,9 @@
 #include "tools/cli/run_outputs.hpp"
 
 #include <algorithm>
+#include <Eigen/Core>
 #include <filesystem>
 #include <fstream>
-
-#include <Eigen/Core>
 
 #include "circuits/lowered_model.hpp"
 #include "circuits/tasks/lowered_task.hpp"

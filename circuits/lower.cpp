@@ -339,6 +339,7 @@ lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s, 
                                 const std::vector<lowered_population>& pops);
 lowered_record lower_record(const model_desc& desc, const record_desc& r,
                             const std::vector<lowered_population>& pops);
+void lower_records(const model_desc& desc, lowered_model& out);
 lowered_solver lower_solver(const solver_desc& s);
 std::size_t find_population_index(const model_desc& desc, const located<std::string>& name) {
     return find_population(desc, name);
@@ -401,7 +402,7 @@ lowered_model lower(const model_desc& desc) {
     }
     for (std::size_t k = 0; k < desc.stimuli.size(); ++k)
         out.stimuli.push_back(lower_stimulus(desc, desc.stimuli[k], k, out.populations));
-    for (const auto& r : desc.records) out.records.push_back(lower_record(desc, r, out.populations));
+    lower_records(desc, out);
     return out;
 }
 

@@ -2,6 +2,8 @@
 // lower.cpp): names resolved, sizes checked against the target populations.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 
 #include "circuits/lowered_model.hpp"
 #include "core/errors.hpp"
@@ -142,6 +144,104 @@ lowered_record lower_record(const model_desc& desc, const record_desc& r,
         }
     }
     return out;
+}
+
+namespace {
+
+/// A projection name as a file name: "->" becomes "_to_", and every character outside
+/// [A-Za-z0-9_.-] becomes '_' ("P1->I1.dendrite" -> "P1_to_I1.dendrite").
+std::string file_stem(const std::string& projection) {
+    std::string out;
+    for (std::size_t i = 0; i < projection.size(); ++i) {
+        const char c = projection[i];
+        if (c == '-' && i + 1 < projection.size() && projection[i + 1] == '>') {
+            out += "_to_";
+            ++i;
+        } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == '.' || c == '-') {
+            out += c;
+        } else {
+            out += '_';
+        }
+    }
+    // "." and ".." are not valid HDF5 link names; neither is "" (not a valid projection name).
+    return out.find_first_not_of('.') == std::string::npos ? "_" + out : out;
+}
+
+/// `count` distinct neurons of 0..size-1, drawn by a partial Fisher-Yates shuffle from `gen`
+/// and sorted, so the record's columns follow the population's order.
+std::vector<std::size_t> draw_sample(rng& gen, std::size_t count, std::size_t size) {
+    std::vector<std::size_t> all(size);
+    for (std::size_t i = 0; i < size; ++i) all[i] = i;
+    for (std::size_t k = 0; k < count; ++k) std::swap(all[k], all[k + gen.below(size - k)]);
+    all.resize(count);
+    std::sort(all.begin(), all.end());
+    return all;
+}
+
+lowered_weight_record lower_weight_record(const record_desc& r,
+                                          const std::vector<lowered_projection>& projections) {
+    std::vector<std::string> names;
+    for (const auto& p : projections) names.push_back(p.name);
+    const auto it = std::find(names.begin(), names.end(), r.projection.value);
+    if (it == names.end())
+        throw model_error(r.projection.loc,
+                          "unknown projection '" + r.projection.value + "'" +
+                              (names.empty() ? "; the model has no projections"
+                                             : did_you_mean(r.projection.value, names)));
+    lowered_weight_record out;
+    out.projection = static_cast<std::size_t>(it - names.begin());
+    if (r.what.value == "weights") out.kind = weight_record_kind::weights;
+    else if (r.what.value == "weight_stats") out.kind = weight_record_kind::stats;
+    else
+        throw model_error(r.what.loc, "must be 'weights' or 'weight_stats', got '" +
+                                          r.what.value + "'");
+    if (!(r.interval_ms.value > 0) || !std::isfinite(r.interval_ms.value))
+        throw model_error(r.interval_ms.loc, "must be a positive number, got " +
+                                                 format_value(r.interval_ms.value));
+    out.interval_ms = r.interval_ms.value;
+    return out;
+}
+
+} // namespace
+
+/*
+ * Every [[record]] in file order. Population records are named <population>, then
+ * <population>_<k>; weight records <stem>, then <stem>_<k> per kind (file_stem). A `sample`
+ * is drawn from the stream (seed, "record:<name>"), so it depends on the seed and the
+ * record's name only, as projections' weights depend on theirs.
+ */
+void lower_records(const model_desc& desc, lowered_model& out) {
+    std::map<std::size_t, int> per_population;
+    std::map<std::pair<weight_record_kind, std::string>, int> per_stem;
+    for (const auto& r : desc.records) {
+        if (!r.projection.value.empty()) {
+            lowered_weight_record w = lower_weight_record(r, out.projections);
+            const std::string stem = file_stem(out.projections[w.projection].name);
+            const int k = per_stem[{w.kind, stem}]++;
+            w.name = k == 0 ? stem : stem + "_" + std::to_string(k);
+            out.weight_records.push_back(std::move(w));
+            continue;
+        }
+        lowered_record rec = lower_record(desc, r, out.populations);
+        const lowered_population& pop = out.populations[rec.population];
+        const int k = per_population[rec.population]++;
+        rec.name = k == 0 ? pop.name : pop.name + "_" + std::to_string(k);
+        if (r.sample.value > 0) {
+            if (!r.neurons.empty())
+                throw model_error(r.sample.loc, "'sample' and 'neurons' exclude each other");
+            if (static_cast<std::size_t>(r.sample.value) > pop.size)
+                throw model_error(r.sample.loc, "cannot sample " + std::to_string(r.sample.value) +
+                                                    " neurons: '" + pop.name + "' has " +
+                                                    std::to_string(pop.size));
+            rng gen(desc.simulation.seed.value, "record:" + rec.name);
+            rec.neurons = draw_sample(gen, static_cast<std::size_t>(r.sample.value), pop.size);
+        } else if (r.sample.value < 0) {
+            throw model_error(r.sample.loc, "must be a positive integer, got " +
+                                                std::to_string(r.sample.value));
+        }
+        out.records.push_back(std::move(rec));
+    }
 }
 
 lowered_solver lower_solver(const solver_desc& s) {

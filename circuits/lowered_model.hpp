@@ -84,10 +84,29 @@ struct lowered_stimulus {
 };
 
 struct lowered_record {
+    /// Output name: `<population>`, or `<population>_<k>` for the k-th further record of the
+    /// same population (the CSV file and the report.h5 group).
+    std::string name;
     std::size_t population = 0;
     std::vector<std::string> variables;
     double interval_ms = 1.0;
     std::vector<std::size_t> neurons;        ///< explicit list (all neurons if the desc had none)
+};
+
+enum class weight_record_kind {
+    weights,  ///< full snapshots of the matrix
+    stats,    ///< mean, std, min, max and mean |w| over the synapses
+};
+
+/// A `[[record]]` of a projection's weights, sampled at t = k * interval_ms.
+struct lowered_weight_record {
+    /// Output name: the projection's name as a file name ("->" becomes "_to_", other
+    /// characters outside [A-Za-z0-9_.-] become '_'), plus `_<k>` for the k-th further record
+    /// of the same kind with that name.
+    std::string name;
+    std::size_t projection = 0;  ///< index into lowered_model::projections
+    weight_record_kind kind = weight_record_kind::weights;
+    double interval_ms = 1.0;
 };
 
 struct lowered_solver {
@@ -116,6 +135,7 @@ struct lowered_model {
     std::vector<lowered_projection> projections;
     std::vector<lowered_stimulus> stimuli;
     std::vector<lowered_record> records;
+    std::vector<lowered_weight_record> weight_records;
 };
 
 /// Validates `desc` against the neuron and transfer catalogues and resolves it. Throws

@@ -139,4 +139,14 @@ Eigen::MatrixXd projection::weights() const {
     return Eigen::MatrixXd(w_sparse_);
 }
 
+std::vector<std::uint8_t> projection::connection_mask() const {
+    std::vector<std::uint8_t> mask(n_target_ * n_source_, dense_ ? 1 : 0);
+    if (dense_) return mask;
+    // The sparse structure keeps every drawn synapse, zero weights included.
+    for (Eigen::Index i = 0; i < w_sparse_.outerSize(); ++i)
+        for (sparse_matrix::InnerIterator it(w_sparse_, i); it; ++it)
+            mask[static_cast<std::size_t>(it.row()) * n_source_ + static_cast<std::size_t>(it.col())] = 1;
+    return mask;
+}
+
 } // namespace cortexsim

@@ -4,6 +4,7 @@
 /// source population's rates into the input of one target compartment.
 
 #include <cstdint>
+#include <vector>
 
 #include <Eigen/Dense>
 #include <Eigen/Sparse>
@@ -35,6 +36,9 @@ public:
     std::size_t target_size() const { return n_target_; }
     /// A dense copy (absent synapses are 0), for inspection and tests.
     Eigen::MatrixXd weights() const;
+    /// 1 where target i has a synapse from source j (row-major, target x source); tells a
+    /// synapse of weight 0 from an absent one in weights().
+    std::vector<std::uint8_t> connection_mask() const;
     /// The dense weight matrix, for plasticity (all_to_all projections only).
     Eigen::MatrixXd& dense_weights();
     /// g_som per target neuron of a nudging projection (its one-to-one weights).

@@ -116,11 +116,18 @@ struct stimulus_desc {
     source_loc loc;
 };
 
+/// A `[[record]]`: either variables of a population's neurons (`population`), or the weights
+/// of a projection (`projection` with `what`).
 struct record_desc {
     located<std::string> population;
     std::vector<located<std::string>> variables;  ///< u_soma, v_basal, v_apical, v_dendrite, rate
     located<double> interval_ms{1.0};
-    std::vector<located<long>> neurons;     ///< empty: all neurons
+    std::vector<located<long>> neurons;     ///< empty: all neurons (or `sample` of them)
+    /// > 0: record this many neurons drawn at random (stream "record:<record name>"), instead
+    /// of `neurons`.
+    located<long> sample{0};
+    located<std::string> projection{""};    ///< "": a population record
+    located<std::string> what{""};          ///< projection records: weights | weight_stats
     source_loc loc;
 };
 

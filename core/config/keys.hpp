@@ -168,7 +168,11 @@ inline constexpr std::string_view population = "population";
 inline constexpr std::string_view variables = "variables";
 inline constexpr std::string_view interval_ms = "interval_ms";
 inline constexpr std::string_view neurons = "neurons";
-inline constexpr std::array all{population, variables, interval_ms, neurons};
+inline constexpr std::string_view sample = "sample";          ///< population records
+inline constexpr std::string_view projection = "projection";  ///< weight records
+inline constexpr std::string_view what = "what";              ///< weight records
+inline constexpr std::array all{population, variables, interval_ms, neurons, sample, projection,
+                                what};
 } // namespace record
 
 /// Allowed values of the enumerated string keys (the loader checks them; lowering checks the
@@ -195,6 +199,9 @@ inline constexpr std::string_view kind_sequence = "sequence";
 inline constexpr std::string_view kind_file = "file";
 inline constexpr std::string_view kind_random = "random";
 inline constexpr std::array stimulus_kind{kind_constant, kind_sequence, kind_file, kind_random};
+/// `what` of a projection record: full weight snapshots or their statistics.
+inline constexpr std::array record_what{std::string_view{"weights"},
+                                        std::string_view{"weight_stats"}};
 } // namespace allowed
 
 } // namespace cortexsim::config::keys

@@ -392,15 +392,50 @@ microcircuit_desc read_microcircuit(table_reader& t) {
     return d;
 }
 
+/// A projection record: `projection`, `what` and `interval_ms`, nothing about neurons.
+void read_weight_record(table_reader& t, record_desc& d) {
+    namespace key = keys::record;
+    if (t.has(key::population))
+        t.fail(key::population, "a record names a 'population' or a 'projection', not both");
+    for (std::string_view k : {key::variables, key::neurons, key::sample})
+        if (t.has(k))
+            t.fail(k, "'" + std::string(k) + "' applies to population records; a projection "
+                      "record takes 'what' and 'interval_ms'");
+    d.projection = t.required<std::string>(key::projection);
+    if (!t.has(key::what))
+        t.fail(key::what, "a projection record needs 'what': 'weights' (snapshots of the "
+                          "matrix) or 'weight_stats' (mean, std, min, max, mean |w|)");
+    d.what = t.choice(key::what, "", names(allowed::record_what));
+    // Snapshots can be large: their interval is the user's choice, not a default.
+    if (!t.has(key::interval_ms))
+        t.fail(key::interval_ms, "a projection record needs 'interval_ms', the time between "
+                                 "two samples of the weights");
+    d.interval_ms = t.required<double>(key::interval_ms, bound::positive);
+}
+
 record_desc read_record(table_reader& t) {
     namespace key = keys::record;
     t.check_keys();
     record_desc d;
     d.loc = t.where();
+    if (t.has(key::projection)) {
+        read_weight_record(t, d);
+        t.finish();
+        return d;
+    }
+    if (t.has(key::what))
+        t.fail(key::what, "'what' applies to projection records (with 'projection = ...') only");
+    if (!t.has(key::population))
+        t.fail(key::population, "missing required key 'population' (or 'projection', to record "
+                                "a projection's weights)");
     d.population = t.required<std::string>(key::population);
     d.variables = t.required_array<std::string>(key::variables);
     d.interval_ms = t.optional<double>(key::interval_ms, d.interval_ms.value, bound::positive);
     d.neurons = t.optional_array<long>(key::neurons, bound::non_negative);
+    d.sample = t.optional<long>(key::sample, d.sample.value, bound::positive);
+    if (t.has(key::sample) && t.has(key::neurons))
+        t.fail(key::sample, "'sample' and 'neurons' exclude each other: list the neurons, or "
+                            "give how many to draw at random");
     t.finish();
     return d;
 }

@@ -242,10 +242,18 @@ void write_microcircuit(section_writer& w, const microcircuit_desc& m) {
 void write_record(section_writer& w, const record_desc& r) {
     namespace key = keys::record;
     w.header("[[" + std::string(keys::root::record) + "]]");
+    if (!r.projection.value.empty()) {
+        w.put(key::projection, r.projection);
+        w.put(key::what, r.what);
+        w.put(key::interval_ms, r.interval_ms);
+        return;
+    }
     w.put(key::population, r.population);
     w.line(key::variables, array_text(r.variables));
     w.put(key::interval_ms, r.interval_ms);
-    w.line(key::neurons, array_text(r.neurons));
+    // A sample is drawn again from the seed, which the resolved model holds.
+    if (r.sample.value > 0) w.put(key::sample, r.sample);
+    else w.line(key::neurons, array_text(r.neurons));
 }
 
 } // namespace

@@ -1,7 +1,7 @@
 #pragma once
 /// An HDF5 report file in the SONATA report layout, written incrementally while a run goes on.
-/// The only code that includes hdf5.h is sonata_writer.cpp (target cortexsim_hdf5), the way
-/// core/ode/ is the only code that includes SUNDIALS; this header exposes no HDF5 type.
+/// Only core/recording/*.cpp (target cortexsim_hdf5) include hdf5.h, the way core/ode/ is the
+/// only code that includes SUNDIALS; this header exposes no HDF5 type.
 ///
 /// Layout of one population `<name>` (docs/output_files.md has the full description):
 ///   /report/<name>/data                      time x elements, float32 (or float64)
@@ -12,6 +12,11 @@
 ///   /report/<name>/mapping/variables         strings: element id -> variable name
 ///   /report/<name>/mapping/time              float64 [start, stop, step], stop exclusive
 /// Columns are node-major (SONATA): node 0's variables, then node 1's, ...
+///
+/// Besides /report, the same file holds tables written column by column (add_table:
+/// /summary/error_signals, /weight_stats/<name>) and weight-matrix snapshots
+/// (add_weight_series: /weights/<name>), appended and flushed chunk by chunk like the
+/// populations.
 
 #include <cstddef>
 #include <cstdint>
@@ -55,6 +60,29 @@ struct node_major_layout {
 node_major_layout make_node_major_layout(std::size_t n_variables,
                                          const std::vector<std::size_t>& neurons);
 
+/// A table of numbers written row by row, stored column by column: `/<path>/<column>` is a
+/// float64 data set [rows] for every column, and the group's attribute `columns` lists them in
+/// order (HDF5 itself lists members by name). Each column has an attribute `units`: "ms" for a
+/// name ending in "_ms", else "1" (dimensionless).
+struct report_table_desc {
+    std::string path;                     ///< group path below the root, e.g. "summary/error_signals"
+    std::vector<std::string> columns;     ///< non-empty, each a valid name without '/', distinct
+    std::map<std::string, std::string> attributes;  ///< extra string attributes of the group
+};
+
+/// Snapshots of one weight matrix (target x source):
+///   /weights/<name>/data               [snapshots, post, pre], the report's precision
+///   /weights/<name>/mapping/time       float64 [start, stop, step] in ms, stop exclusive
+///   /weights/<name>/mapping/connected  uint8 [post, pre]: 1 where a synapse exists
+struct weight_series_desc {
+    std::string name;                     ///< group name under /weights (unique, without '/')
+    std::size_t post = 0, pre = 0;        ///< matrix shape, both > 0
+    std::vector<std::uint8_t> connected;  ///< post x pre, row-major; empty: every pair
+    double start_ms = 0.0;                ///< time of the first snapshot
+    double step_ms = 1.0;                 ///< time between snapshots (> 0)
+    std::map<std::string, std::string> attributes;
+};
+
 /// Writes one report file. Rows are buffered per population and appended one chunk
 /// (`chunk_rows` rows) at a time; the file is flushed to disk after every chunk, so a process
 /// killed at any point between two chunks leaves a readable file holding every completed
@@ -90,6 +118,21 @@ public:
     /// Appends one row (`width(population)` values, node-major) sampled at t_ms, which must be
     /// start + rows * step (std::logic_error otherwise: the time mapping would be wrong).
     void append(std::size_t population, double t_ms, const double* row);
+
+    /// Creates the table's group (and missing parents) and its empty columns; returns the
+    /// index to pass to append_table_row(). Throws std::invalid_argument for a bad desc.
+    std::size_t add_table(const report_table_desc& desc);
+    /// Appends one row (one value per column, in the desc's order).
+    void append_table_row(std::size_t table, const double* row);
+    std::size_t table_rows(std::size_t table) const;
+
+    /// Creates /weights/<desc.name>; returns the index to pass to append_weights(). Throws
+    /// std::invalid_argument for a bad desc.
+    std::size_t add_weight_series(const weight_series_desc& desc);
+    /// Appends one snapshot (post x pre values, row-major) taken at t_ms, which must be
+    /// start + snapshots * step (std::logic_error otherwise).
+    void append_weights(std::size_t series, double t_ms, const double* weights);
+    std::size_t weight_snapshots(std::size_t series) const;
 
     /// Writes every buffered row and flushes the file to disk.
     void flush();

@@ -14,9 +14,11 @@ struct cli_result {
     std::string out;  ///< stdout and stderr together
 };
 
-/// Runs the CLI with `args`, capturing stdout and stderr together.
-inline cli_result cli(const std::string& args) {
-    const std::string cmd = std::string(CORTEXSIM_CLI) + " " + args + " 2>&1";
+/// Runs the CLI with `args`, capturing stdout and stderr together. `env` ("NAME=value ...")
+/// is added to its environment.
+inline cli_result cli_env(const std::string& env, const std::string& args) {
+    const std::string cmd =
+        (env.empty() ? "" : "env " + env + " ") + std::string(CORTEXSIM_CLI) + " " + args + " 2>&1";
     FILE* pipe = popen(cmd.c_str(), "r");
     REQUIRE(pipe);
     std::string out;
@@ -25,5 +27,8 @@ inline cli_result cli(const std::string& args) {
     const int status = pclose(pipe);
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
+
+/// Runs the CLI with `args`, capturing stdout and stderr together.
+inline cli_result cli(const std::string& args) { return cli_env("", args); }
 
 } // namespace cortexsim::testing

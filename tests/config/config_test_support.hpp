@@ -108,6 +108,9 @@ inline void require_same(const model_desc& a, const model_desc& b) {
         REQUIRE(r.neurons.size() == s.neurons.size());
         for (std::size_t j = 0; j < r.neurons.size(); ++j)
             CHECK(r.neurons[j].value == s.neurons[j].value);
+        CHECK(r.sample.value == s.sample.value);
+        CHECK(r.projection.value == s.projection.value);
+        CHECK(r.what.value == s.what.value);
     }
 }
 

@@ -1,4 +1,4 @@
-// cortexsim: validate, describe and run TOML models.
+// cortexsim: validate, describe and run TOML models; inspect and plot run folders.
 // Exit codes: 0 success, 1 model error, 2 usage error, 3 numerical failure, 128 + N stopped by
 // signal N (130 SIGINT, 143 SIGTERM) with the run folder closed and readable.
 #include <signal.h>
@@ -17,6 +17,8 @@
 #include "core/errors.hpp"
 #include "circuits/tasks/lowered_task.hpp"
 #include "cortex_models/expand_templates.hpp"
+#include "tools/cli/inspect_run.hpp"
+#include "tools/cli/plot_command.hpp"
 #include "tools/cli/run_model.hpp"
 #include "tools/cli/run_task.hpp"
 
@@ -33,9 +35,14 @@ const char* usage_text =
     "      [--precision float32|float64]                 report.h5's values (default float32)\n"
     "  validate MODEL.toml                               check the model, print nothing else\n"
     "  describe MODEL.toml                               populations, projections, state size\n"
+    "  inspect RUN_DIR                                   what a run folder holds: files, seed,\n"
+    "                                                    solver, report.h5 groups, CSV columns\n"
+    "  plot RUN_DIR [--out DIR]                          PNG and SVG figures of a run, by\n"
+    "                                                    /usr/bin/python3 (into RUN_DIR/plots)\n"
     "  --version                                         print the version\n"
     "\n"
-    "exit codes: 0 success, 1 model error, 2 usage error, 3 numerical failure,\n"
+    "exit codes: 0 success, 1 model error (or an unreadable run folder), 2 usage error,\n"
+    "            3 numerical failure,\n"
     "            130 / 143 stopped by SIGINT / SIGTERM (the run folder keeps every sample)\n";
 
 struct usage_error : std::runtime_error {
@@ -43,7 +50,7 @@ struct usage_error : std::runtime_error {
 };
 
 struct cli_args {
-    std::string command, model, out;
+    std::string command, model, out;  // model: the model file, or the run folder (inspect, plot)
     bool has_seed = false, quiet = false;
     std::uint64_t seed = 0;
     cortexsim::report_format format = cortexsim::report_format::both;
@@ -54,7 +61,9 @@ cli_args parse_args(const std::vector<std::string>& args) {
     cli_args a;
     if (args.empty()) throw usage_error("no command given");
     a.command = args[0];
-    if (a.command != "run" && a.command != "validate" && a.command != "describe")
+    // inspect and plot read a run folder; the other commands a model file.
+    const bool on_run_dir = a.command == "inspect" || a.command == "plot";
+    if (a.command != "run" && a.command != "validate" && a.command != "describe" && !on_run_dir)
         throw usage_error("unknown command '" + a.command + "'");
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& s = args[i];
@@ -62,7 +71,7 @@ cli_args parse_args(const std::vector<std::string>& args) {
             if (i + 1 >= args.size()) throw usage_error(flag + " needs a value");
             return args[++i];
         };
-        if (s == "--out" && a.command == "run") {
+        if (s == "--out" && (a.command == "run" || a.command == "plot")) {
             a.out = value(s);
         } else if (s == "--seed" && a.command == "run") {
             const std::string v = value(s);
@@ -93,10 +102,13 @@ cli_args parse_args(const std::vector<std::string>& args) {
         } else if (a.model.empty()) {
             a.model = s;
         } else {
-            throw usage_error("more than one model file given");
+            throw usage_error(on_run_dir ? "more than one run folder given"
+                                         : "more than one model file given");
         }
     }
-    if (a.model.empty()) throw usage_error("'" + a.command + "' needs a model file");
+    if (a.model.empty())
+        throw usage_error("'" + a.command + "' needs " +
+                          (on_run_dir ? "a run folder" : "a model file"));
     return a;
 }
 
@@ -142,6 +154,11 @@ int main(int argc, char** argv) {
         return exit_usage;
     }
     try {
+        if (a.command == "inspect") {
+            std::cout << inspect_run(a.model);
+            return exit_ok;
+        }
+        if (a.command == "plot") return plot_run(a.model, a.out, argv[0]);
         model_desc desc = config::load_model_file(a.model);
         if (a.has_seed) desc.simulation.seed.value = a.seed;
         expand_templates(desc);

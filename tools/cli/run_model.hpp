@@ -44,6 +44,9 @@ struct run_result {
     std::vector<std::string> files;  ///< trace files written (report.h5, CSVs)
     int stop_signal = 0;             ///< non-zero: stopped early by this signal
     double stopped_at_ms = 0.0;      ///< simulated time when stopped early
+    /// Each error signal's mean |value| at the start and the end (learning_summary.hpp); "" if
+    /// the model has no error signals.
+    std::string learning_table;
 };
 
 /// Raised inside the simulation loop's callbacks when run_options::stop_flag is set. The
@@ -66,7 +69,8 @@ std::string signal_name(int signal);
 /// Runs `desc` (seed already applied) and writes the run folder. Progress goes to `log`.
 run_result run_model(const model_desc& desc, const run_options& options, std::ostream& log);
 
-/// The summary printed at the end of a run and stored as run_summary.txt.
+/// The summary printed at the end of a run and stored as run_summary.txt, followed by the
+/// learning table.
 std::string format_summary(const model_desc& desc, const run_result& r);
 
 } // namespace cortexsim

@@ -1,5 +1,6 @@
 #include "tools/cli/run_outputs.hpp"
 
+#include <algorithm>
 #include <Eigen/Core>
 #include <filesystem>
 #include <fstream>
@@ -89,12 +90,11 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
         for (const auto& [key, value] : provenance()) report_->set_file_attribute(key, value);
         files_.push_back(file);
     }
-    std::map<std::size_t, int> per_population;
     for (const auto& r : m.records) {
-        // The k-th further record of a population is <population>_<k>, in both formats.
+        // The k-th further record of a population is <population>_<k> (lowering names it),
+        // in both formats.
         const std::string& pop = m.populations[r.population].name;
-        const int k = per_population[r.population]++;
-        const std::string name = k == 0 ? pop : pop + "_" + std::to_string(k);
+        const std::string& name = r.name;
         recorders_.push_back(std::make_unique<trace_recorder>(net, r));
         trace_recorder* rec = recorders_.back().get();
         if (csv) {
@@ -108,18 +108,40 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
             rec->sample(t, y);
         });
     }
+    weights_ = std::make_unique<weight_outputs>(net, options, run_dir, sim, stop, report_.get(),
+                                                files_);
     summary_ = std::make_unique<error_summary>(net);
     if (!summary_->empty()) {
         const std::string file = (fs::path(run_dir) / "error_summary.csv").string();
         summary_csv_ = std::make_unique<csv_writer>(file, summary_->columns());
         summary_row_.resize(summary_->columns().size());
         files_.push_back(file);
+        learning_ = std::make_unique<learning_summary>(summary_->columns());
+        if (report_) {
+            report_table_desc table;
+            table.path = "summary/error_signals";
+            table.columns = {"t_ms"};
+            table.columns.insert(table.columns.end(), summary_->columns().begin(),
+                                 summary_->columns().end());
+            table.attributes = {{"csv", "error_summary.csv"}};
+            summary_table_ = report_->add_table(table);
+            summary_table_row_.resize(table.columns.size());
+        }
         sim.add_sampler(m.summary_interval_ms, [this, &stop](double t, const double* y) {
             stop.before_sample(t);
             summary_->compute(t, y, summary_row_.data());
             summary_csv_->write_row(t, summary_row_.data());
+            record_summary(t);
         });
     }
+}
+
+void run_outputs::record_summary(double t_ms) {
+    learning_->add_row(summary_row_.data());
+    if (!report_) return;
+    summary_table_row_[0] = t_ms;
+    std::copy(summary_row_.begin(), summary_row_.end(), summary_table_row_.begin() + 1);
+    report_->append_table_row(summary_table_, summary_table_row_.data());
 }
 
 void run_outputs::close(run_result& result) {
@@ -127,7 +149,9 @@ void run_outputs::close(run_result& result) {
         rec->close();
         result.samples += rec->rows();
     }
+    weights_->close();
     if (summary_csv_) summary_csv_->close();
+    if (learning_) result.learning_table = learning_->format();
     if (report_) report_->close();
     result.files.insert(result.files.end(), files_.begin(), files_.end());
 }

@@ -16,7 +16,9 @@
 #include "core/recording/csv_writer.hpp"
 #include "core/recording/sonata_writer.hpp"
 #include "core/simulation.hpp"
+#include "tools/cli/learning_summary.hpp"
 #include "tools/cli/run_model.hpp"
+#include "tools/cli/weight_outputs.hpp"
 
 namespace cortexsim {
 
@@ -51,7 +53,7 @@ private:
     double last_sample_ms_ = -std::numeric_limits<double>::infinity();
 };
 
-/// The recorders of one run: [[record]] traces and the error summary, attached to the
+/// The recorders of one run: [[record]] traces and weights and the error summary, attached to the
 /// simulation as samplers. close() flushes everything (also after an interrupted run).
 class run_outputs {
 public:
@@ -67,6 +69,12 @@ private:
     std::unique_ptr<csv_writer> summary_csv_;
     std::vector<double> summary_row_;
     std::vector<std::string> files_;
+    // The error summary's copy in report.h5 (/summary/error_signals) and its start/end view.
+    std::size_t summary_table_ = 0;
+    std::vector<double> summary_table_row_;  // t_ms, then the error summary's row
+    std::unique_ptr<learning_summary> learning_;
+    std::unique_ptr<weight_outputs> weights_;  // [[record]] projection = ...
+    void record_summary(double t_ms);
 };
 
 } // namespace cortexsim

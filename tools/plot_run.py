@@ -1,0 +1,462 @@
+#!/usr/bin/python3
+"""Figures of a cortexsim run folder, as PNG and SVG.
+
+usage: /usr/bin/python3 tools/plot_run.py RUN_DIR [--out DIR]
+
+Writes into DIR (default RUN_DIR/plots) a figure for each of these the run has:
+  error_signals        error_summary.csv: every population's error signals (mean |value|
+                       over neurons) over time, on a log scale where they are positive
+  learning_curve       learning_curve.csv: test MSE over the training patterns (tasks)
+  traces               report.h5 (or the CSV traces): apical, basal and somatic potentials
+                       of up to three recorded neurons, around the first phase switch (the
+                       start of training in a task, else a teacher's first nudge), or over
+                       the whole record when there is none
+  weights_<name>       /weights/<name> (or weights_<name>.csv): the first and last snapshot
+                       and their difference
+  receptive_fields_<name>  the same last snapshot as images, when the source is square
+  weight_stats_<name>  /weight_stats/<name> (or weight_stats_<name>.csv): mean +- std, min
+                       and max over time
+and prints the path of every file written. Every figure is 900 x 600 pixels.
+
+`cortexsim plot RUN_DIR` runs this script. It needs Debian's /usr/bin/python3 with
+python3-matplotlib and python3-numpy, and python3-h5py for runs with a report.h5. It draws
+with matplotlib's Agg backend, so it needs no display.
+
+Exit status: 0 when figures were written; 1 when RUN_DIR is not a run folder, a file cannot
+be read, or there is nothing to plot; 2 on usage errors; 3 when a Python module is missing.
+"""
+import argparse
+import csv
+import math
+import pathlib
+import re
+import sys
+
+FIG_SIZE_IN = (9.0, 6.0)  # with DPI: 900 x 600 pixels, which tests/tools/check_plots.py expects
+DPI = 100
+TRACE_NEURONS = 3
+SWITCH_HALF_WIDTH_MS = 50.0  # window around a stimulus switch: several dendritic time constants
+COMPARTMENT_VARIABLES = [("v_apical", "apical"), ("v_basal", "basal"), ("v_dendrite", "dendrite"),
+                         ("u_soma", "somatic")]
+RUN_MARKERS = ("model.resolved.toml", "run_summary.txt", "report.h5")
+
+
+class PlotError(Exception):
+    """A problem with the run folder, reported as 'plot_run.py: <message>' with exit 1."""
+
+
+def require(module, package):
+    """Imports `module` or exits with status 3 naming the Debian package to install."""
+    try:
+        return __import__(module)
+    except ImportError as e:
+        print(f"plot_run.py: needs the Python module '{module}' ({e}); install Debian's "
+              f"{package} (apt-get install {package}) and run with /usr/bin/python3",
+              file=sys.stderr)
+        sys.exit(3)
+
+
+np = require("numpy", "python3-numpy")
+matplotlib = require("matplotlib", "python3-matplotlib")
+matplotlib.use("Agg")  # headless: no display needed
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+
+
+# ---- reading the run folder -------------------------------------------------------------------
+
+def read_csv(path):
+    """(header, float array rows x columns) of a CSV file; complete lines only."""
+    with path.open(newline="") as fh:
+        rows = list(csv.reader(fh))
+    if not rows:
+        raise PlotError(f"{path} is empty")
+    header, body = rows[0], [r for r in rows[1:] if len(r) == len(rows[0])]
+    try:
+        data = np.array(body, dtype=float).reshape(len(body), len(header))
+    except ValueError as e:
+        raise PlotError(f"{path}: {e}") from None
+    return header, data
+
+
+def resolved_model(run):
+    """model.resolved.toml as a dict, or {} if it is absent or Python has no tomllib."""
+    path = run / "model.resolved.toml"
+    try:
+        import tomllib
+    except ImportError:
+        return {}
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        try:
+            return tomllib.load(fh)
+        except tomllib.TOMLDecodeError as e:
+            raise PlotError(f"{path}: {e}") from None
+
+
+def phase_switch(model):
+    """(time in ms, label, half-width in ms) of the run's first phase switch, or None.
+
+    A teacher-student task first evaluates the untrained model (n_test patterns without a
+    teacher), then trains with the output nudged: training starts at n_test * present_ms.
+    Without a task, the first nudging stimulus that starts after t = 0 switches the output
+    from its free phase to the nudged one.
+    """
+    task = model.get("task", {})
+    if task.get("kind") == "teacher_student":
+        present = float(task.get("present_ms", 30.0))
+        start = float(task.get("n_test", 50)) * present
+        return start, "training starts (output nudged)", 2 * present
+    onsets = []
+    for s in model.get("stimulus", []):
+        if s.get("mode") != "nudge":
+            continue
+        times = s.get("times_ms") or [s.get("start_ms", 0.0)]
+        if times and float(times[0]) > 0:
+            onsets.append((float(times[0]), s.get("name") or "nudge"))
+    if not onsets:
+        return None
+    t, name = min(onsets)
+    return t, f"'{name}' nudges from here", SWITCH_HALF_WIDTH_MS
+
+
+def traces_from_report(f):
+    """[(name, population, t, {variable: columns by neuron}, node_ids)] from report.h5."""
+    out = []
+    for name in f.get("report", {}):
+        g = f["report"][name]
+        m = g["mapping"]
+        variables = list(m["variables"].asstr()[()])
+        node_ids = [int(n) for n in m["node_ids"][()]]
+        ptr, elem = m["index_pointers"][()], m["element_ids"][()]
+        start, _, step = m["time"][()]
+        data = g["data"]
+        t = start + step * np.arange(data.shape[0])
+        keep = node_ids[:TRACE_NEURONS]
+        columns = {}
+        for v, var in enumerate(variables):
+            cols = []
+            for k in range(len(keep)):
+                span = np.arange(int(ptr[k]), int(ptr[k + 1]))
+                cols.append(int(span[elem[span] == v][0]))
+            columns[var] = data[:, cols]  # reads only those columns
+        population = g.attrs.get("population", name)
+        out.append((name, population, t, columns, keep))
+    return out
+
+
+TRACE_COLUMN = re.compile(r"^(\w+)\[(\d+)\]$")
+WEIGHT_COLUMN = re.compile(r"^w\[(\d+)\]\[(\d+)\]$")
+
+
+def traces_from_csv(run):
+    """The same as traces_from_report, from <name>.csv trace files (runs without report.h5)."""
+    out = []
+    for path in sorted(run.glob("*.csv")):
+        if path.name.startswith(("weights_", "weight_stats_")) or path.name in (
+                "error_summary.csv", "learning_curve.csv"):
+            continue
+        header, data = read_csv(path)
+        parsed = [TRACE_COLUMN.match(h) for h in header[1:]]
+        if header[0] != "t_ms" or not parsed or not all(parsed):
+            continue
+        keep = []
+        for p in parsed:
+            if int(p.group(2)) not in keep:
+                keep.append(int(p.group(2)))
+        keep = keep[:TRACE_NEURONS]
+        columns = {}
+        for p_index, p in enumerate(parsed):
+            var, neuron = p.group(1), int(p.group(2))
+            if neuron in keep:
+                slots = columns.setdefault(var, [None] * len(keep))
+                slots[keep.index(neuron)] = data[:, p_index + 1]
+        columns = {v: np.column_stack(c) for v, c in columns.items()}
+        out.append((path.stem, path.stem, data[:, 0], columns, keep))
+    return out
+
+
+# ---- figures ----------------------------------------------------------------------------------
+
+class Writer:
+    """Saves figures as PNG and SVG into one folder and remembers the paths."""
+
+    def __init__(self, out):
+        self.out = out
+        self.files = []
+
+    def save(self, fig, stem):
+        stem = re.sub(r"[^A-Za-z0-9_.-]", "_", stem)
+        for ext in ("png", "svg"):
+            path = self.out / f"{stem}.{ext}"
+            fig.savefig(path, dpi=DPI)  # no bbox_inches: every PNG is exactly 900 x 600
+            self.files.append(path)
+        plt.close(fig)
+
+
+def figure(rows=1, cols=1, **kw):
+    """A figure of FIG_SIZE_IN whose layout engine keeps labels and colour bars apart."""
+    return plt.subplots(rows, cols, figsize=FIG_SIZE_IN, dpi=DPI, squeeze=False,
+                        layout="constrained", **kw)
+
+
+def positive_log_scale(ax, values):
+    """Log y when any value is positive; the others are not drawn (log y where positive)."""
+    if np.any(np.asarray(values) > 0):
+        ax.set_yscale("log")
+
+
+def plot_error_signals(run, writer):
+    path = run / "error_summary.csv"
+    if not path.exists():
+        return
+    header, data = read_csv(path)
+    t = data[:, 0]
+    groups = {}  # population -> [(signal, column)], in the file's order
+    for c, name in enumerate(header):
+        if name.endswith(".mean_abs"):
+            population, signal = name[: -len(".mean_abs")].rsplit(".", 1)
+            groups.setdefault(population, []).append((signal, c))
+    if not groups or len(t) == 0:
+        return
+    fig, axes = figure(len(groups), 1, sharex=True)
+    for ax, (population, signals) in zip(axes[:, 0], groups.items()):
+        for signal, c in signals:
+            y = np.where(data[:, c] > 0, data[:, c], np.nan)
+            ax.plot(t, y, lw=1.0, label=signal)
+        positive_log_scale(ax, data[:, [c for _, c in signals]])
+        ax.set_ylabel(population)
+        ax.legend(loc="upper right", fontsize="small")
+        ax.grid(True, which="major", alpha=0.3)
+    axes[-1, 0].set_xlabel("t (ms)")
+    fig.suptitle(f"Error signals: mean |value| over neurons ({path.name})")
+    writer.save(fig, "error_signals")
+
+
+def plot_learning_curve(run, writer):
+    path = run / "learning_curve.csv"
+    if not path.exists():
+        return
+    header, data = read_csv(path)
+    if "patterns_trained" not in header or "test_mse" not in header or len(data) == 0:
+        raise PlotError(f"{path}: expected the columns patterns_trained and test_mse, got {header}")
+    x, y = data[:, header.index("patterns_trained")], data[:, header.index("test_mse")]
+    fig, axes = figure()
+    ax = axes[0, 0]
+    ax.plot(x, y, "o-", lw=1.5)
+    positive_log_scale(ax, y)
+    ax.set_xlabel("training patterns")
+    ax.set_ylabel("test MSE")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.set_title(f"Learning curve ({path.name})")
+    writer.save(fig, "learning_curve")
+
+
+def plot_traces(run, writer, model, h5):
+    if h5 is not None:
+        with h5.File(run / "report.h5", "r") as f:
+            records = traces_from_report(f)
+    else:
+        records = traces_from_csv(run)
+    records = [r for r in records if len(r[2]) >= 2]  # a line needs two samples
+    if not records:
+        return
+    # The record showing the most compartments (apical, basal, somatic) is the interesting one.
+    name, population, t, columns, neurons = max(
+        records, key=lambda r: sum(v in r[3] for v, _ in COMPARTMENT_VARIABLES))
+    shown = [(v, label) for v, label in COMPARTMENT_VARIABLES if v in columns]
+    if not shown:
+        shown = [(v, v) for v in columns]
+    switch = phase_switch(model)
+    window = np.ones(len(t), dtype=bool)
+    if switch is not None and t[0] < switch[0] <= t[-1]:
+        window = (t >= switch[0] - switch[2]) & (t <= switch[0] + switch[2])
+    else:
+        switch = None
+    fig, axes = figure(len(neurons), 1, sharex=True)
+    for k, (ax, neuron) in enumerate(zip(axes[:, 0], neurons)):
+        for var, label in shown:
+            ax.plot(t[window], columns[var][window, k], lw=1.2, label=f"{label} ({var})")
+        if switch is not None:
+            ax.axvline(switch[0], color="k", ls="--", lw=0.8)
+        ax.set_ylabel(f"neuron {neuron}")
+        ax.grid(True, alpha=0.3)
+    axes[0, 0].legend(loc="upper left", fontsize="small", ncol=len(shown))
+    axes[-1, 0].set_xlabel("t (ms)")
+    where = f"around t = {switch[0]:g} ms: {switch[1]}" if switch else "whole record"
+    fig.suptitle(f"{population}: compartment potentials of recorded neurons ({where})")
+    writer.save(fig, "traces")
+
+
+def weight_series(run, h5):
+    """[(name, projection, times, data array snapshots x post x pre, connected mask)]."""
+    out = []
+    if h5 is not None:
+        with h5.File(run / "report.h5", "r") as f:
+            for name in f.get("weights", {}):
+                g = f["weights"][name]
+                start, _, step = g["mapping/time"][()]
+                data = g["data"]
+                keep = sorted({0, data.shape[0] - 1}) if data.shape[0] else []
+                times = [start + step * k for k in keep]
+                out.append((name, g.attrs.get("projection", name), times, data[keep, :, :],
+                            g["mapping/connected"][()].astype(bool)))
+        return out
+    # Without report.h5: weights_<name>.csv, whose columns w[i][j] are the synapses. The
+    # matrix is as large as the largest indices (a target or source without synapses at the
+    # end would be missing, which does not change what is drawn).
+    for path in sorted(run.glob("weights_*.csv")):
+        header, data = read_csv(path)
+        index = [WEIGHT_COLUMN.match(h) for h in header[1:]]
+        if header[0] != "t_ms" or not index or not all(index) or len(data) == 0:
+            continue
+        ij = [(int(m.group(1)), int(m.group(2))) for m in index]
+        post, pre = max(i for i, _ in ij) + 1, max(j for _, j in ij) + 1
+        keep = sorted({0, len(data) - 1})
+        snaps = np.zeros((len(keep), post, pre))
+        connected = np.zeros((post, pre), dtype=bool)
+        for c, (i, j) in enumerate(ij):
+            snaps[:, i, j] = data[keep, c + 1]
+            connected[i, j] = True
+        name = path.stem[len("weights_"):]
+        out.append((name, name, [data[k, 0] for k in keep], snaps, connected))
+    return out
+
+
+def abs_max(values):
+    """The largest finite |value|, for a symmetric colour scale; 1 if there is none or it is 0."""
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+
+
+def masked_cmap(name):
+    """A colour map that draws absent synapses (NaN) grey, apart from weights near 0."""
+    cmap = matplotlib.colormaps[name].copy()
+    cmap.set_bad("0.75")
+    return cmap
+
+
+def plot_weights(run, writer, h5):
+    for name, projection, times, snaps, connected in weight_series(run, h5):
+        if len(snaps) == 0:
+            continue
+        first, last = np.where(connected, snaps[0], np.nan), np.where(connected, snaps[-1], np.nan)
+        fig, axes = figure(1, 3)
+        lim = abs_max(np.concatenate([first.ravel(), last.ravel()]))
+        for ax, w, title in ((axes[0, 0], first, f"t = {times[0]:g} ms"),
+                             (axes[0, 1], last, f"t = {times[-1]:g} ms")):
+            im = ax.imshow(w, cmap=masked_cmap("RdBu_r"), vmin=-lim, vmax=lim, aspect="auto",
+                           interpolation="nearest")
+            ax.set_title(title)
+            ax.set_xlabel("source neuron")
+        axes[0, 0].set_ylabel("target neuron")
+        fig.colorbar(im, ax=axes[0, 1], label="weight")
+        diff = last - first
+        dlim = abs_max(diff)
+        im = axes[0, 2].imshow(diff, cmap=masked_cmap("PuOr_r"), vmin=-dlim, vmax=dlim,
+                               aspect="auto", interpolation="nearest")
+        axes[0, 2].set_title("change")
+        axes[0, 2].set_xlabel("source neuron")
+        fig.colorbar(im, ax=axes[0, 2], label="last - first")
+        fig.suptitle(f"Weights of {projection} (grey: no synapse)")
+        writer.save(fig, f"weights_{name}")
+        plot_receptive_fields(writer, name, projection, times[-1], last)
+
+
+def plot_receptive_fields(writer, name, projection, t, w):
+    """Rows of W as images when the source is a square image (e.g. 28 x 28 pixels)."""
+    side = math.isqrt(w.shape[1])
+    if side < 4 or side * side != w.shape[1]:
+        return
+    n = min(16, w.shape[0])
+    cols = math.ceil(math.sqrt(n))
+    fig, axes = figure(math.ceil(n / cols), cols)
+    for k, ax in enumerate(axes.ravel()):
+        ax.axis("off")
+        if k < n:
+            lim = abs_max(w[k])
+            ax.imshow(w[k].reshape(side, side), cmap="RdBu_r", vmin=-lim, vmax=lim)
+            ax.set_title(f"target {k}", fontsize="small")
+    fig.suptitle(f"Receptive fields: weights of {projection} at t = {t:g} ms")
+    writer.save(fig, f"receptive_fields_{name}")
+
+
+def stats_tables(run, h5):
+    """[(name, projection, {column: values})] from /weight_stats, else weight_stats_*.csv."""
+    out = []
+    if h5 is not None:
+        with h5.File(run / "report.h5", "r") as f:
+            for name in f.get("weight_stats", {}):
+                g = f["weight_stats"][name]
+                out.append((name, g.attrs.get("projection", name),
+                            {c: g[c][()] for c in g.attrs["columns"]}))
+        return out
+    for path in sorted(run.glob("weight_stats_*.csv")):
+        header, data = read_csv(path)
+        name = path.stem[len("weight_stats_"):]
+        out.append((name, name, {h: data[:, i] for i, h in enumerate(header)}))
+    return out
+
+
+def plot_weight_stats(run, writer, h5):
+    for name, projection, table in stats_tables(run, h5):
+        t = table["t_ms"]
+        if len(t) == 0:
+            continue
+        fig, axes = figure()
+        ax = axes[0, 0]
+        ax.fill_between(t, table["mean"] - table["std"], table["mean"] + table["std"], alpha=0.25,
+                        label="mean +- std")
+        ax.plot(t, table["mean"], lw=1.5, label="mean")
+        ax.plot(t, table["min"], lw=0.8, ls="--", label="min")
+        ax.plot(t, table["max"], lw=0.8, ls="--", label="max")
+        ax.plot(t, table["mean_abs"], lw=1.2, label="mean |w|")
+        ax.set_xlabel("t (ms)")
+        ax.set_ylabel("weight")
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="best", fontsize="small")
+        ax.set_title(f"Weight statistics of {projection}")
+        writer.save(fig, f"weight_stats_{name}")
+
+
+# ---- main -------------------------------------------------------------------------------------
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="plot_run.py",
+                                     description="Figures of a cortexsim run folder.")
+    parser.add_argument("run_dir", type=pathlib.Path)
+    parser.add_argument("--out", type=pathlib.Path, default=None,
+                        help="folder for the figures (default RUN_DIR/plots)")
+    args = parser.parse_args(argv[1:])
+    run = args.run_dir
+    try:
+        if not run.is_dir():
+            raise PlotError(f"run folder '{run}' does not exist" if not run.exists()
+                            else f"'{run}' is not a run folder: it is a file")
+        if not any((run / m).exists() for m in RUN_MARKERS):
+            raise PlotError(f"'{run}' is not a run folder: it holds none of "
+                            + ", ".join(RUN_MARKERS))
+        h5 = require("h5py", "python3-h5py") if (run / "report.h5").exists() else None
+        out = args.out or run / "plots"
+        out.mkdir(parents=True, exist_ok=True)
+        writer = Writer(out)
+        model = resolved_model(run)
+        plot_error_signals(run, writer)
+        plot_learning_curve(run, writer)
+        plot_traces(run, writer, model, h5)
+        plot_weights(run, writer, h5)
+        plot_weight_stats(run, writer, h5)
+    except (PlotError, OSError, KeyError) as e:
+        print(f"plot_run.py: {e}", file=sys.stderr)
+        return 1
+    if not writer.files:
+        print(f"plot_run.py: '{run}' has nothing to plot: no error_summary.csv, "
+              "learning_curve.csv, recorded traces or weights", file=sys.stderr)
+        return 1
+    for path in writer.files:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

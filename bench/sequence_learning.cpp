@@ -33,14 +33,16 @@ int main(int argc, char** argv) {
     m.solver.dt_ms = num("dt", 0.1);
     column_spec c;
     c.name = "col";
-    const long n = static_cast<long>(n_symbols), h = static_cast<long>(num("h", 24));
+    const long n = static_cast<long>(n_symbols), h = static_cast<long>(num("h", 48));
     c.sizes = {{"relay", n}, {"pulvinar", n}, {"L4", h}, {"L23", h}, {"L5", h}, {"L6", h}};
     c.ct_self_context = num("self", 1) != 0;
-    c.w_excitatory = num("wexc", 1.0);
-    c.w_inhibitory = num("winh", 0.5);
+    c.dale = num("dale", 0) != 0;
     c.p_connect = num("p", 1.0);
-    c.transfer_params["beta"] = num("beta", 2.0);
-    c.transfer_params["theta"] = num("theta", 1.0);
+    if (kv.count("beta")) c.transfer_params["beta"] = num("beta", 4.0);
+    if (kv.count("theta")) c.transfer_params["theta"] = num("theta", 1.0);
+    if (kv.count("beta.pulvinar")) c.pulvinar_beta = num("beta.pulvinar", 2.0);
+    for (const auto& [key, g] : column_pathway_strengths())
+        if (kv.count("g." + key)) c.strengths[key] = num("g." + key, g);
     add_six_layer_column(m, c);
     // per-pathway overrides: w.<src>-><tgt>=high, p.<src>-><tgt>=prob
     for (auto& d : m.projections) {
@@ -51,7 +53,6 @@ int main(int argc, char** argv) {
             if (d.sign.value == "inhibitory") d.weights.params["low"] = -w;
             else d.weights.params["high"] = w;
         }
-        if (num("dale", 1) == 0 && (key == "ctx->L6" || key == "L6->pulvinar")) d.sign = std::string("free");
         if (kv.count("lo." + key)) d.weights.params["low"] = std::atof(kv["lo." + key].c_str());
         if (kv.count("p." + key)) {
             d.connectivity = std::string("fixed_probability");
@@ -67,12 +68,12 @@ int main(int argc, char** argv) {
     }
     network net(lower(m));
     sequence_task_options o;
-    o.eta = num("eta", 0.5);
+    o.eta = num("eta", 0.02);
     o.g_drive = num("gdrive", 3.0);
     o.relay_current = num("relay", 4.0);
-    o.threshold = num("thr", 0.5);
+    o.threshold = num("thr", 0.25);
     o.learn = num("learn", 1) != 0;
-    o.eta_context = num("etactx", -1);
+    o.eta_context = num("etactx", 0.6);
     o.learn_context = num("learnctx", 1) != 0;
     o.context_current = num("current", 0) != 0;
     o.thalamic_loop = num("loop", 1) != 0;

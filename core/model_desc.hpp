@@ -151,10 +151,15 @@ struct column_desc {
     located<std::string> name;
     param_table sizes;                      ///< cell type -> number of neurons (whole numbers)
     located<double> p_connect{1.0};
-    located<double> w_excitatory{0.5};
-    located<double> w_inhibitory{0.5};
+    located<double> w_excitatory{1.0};      ///< scales every excitatory pathway's strength
+    located<double> w_inhibitory{1.0};      ///< ... and every inhibitory one's
+    param_table strengths;                  ///< "<source>-><target>" -> pathway strength g_P
     located<std::string> transfer{"logistic"};
+    param_table transfer_params;            ///< empty: the template's (beta 4, theta 1)
+    located<double> pulvinar_beta{2.0};
     located<std::string> dendrites{"instantaneous"};
+    located<bool> ct_self_context{true};
+    located<bool> dale{false};
     source_loc loc;
 };
 

@@ -100,7 +100,20 @@ column_spec column_from(const column_desc& c) {
     s.w_excitatory = c.w_excitatory.value;
     s.w_inhibitory = c.w_inhibitory.value;
     s.transfer = c.transfer.value;
+    s.transfer_params = c.transfer_params;
     s.dendrites = c.dendrites.value;
+    for (const auto& [key, g] : c.strengths) {
+        if (!column_pathway_strengths().count(key)) {
+            std::vector<std::string> known;
+            for (const auto& [k, v] : column_pathway_strengths()) known.push_back(k);
+            throw model_error(g.loc, "unknown pathway '" + key + "'; a column has " + one_of(known) +
+                                         did_you_mean(key, known));
+        }
+        s.strengths[key] = g.value;
+    }
+    s.pulvinar_beta = c.pulvinar_beta.value;
+    s.ct_self_context = c.ct_self_context.value;
+    s.dale = c.dale.value;
     return s;
 }
 

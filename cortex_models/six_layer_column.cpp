@@ -1,6 +1,7 @@
 #include "cortex_models/six_layer_column.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/errors.hpp"
 
@@ -30,36 +31,42 @@ struct pathway {
     const char* target;
     const char* compartment;
     bool inhibitory;
+    double strength;  ///< default g_P: mean summed initial weight onto one neuron
 };
 
 // One row per pathway of the column (header comment and docs/column_anatomy.md).
 const std::vector<pathway>& column_pathways() {
+    // Strengths were tuned on the Reber task (bench/sequence_learning.cpp, docs/column_anatomy.md):
+    // strong, selective sensory and pulvinar drive (one active presynaptic neuron of a one-hot
+    // code must move its targets), moderate feedforward drive between layers, weak L5 -> pulvinar
+    // drive so the pulvinar's outcome phase shows the symbol rather than L5's dense code.
     static const std::vector<pathway> p = {
-        {"relay", "L4", "basal", false},          // first-order thalamus drives layer 4
-        {"L4", "L23", "basal", false},            // bottom-up onto basal dendrites
-        {"L23", "L5", "basal", false},
-        {"ctx", "L6", "basal", false},            // CT neurons read the previous step's outcome
-        {"L23", "SST", "dendrite", false},
-        {"SST", "L23", "apical", true},           // SST targets apical dendrites
-        {"L23", "PV", "dendrite", false},
-        {"PV", "L23", "soma", true},              // PV targets somata
-        {"pulvinar", "VIP", "dendrite", false},   // VIP driven from L1 (matrix thalamus)
-        {"VIP", "SST", "soma", true},             // VIP disinhibits L2/3 apical tufts
-        {"SST", "L5", "apical", true},
-        {"L5", "pulvinar", "driver", false},      // L5 drives the pulvinar (outcome)
-        {"L6", "pulvinar", "modulator", false},   // L6 CT predicts the pulvinar
-        {"L6", "TRN", "dendrite", false},
-        {"TRN", "relay", "soma", true},
-        {"TRN", "pulvinar", "soma", true},
-        {"pulvinar", "L23", "apical", false},     // the pulvinar's plus/minus signal in L1
-        {"pulvinar", "L5", "apical", false},
-        {"pulvinar", "L6", "apical", false},
+        {"relay", "L4", "basal", false, 7.0},          // first-order thalamus drives layer 4
+        {"L4", "L23", "basal", false, 6.0},            // bottom-up onto basal dendrites
+        {"L23", "L5", "basal", false, 6.0},
+        {"ctx", "L6", "basal", false, 2.4},            // CT neurons read the previous step's outcome
+        {"L23", "SST", "dendrite", false, 24.0},
+        {"SST", "L23", "apical", true, 1.0},           // SST targets apical dendrites
+        {"L23", "PV", "dendrite", false, 24.0},
+        {"PV", "L23", "soma", true, 1.0},              // PV targets somata
+        {"pulvinar", "VIP", "dendrite", false, 3.5},   // VIP driven from L1 (matrix thalamus)
+        {"VIP", "SST", "soma", true, 0.5},             // VIP disinhibits L2/3 apical tufts
+        {"SST", "L5", "apical", true, 1.0},
+        {"L5", "pulvinar", "driver", false, 1.2},      // L5 drives the pulvinar (outcome)
+        {"L6", "pulvinar", "modulator", false, 24.0},  // L6 CT predicts the pulvinar
+        {"L6", "TRN", "dendrite", false, 24.0},
+        {"TRN", "relay", "soma", true, 1.0},
+        {"TRN", "pulvinar", "soma", true, 1.0},
+        {"pulvinar", "L23", "apical", false, 3.5},     // the pulvinar's plus/minus signal in L1
+        {"pulvinar", "L5", "apical", false, 10.5},
+        {"pulvinar", "L6", "apical", false, 3.5},
     };
+
     return p;
 }
 
 projection_desc make_projection(const std::string& src, const std::string& tgt, const std::string& comp,
-                                bool inhibitory, double p_connect, double w_exc, double w_inh) {
+                                bool inhibitory, double p_connect, double strength, long n_source) {
     projection_desc d;
     d.source = src;
     d.target = tgt;
@@ -68,14 +75,38 @@ projection_desc make_projection(const std::string& src, const std::string& tgt, 
         d.connectivity = std::string("fixed_probability");
         d.probability = p_connect;
     }
+    // Mean summed weight `strength` over the expected p n presynaptic partners.
+    const double w_max = 2.0 * strength / (p_connect * static_cast<double>(n_source));
     d.weights.distribution = std::string("uniform");
-    d.weights.params["low"] = inhibitory ? -w_inh : 0.0;
-    d.weights.params["high"] = inhibitory ? 0.0 : w_exc;
+    d.weights.params["low"] = inhibitory ? -w_max : 0.0;
+    d.weights.params["high"] = inhibitory ? 0.0 : w_max;
     d.sign = std::string(inhibitory ? "inhibitory" : "excitatory");
     return d;
 }
 
+std::string pathway_key(const std::string& source, const std::string& target) {
+    return source + "->" + target;
+}
+
 } // namespace
+
+const std::map<std::string, double>& column_pathway_strengths() {
+    static const std::map<std::string, double> m = [] {
+        std::map<std::string, double> out;
+        for (const pathway& w : column_pathways()) out[pathway_key(w.source, w.target)] = w.strength;
+        return out;
+    }();
+    return m;
+}
+
+static long column_size(const column_spec& s, const std::string& type) {
+    auto it = s.sizes.find(type);
+    if (it != s.sizes.end()) return it->second;
+    // ctx holds a copy of L5's rates (and L6's, with the self-context) unless given.
+    if (type == "ctx")
+        return column_size(s, "L5") + (s.ct_self_context ? column_size(s, "L6") : 0);
+    return column_spec{}.sizes.at(type);
+}
 
 void add_six_layer_column(model_desc& model, const column_spec& s, const source_loc& where) {
     const auto& types = column_cell_types();
@@ -88,34 +119,49 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
             throw model_error(where, "size of '" + type + "' in column '" + s.name +
                                          "' must be positive, got " + std::to_string(n));
     }
+    std::vector<std::string> pathway_names;
+    for (const auto& [key, g] : column_pathway_strengths()) pathway_names.push_back(key);
+    for (const auto& [key, g] : s.strengths) {
+        if (!column_pathway_strengths().count(key))
+            throw model_error(where, "unknown pathway '" + key + "' in the strengths of column '" +
+                                         s.name + "'; the column has " + one_of(pathway_names) +
+                                         did_you_mean(key, pathway_names));
+        if (!(g >= 0.0) || !std::isfinite(g))
+            throw model_error(where, "strength of '" + key + "' in column '" + s.name +
+                                         "' must be a finite number >= 0");
+    }
     for (const auto& type : types) {
         population_desc p;
         p.name = column_population(s.name, type);
         p.model = std::string(model_of(type));
-        auto size_of = [&](const std::string& t) {
-            auto it = s.sizes.find(t);
-            return it == s.sizes.end() ? column_spec{}.sizes.at(t) : it->second;
-        };
-        // ctx holds a copy of L5's rates (and L6's, with the self-context) unless given.
-        if (type == "ctx" && !s.sizes.count("ctx"))
-            p.size = size_of("L5") + (s.ct_self_context ? size_of("L6") : 0);
-        else
-            p.size = size_of(type);
+        p.size = column_size(s, type);
         // In the pulvinar the CT input carries the prediction (O'Reilly et al. 2021), so it
         // couples as strongly as the driver, unlike the weak modulators of first-order relays.
         if (type == "pulvinar") p.params["g_mod"] = 1.0;
         if (type != "ctx") {  // the context population is an input: rates set by the task
             p.transfer = s.transfer;
             p.transfer_params = s.transfer_params;
+            if (s.transfer == "logistic" && s.transfer_params.empty()) {
+                p.transfer_params["beta"] = 4.0;
+                p.transfer_params["theta"] = 1.0;
+            }
+            if (type == "pulvinar" && s.transfer == "logistic")
+                p.transfer_params["beta"] = s.pulvinar_beta;
             p.dendrites = s.dendrites;
         }
         p.loc = where;
         model.populations.push_back(p);
     }
     for (const pathway& w : column_pathways()) {
+        const std::string key = pathway_key(w.source, w.target);
+        auto it = s.strengths.find(key);
+        const double g = it != s.strengths.end() ? it->second
+                                                 : w.strength * (w.inhibitory ? s.w_inhibitory : s.w_excitatory);
         projection_desc d = make_projection(column_population(s.name, w.source),
                                             column_population(s.name, w.target), w.compartment,
-                                            w.inhibitory, s.p_connect, s.w_excitatory, s.w_inhibitory);
+                                            w.inhibitory, s.p_connect, g, column_size(s, w.source));
+        // The learned CT pathways may change sign unless Dale's law is asked for.
+        if (!s.dale && (key == "ctx->L6" || key == "L6->pulvinar")) d.sign = std::string("free");
         d.loc = where;
         model.projections.push_back(d);
     }
@@ -123,15 +169,18 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
 
 void add_column_link(model_desc& model, const std::string& lower, const std::string& upper,
                      const column_spec& lo, const column_spec& up) {
-    auto link = [&](const std::string& sc, const char* st, const std::string& tc, const char* tt,
-                    const char* comp, const column_spec& spec) {
-        model.projections.push_back(make_projection(column_population(sc, st),
-                                                    column_population(tc, tt), comp, false,
-                                                    spec.p_connect, spec.w_excitatory, spec.w_inhibitory));
+    // Between areas: the same drive as the column's own feedforward pathway (6) for the
+    // feedforward link, and the pulvinar-to-apical scale (3.5) for feedback into L1.
+    auto link = [&](const std::string& sc, const column_spec& src_spec, const char* st,
+                    const std::string& tc, const char* tt, const char* comp, double strength,
+                    const column_spec& spec) {
+        model.projections.push_back(make_projection(
+            column_population(sc, st), column_population(tc, tt), comp, false, spec.p_connect,
+            strength * spec.w_excitatory, column_size(src_spec, st)));
     };
-    link(lower, "L23", upper, "L4", "basal", up);   // feedforward: superficial to input layer
-    link(upper, "L5", lower, "L23", "apical", lo);  // feedback into L1 apical tufts
-    link(upper, "L6", lower, "L5", "apical", lo);
+    link(lower, lo, "L23", upper, "L4", "basal", 6.0, up);   // feedforward: superficial to input layer
+    link(upper, up, "L5", lower, "L23", "apical", 3.5, lo);  // feedback into L1 apical tufts
+    link(upper, up, "L6", lower, "L5", "apical", 3.5, lo);
 }
 
 } // namespace cortexsim

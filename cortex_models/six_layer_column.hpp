@@ -32,24 +32,39 @@ struct column_spec {
     std::string name = "col";  ///< prefix: populations are <name>.L23, <name>.relay, ...
     /// Sizes by cell type; the keys are the `column_cell_types()` names.
     std::map<std::string, long> sizes = {
-        {"relay", 8},  {"L4", 16},  {"L23", 16}, {"SST", 4},      {"PV", 4},
-        {"VIP", 2},    {"L5", 16},  {"L6", 16},  {"pulvinar", 8}, {"TRN", 4},
+        {"relay", 8},  {"L4", 48},  {"L23", 48}, {"SST", 4},      {"PV", 4},
+        {"VIP", 2},    {"L5", 48},  {"L6", 48},  {"pulvinar", 8}, {"TRN", 4},
     };  ///< ctx, when absent, takes L5's size plus, with ct_self_context, L6's
+    double p_connect = 1.0;          ///< connection probability of every pathway (1: all-to-all)
+    /// Pathway strengths: a neuron's summed initial weight from a pathway is on average
+    /// g_P (weights uniform on [0, 2 g_P / n] for n presynaptic partners, so the drive does not
+    /// depend on layer sizes). Defaults per pathway in `column_pathway_strengths()`, scaled by
+    /// w_excitatory / w_inhibitory, and replaced by `strengths["<source>-><target>"]`.
+    double w_excitatory = 1.0;
+    double w_inhibitory = 1.0;
+    std::map<std::string, double> strengths;
+    std::string transfer = "logistic";
+    param_table transfer_params;     ///< empty: beta 4, theta 1 for the logistic
+    /// Slope of the pulvinar's logistic: shallower than the cortex's, since its minus-phase
+    /// rate stands for the probability of a symbol and must settle at intermediate values
+    /// (0.5 for two equally likely successors) without amplifying weight noise.
+    double pulvinar_beta = 2.0;
+    std::string dendrites = "instantaneous";
     /// The context holds L6's own plus-phase rates next to L5's: the CT self-context of
     /// O'Reilly et al. 2021, which carries history beyond one step (without it a second-order
     /// grammar such as Reber's cannot be predicted; REFERENCES.md section 3 lists its removal
     /// among the ablations that break learning).
     bool ct_self_context = true;
-    double p_connect = 1.0;          ///< connection probability of every pathway (1: all-to-all)
-    double w_excitatory = 0.5;       ///< initial excitatory weights uniform(0, w)
-    double w_inhibitory = 0.5;       ///< initial inhibitory weights uniform(-w, 0)
-    std::string transfer = "logistic";
-    param_table transfer_params;     ///< e.g. theta, beta of the logistic
-    std::string dendrites = "instantaneous";
+    /// Dale's law on the learned CT pathways (ctx -> L6, L6 -> pulvinar). Off by default: the
+    /// rate model has no separate inhibitory pools to carry the negative part of the learned
+    /// mapping, which Leabra's FFFB inhibition provides (docs/column_anatomy.md).
+    bool dale = false;
 };
 
 /// Cell types in the order the template creates them.
 const std::vector<std::string>& column_cell_types();
+/// Default strength g_P of each pathway, keyed "<source>-><target>" (cell types).
+const std::map<std::string, double>& column_pathway_strengths();
 /// "<column>.<cell type>"
 std::string column_population(const std::string& column, const std::string& cell_type);
 

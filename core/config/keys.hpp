@@ -56,8 +56,13 @@ inline constexpr std::string_view w_excitatory = "w_excitatory";
 inline constexpr std::string_view w_inhibitory = "w_inhibitory";
 inline constexpr std::string_view transfer = "transfer";
 inline constexpr std::string_view dendrites = "dendrites";
-inline constexpr std::array all{name, sizes, p_connect, w_excitatory, w_inhibitory, transfer,
-                                dendrites};
+inline constexpr std::string_view strengths = "strengths";
+inline constexpr std::string_view pulvinar_beta = "pulvinar_beta";
+inline constexpr std::string_view ct_self_context = "ct_self_context";
+inline constexpr std::string_view dale = "dale";
+inline constexpr std::array all{name,      sizes,         p_connect,       w_excitatory,
+                                w_inhibitory, transfer,   dendrites,       strengths,
+                                pulvinar_beta, ct_self_context, dale};
 inline constexpr std::string_view lower = "lower";
 inline constexpr std::string_view upper = "upper";
 inline constexpr std::array link_all{lower, upper};

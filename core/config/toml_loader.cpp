@@ -492,8 +492,12 @@ model_desc parse_model(const std::string& text, const std::string& file_name,
         c.p_connect = t.optional<double>(key::p_connect, c.p_connect.value, bound::unit_interval);
         c.w_excitatory = t.optional<double>(key::w_excitatory, c.w_excitatory.value, bound::non_negative);
         c.w_inhibitory = t.optional<double>(key::w_inhibitory, c.w_inhibitory.value, bound::non_negative);
-        c.transfer = t.optional<std::string>(key::transfer, c.transfer.value);
+        read_transfer(t, key::transfer, c.transfer, c.transfer_params);
         c.dendrites = t.choice(key::dendrites, c.dendrites.value, names(allowed::dendrites));
+        c.strengths = t.number_table(key::strengths, bound::non_negative);
+        c.pulvinar_beta = t.optional<double>(key::pulvinar_beta, c.pulvinar_beta.value, bound::positive);
+        c.ct_self_context = t.optional<bool>(key::ct_self_context, c.ct_self_context.value);
+        c.dale = t.optional<bool>(key::dale, c.dale.value);
         t.finish();
         m.columns.push_back(c);
     }

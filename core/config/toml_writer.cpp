@@ -296,8 +296,17 @@ std::string write_model_toml(const model_desc& model,
         w.put(key::p_connect, c.p_connect);
         w.put(key::w_excitatory, c.w_excitatory);
         w.put(key::w_inhibitory, c.w_inhibitory);
-        w.put(key::transfer, c.transfer);
+        if (c.transfer_params.empty())
+            w.put(key::transfer, c.transfer);
+        else
+            w.line(key::transfer, w.inline_table(c.transfer_params,
+                                                 std::string(keys::population::transfer_kind) +
+                                                     " = " + quote(c.transfer.value)));
         w.put(key::dendrites, c.dendrites);
+        w.line(key::strengths, w.inline_table(c.strengths));
+        w.put(key::pulvinar_beta, c.pulvinar_beta);
+        w.put(key::ct_self_context, c.ct_self_context);
+        w.put(key::dale, c.dale);
     }
     for (const column_link_desc& c : model.column_links) {
         w.header("[[" + std::string(keys::root::column_link) + "]]");

@@ -173,11 +173,15 @@ struct column_link_desc {
 /// `[task]`: a learning task that drives the model pattern by pattern instead of running a
 /// fixed duration (circuits/tasks/). Parameters are checked per kind by lower_task().
 struct task_desc {
-    located<std::string> kind{"none"};      ///< none | teacher_student | classification
+    located<std::string> kind{"none"};      ///< none | teacher_student | sequence
     located<std::string> input{"input"};    ///< input population
     located<std::string> hidden{""};        ///< hidden pyramidal layer (teacher_student)
     located<std::string> output{""};        ///< output pyramidal layer
     located<std::string> dataset{""};       ///< classification: fashion-mnist | digits
+    located<std::string> column{""};        ///< sequence: the [[column]] that learns
+    located<std::string> sequence{"reber"}; ///< sequence: reber | embedded_reber | cyclic
+    located<std::string> cycle{""};         ///< sequence = cyclic: one cycle as letters
+    located<std::string> ablation{"none"};  ///< sequence: none | context_current | ...
     param_table params;                     ///< numeric settings (n_train, present_ms, ...)
     source_loc loc;
 };

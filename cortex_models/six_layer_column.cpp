@@ -31,8 +31,13 @@ struct pathway {
     const char* target;
     const char* compartment;
     bool inhibitory;
-    double strength;  ///< default g_P: mean summed initial weight onto one neuron
+    double strength;  ///< default g_P (see one_hot_source)
 };
+
+/// The relay and the pulvinar carry one-hot codes of a symbol: one active neuron, whatever the
+/// alphabet's size. Their pathways' strength is therefore the largest single initial weight
+/// (uniform on [0, g]), not a summed weight spread over the alphabet.
+bool one_hot_source(const std::string& type) { return type == "relay" || type == "pulvinar"; }
 
 // One row per pathway of the column (header comment and docs/column_anatomy.md).
 const std::vector<pathway>& column_pathways() {
@@ -41,7 +46,7 @@ const std::vector<pathway>& column_pathways() {
     // code must move its targets), moderate feedforward drive between layers, weak L5 -> pulvinar
     // drive so the pulvinar's outcome phase shows the symbol rather than L5's dense code.
     static const std::vector<pathway> p = {
-        {"relay", "L4", "basal", false, 7.0},          // first-order thalamus drives layer 4
+        {"relay", "L4", "basal", false, 2.0},          // first-order thalamus drives layer 4
         {"L4", "L23", "basal", false, 6.0},            // bottom-up onto basal dendrites
         {"L23", "L5", "basal", false, 6.0},
         {"ctx", "L6", "basal", false, 2.4},            // CT neurons read the previous step's outcome
@@ -49,7 +54,7 @@ const std::vector<pathway>& column_pathways() {
         {"SST", "L23", "apical", true, 1.0},           // SST targets apical dendrites
         {"L23", "PV", "dendrite", false, 24.0},
         {"PV", "L23", "soma", true, 1.0},              // PV targets somata
-        {"pulvinar", "VIP", "dendrite", false, 3.5},   // VIP driven from L1 (matrix thalamus)
+        {"pulvinar", "VIP", "dendrite", false, 1.0},   // VIP driven from L1 (matrix thalamus)
         {"VIP", "SST", "soma", true, 0.5},             // VIP disinhibits L2/3 apical tufts
         {"SST", "L5", "apical", true, 1.0},
         {"L5", "pulvinar", "driver", false, 1.2},      // L5 drives the pulvinar (outcome)
@@ -57,9 +62,9 @@ const std::vector<pathway>& column_pathways() {
         {"L6", "TRN", "dendrite", false, 24.0},
         {"TRN", "relay", "soma", true, 1.0},
         {"TRN", "pulvinar", "soma", true, 1.0},
-        {"pulvinar", "L23", "apical", false, 3.5},     // the pulvinar's plus/minus signal in L1
-        {"pulvinar", "L5", "apical", false, 10.5},
-        {"pulvinar", "L6", "apical", false, 3.5},
+        {"pulvinar", "L23", "apical", false, 1.0},     // the pulvinar's plus/minus signal in L1
+        {"pulvinar", "L5", "apical", false, 3.0},
+        {"pulvinar", "L6", "apical", false, 1.0},
     };
 
     return p;
@@ -75,8 +80,10 @@ projection_desc make_projection(const std::string& src, const std::string& tgt, 
         d.connectivity = std::string("fixed_probability");
         d.probability = p_connect;
     }
-    // Mean summed weight `strength` over the expected p n presynaptic partners.
-    const double w_max = 2.0 * strength / (p_connect * static_cast<double>(n_source));
+    // Mean summed weight `strength` over the expected p n presynaptic partners (n = 0: the
+    // strength is the largest single weight, for one-hot sources).
+    const double w_max =
+        n_source == 0 ? strength : 2.0 * strength / (p_connect * static_cast<double>(n_source));
     d.weights.distribution = std::string("uniform");
     d.weights.params["low"] = inhibitory ? -w_max : 0.0;
     d.weights.params["high"] = inhibitory ? 0.0 : w_max;
@@ -159,7 +166,8 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
                                                  : w.strength * (w.inhibitory ? s.w_inhibitory : s.w_excitatory);
         projection_desc d = make_projection(column_population(s.name, w.source),
                                             column_population(s.name, w.target), w.compartment,
-                                            w.inhibitory, s.p_connect, g, column_size(s, w.source));
+                                            w.inhibitory, s.p_connect, g,
+                                            one_hot_source(w.source) ? 0 : column_size(s, w.source));
         // The learned CT pathways may change sign unless Dale's law is asked for.
         if (!s.dale && (key == "ctx->L6" || key == "L6->pulvinar")) d.sign = std::string("free");
         d.loc = where;
@@ -170,7 +178,7 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
 void add_column_link(model_desc& model, const std::string& lower, const std::string& upper,
                      const column_spec& lo, const column_spec& up) {
     // Between areas: the same drive as the column's own feedforward pathway (6) for the
-    // feedforward link, and the pulvinar-to-apical scale (3.5) for feedback into L1.
+    // feedforward link, and a weaker summed drive (3.5) for feedback into L1.
     auto link = [&](const std::string& sc, const column_spec& src_spec, const char* st,
                     const std::string& tc, const char* tt, const char* comp, double strength,
                     const column_spec& spec) {

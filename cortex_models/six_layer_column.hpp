@@ -38,7 +38,8 @@ struct column_spec {
     double p_connect = 1.0;          ///< connection probability of every pathway (1: all-to-all)
     /// Pathway strengths: a neuron's summed initial weight from a pathway is on average
     /// g_P (weights uniform on [0, 2 g_P / n] for n presynaptic partners, so the drive does not
-    /// depend on layer sizes). Defaults per pathway in `column_pathway_strengths()`, scaled by
+    /// depend on layer sizes); from the relay and the pulvinar, whose codes are one-hot, g_P is
+    /// the largest single weight (uniform on [0, g_P]). Defaults per pathway in `column_pathway_strengths()`, scaled by
     /// w_excitatory / w_inhibitory, and replaced by `strengths["<source>-><target>"]`.
     double w_excitatory = 1.0;
     double w_inhibitory = 1.0;

@@ -75,7 +75,11 @@ inline constexpr std::string_view input = "input";
 inline constexpr std::string_view hidden = "hidden";
 inline constexpr std::string_view output = "output";
 inline constexpr std::string_view dataset = "dataset";
-inline constexpr std::array all{kind, input, hidden, output, dataset};
+inline constexpr std::string_view column = "column";
+inline constexpr std::string_view sequence = "sequence";
+inline constexpr std::string_view cycle = "cycle";
+inline constexpr std::string_view ablation = "ablation";
+inline constexpr std::array all{kind, input, hidden, output, dataset, column, sequence, cycle, ablation};
 } // namespace task
 
 /// [simulation]

@@ -518,6 +518,10 @@ model_desc parse_model(const std::string& text, const std::string& file_name,
         m.task.hidden = t->optional<std::string>(key::hidden, m.task.hidden.value);
         m.task.output = t->optional<std::string>(key::output, m.task.output.value);
         m.task.dataset = t->optional<std::string>(key::dataset, m.task.dataset.value);
+        m.task.column = t->optional<std::string>(key::column, m.task.column.value);
+        m.task.sequence = t->optional<std::string>(key::sequence, m.task.sequence.value);
+        m.task.cycle = t->optional<std::string>(key::cycle, m.task.cycle.value);
+        m.task.ablation = t->optional<std::string>(key::ablation, m.task.ablation.value);
         m.task.params = t->remaining_numbers();
     }
     // [provenance] is informational (written by write_model_toml) and never interpreted.

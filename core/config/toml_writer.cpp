@@ -317,10 +317,17 @@ std::string write_model_toml(const model_desc& model,
         namespace key = keys::task;
         w.header("[" + std::string(keys::root::task) + "]");
         w.put(key::kind, model.task.kind);
-        w.put(key::input, model.task.input);
-        w.put(key::hidden, model.task.hidden);
-        w.put(key::output, model.task.output);
-        w.put(key::dataset, model.task.dataset);
+        if (model.task.kind.value == "sequence") {  // only the keys the kind reads back
+            w.put(key::column, model.task.column);
+            w.put(key::sequence, model.task.sequence);
+            if (model.task.sequence.value == "cyclic") w.put(key::cycle, model.task.cycle);
+            w.put(key::ablation, model.task.ablation);
+        } else {
+            w.put(key::input, model.task.input);
+            w.put(key::hidden, model.task.hidden);
+            w.put(key::output, model.task.output);
+            w.put(key::dataset, model.task.dataset);
+        }
         for (const auto& [name, v] : model.task.params) w.line(name, text(v.value));
     }
     return out.str();

@@ -55,9 +55,10 @@ TEST_CASE("the six-layer column wires every pathway to its compartment", "[colum
     CHECK(model_of.at("V1.SST") == "interneuron");
     CHECK(model_of.at("V1.pulvinar") == "relay");
     CHECK(model_of.at("V1.ctx") == "input");
-    CHECK(pops[net.population_index("V1.ctx")].size == 10);  // follows L5 (10 here)
+    // ctx follows L5 (10 here) and L6 (the template's 48): the CT self-context.
+    CHECK(pops[net.population_index("V1.ctx")].size == 10 + 48);
     CHECK(pops[net.population_index("V1.L23")].size == 12);
-    CHECK(pops[net.population_index("V2.L23")].size == 16);  // template default
+    CHECK(pops[net.population_index("V2.L23")].size == 48);  // template default
 
     std::set<std::string> seen;
     for (const auto& pr : net.projections()) {
@@ -80,7 +81,11 @@ TEST_CASE("the six-layer column wires every pathway to its compartment", "[colum
         if (s == "L5" && t == "pulvinar") CHECK(d.compartment == "driver");
         if (s == "L6" && t == "pulvinar") CHECK(d.compartment == "modulator");
         const bool inhibitory = s == "SST" || s == "PV" || s == "VIP" || s == "TRN";
-        CHECK(d.sign == (inhibitory ? sign_constraint::inhibitory : sign_constraint::excitatory));
+        // The learned CT pathways change sign freely unless the column asks for Dale's law.
+        const bool learned = (s == "ctx" && t == "L6") || (s == "L6" && t == "pulvinar");
+        CHECK(d.sign == (inhibitory ? sign_constraint::inhibitory
+                         : learned  ? sign_constraint::free
+                                    : sign_constraint::excitatory));
         if (column_of(src) == "V2" && column_of(tgt) == "V2")
             CHECK(d.connectivity == connectivity_kind::fixed_probability);
     }

@@ -107,7 +107,8 @@ std::string format_summary(const model_desc& desc, const run_result& r) {
                   ode::to_string(r.solver).c_str(), s.steps, s.rhs_evals, s.nonlin_iters,
                   s.nonlin_conv_fails, s.lin_iters, s.err_test_fails, s.jac_evals, s.prec_evals,
                   s.prec_solves, s.reinits, r.samples, r.run_dir.c_str());
-    return r.learning_table.empty() ? std::string(buf) : buf + ("\n" + r.learning_table);
+    std::string out = buf + r.task_summary;
+    return r.learning_table.empty() ? out : out + "\n" + r.learning_table;
 }
 
 } // namespace cortexsim

@@ -47,6 +47,7 @@ struct run_result {
     /// Each error signal's mean |value| at the start and the end (learning_summary.hpp); "" if
     /// the model has no error signals.
     std::string learning_table;
+    std::string task_summary;  ///< a task's outcome in a line or two (e.g. trials to criterion)
 };
 
 /// Raised inside the simulation loop's callbacks when run_options::stop_flag is set. The

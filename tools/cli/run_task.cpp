@@ -11,12 +11,14 @@
 #include "circuits/tasks/teacher_student.hpp"
 #include "core/recording/csv_writer.hpp"
 #include "tools/cli/run_outputs.hpp"
+#include "tools/cli/run_sequence_task.hpp"
 
 namespace cortexsim {
 
 namespace fs = std::filesystem;
 
 run_result run_task(const model_desc& desc, const run_options& options, std::ostream& log) {
+    if (desc.task.kind.value == "sequence") return run_sequence_task(desc, options, log);
     network net(lower(desc));
     const lowered_task task = lower_task(desc.task, net);  // before any file is written
 

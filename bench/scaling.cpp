@@ -78,6 +78,9 @@ double cpu_seconds() {
 struct settings {
     std::vector<long> sizes{100, 1000, 10000, 100000};
     std::vector<std::string> solvers{"adams", "bdf-gmres", "bdf-dense", "euler"};
+    // N_Vector kernels of CVODE's solvers: cortexsim (core/ode, -O3) and/or sundials (Debian's
+    // build); both give the same bits, so listing both measures only the speed difference.
+    std::vector<std::string> kernels{"cortexsim"};
     long indegree = 100;
     long n_input = 100;
     int repeats = 3;
@@ -274,6 +277,8 @@ int run_child(long n, const std::string& solver, const settings& s, const std::s
     ode::integrator_options o = net.integrator_options();
     put_s("auto", ode::to_string(o.kind));
     o.kind = ode::parse_solver_kind(solver);
+    o.kernels = s.kernels.front() == "sundials" ? ode::vector_kernels::sundials
+                                                 : ode::vector_kernels::cortexsim;
     o.rtol = s.rtol;
     if (s.max_order > 0) o.max_order = s.max_order;
     double compartments = 0.0, synapses = 0.0;
@@ -348,7 +353,8 @@ int run_child(long n, const std::string& solver, const settings& s, const std::s
 using result = std::map<std::string, std::string>;
 
 std::vector<std::string> child_args(const settings& s, long n, const std::string& solver,
-                                    const std::string& samples, double rtol, double atol) {
+                                    const std::string& samples, double rtol, double atol,
+                                    const std::string& kernels = "cortexsim") {
     auto num = [](double v) {
         char b[64];
         std::snprintf(b, sizeof b, "%.17g", v);
@@ -358,7 +364,7 @@ std::vector<std::string> child_args(const settings& s, long n, const std::string
             "--n-input", std::to_string(s.n_input), "--duration-ms", num(s.duration_ms),
             "--rtol", num(rtol), "--atol", num(atol), "--dt-ms", num(s.dt_ms),
             "--tau-dend-ms", num(s.tau_dend_ms), "--seed", std::to_string(s.seed),
-            "--max-order", std::to_string(s.max_order),
+            "--max-order", std::to_string(s.max_order), "--kernels", kernels,
             "--samples", samples};
 }
 
@@ -434,18 +440,24 @@ double median(std::vector<double> v) {
 struct row {
     long n = 0;
     std::string solver, note;
+    std::string kernels = "cortexsim";
     result first;
     std::vector<double> run_s, run_cpu_s;  // wall and CPU seconds per run
     double max_err = std::nan("");
 };
 
+/// "adams" for cortexsim's kernels, "adams (sundials nv)" for SUNDIALS' own.
+std::string label(const row& r) {
+    return r.kernels == "cortexsim" ? r.solver : r.solver + " (" + r.kernels + " nv)";
+}
+
 void print_and_write(const std::vector<row>& rows, const settings& s, double bw_GBps) {
-    std::printf("\n%7s %8s %9s %-9s %4s %8s %8s %7s %7s %8s %8s %8s %8s %8s %9s %-9s\n", "N",
+    std::printf("\n%7s %8s %9s %-24s %4s %8s %8s %7s %7s %8s %8s %8s %8s %8s %9s %-9s\n", "N",
                 "states", "synapses", "solver", "runs", "cpu_s", "wall_s", "build_s", "steps", "rhs",
                 "lin_it", "peak_MB", "ns/c/rhs", "ns/c/run", "max_err", "auto");
     std::FILE* csv = std::fopen(s.csv.c_str(), "w");
     if (csv)
-        std::fprintf(csv, "n,states,compartments,synapses,indegree,solver,note,runs,cpu_s_median,"
+        std::fprintf(csv, "n,states,compartments,synapses,indegree,solver,kernels,note,runs,cpu_s_median,"
                           "cpu_s_min,cpu_s_max,wall_s_median,build_s,steps,rhs_evals,nonlin_iters,lin_iters,"
                           "prec_evals,prec_solves,jac_evals,err_test_fails,reinits,peak_rss_MB,"
                           "rss_after_build_MB,rss_at_start_MB,rhs_ns_per_compartment,"
@@ -454,7 +466,7 @@ void print_and_write(const std::vector<row>& rows, const settings& s, double bw_
                           "bandwidth_fraction,auto_pick\n");
     for (const row& r : rows) {
         if (!r.note.empty() && r.run_s.empty()) {
-            std::printf("%7ld %8s %9s %-9s skipped: %s\n", r.n, "", "", r.solver.c_str(), r.note.c_str());
+            std::printf("%7ld %8s %9s %-24s skipped: %s\n", r.n, "", "", r.solver.c_str(), r.note.c_str());
             if (csv) std::fprintf(csv, "%ld,,,,%ld,%s,\"%s\"\n", r.n, s.indegree, r.solver.c_str(), r.note.c_str());
             continue;
         }
@@ -466,15 +478,15 @@ void print_and_write(const std::vector<row>& rows, const settings& s, double bw_
         const double peak_MB = num(f, "maxrss_kB") / 1024.0;
         const double frac = bw_GBps > 0.0 ? num(f, "bytes_essential") / (bw_GBps * 1e9) / num(f, "rhs_s")
                                           : std::nan("");
-        std::printf("%7ld %8.0f %9.3g %-9s %4zu %8.3f %8.3f %7.2f %7.0f %8.0f %8.0f %8.1f %8.2f %8.2f %9.2e %-9s\n",
-                    r.n, num(f, "states"), num(f, "synapses"), r.solver.c_str(), r.run_s.size(), med,
+        std::printf("%7ld %8.0f %9.3g %-24s %4zu %8.3f %8.3f %7.2f %7.0f %8.0f %8.0f %8.1f %8.2f %8.2f %9.2e %-9s\n",
+                    r.n, num(f, "states"), num(f, "synapses"), label(r).c_str(), r.run_s.size(), med,
                     median(r.run_s), num(f, "build_s"), num(f, "steps"), rhs, num(f, "lin_iters"), peak_MB, ns_kernel,
                     ns_run, r.max_err, f.at("auto").c_str());
         if (csv)
-            std::fprintf(csv, "%ld,%.0f,%.0f,%.0f,%ld,%s,%s,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.0f,%.0f,%.0f,%.0f,"
+            std::fprintf(csv, "%ld,%.0f,%.0f,%.0f,%ld,%s,%s,%s,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.0f,%.0f,%.0f,%.0f,"
                               "%.0f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%.4g,%.4g,%.4g,%.3e,%.0f,%.6g,%.6g,%.4g,%s\n",
                          r.n, num(f, "states"), comps, num(f, "synapses"), s.indegree, r.solver.c_str(),
-                         r.note.c_str(), r.run_s.size(), med,
+                         r.kernels.c_str(), r.note.c_str(), r.run_s.size(), med,
                          *std::min_element(r.run_cpu_s.begin(), r.run_cpu_s.end()),
                          *std::max_element(r.run_cpu_s.begin(), r.run_cpu_s.end()), median(r.run_s),
                          num(f, "build_s"),
@@ -494,7 +506,7 @@ void print_auto_summary(const std::vector<row>& rows) {
     std::printf("\nauto's choice (CVODE solvers compared; euler is fixed-step, see max_err):\n");
     std::map<long, std::vector<const row*>> by_n;
     for (const row& r : rows)
-        if (!r.run_s.empty()) by_n[r.n].push_back(&r);
+        if (!r.run_s.empty() && r.kernels == "cortexsim") by_n[r.n].push_back(&r);
     for (const auto& [n, list] : by_n) {
         const row* fastest = nullptr;
         const row* picked = nullptr;
@@ -515,6 +527,31 @@ void print_auto_summary(const std::vector<row>& rows) {
     }
 }
 
+/// Per (N, solver): CPU time of each other kernel choice over the first one's (median of the
+/// paired runs' ratios and ratio of the medians) and whether the results were the same bits.
+void print_kernel_ratios(const std::vector<row>& rows, const std::vector<std::string>& kernels) {
+    std::printf("\nN_Vector kernels, CPU time relative to '%s' (paired runs; same checksum = same bits):\n",
+                kernels.front().c_str());
+    for (const row& base : rows) {
+        if (base.kernels != kernels.front() || base.run_cpu_s.empty() || base.solver == "euler") continue;
+        for (const row& other : rows) {
+            if (other.n != base.n || other.solver != base.solver || &other == &base ||
+                other.run_cpu_s.empty())
+                continue;
+            std::vector<double> paired;
+            for (std::size_t k = 0; k < std::min(base.run_cpu_s.size(), other.run_cpu_s.size()); ++k)
+                paired.push_back(other.run_cpu_s[k] / base.run_cpu_s[k]);
+            const bool same = base.first.at("checksum") == other.first.at("checksum") &&
+                              base.first.at("steps") == other.first.at("steps");
+            std::printf("  N=%-7ld %-9s %s / %s: %.2fx (median of %zu paired ratios; medians %.3f / %.3f "
+                        "CPU s) %s\n",
+                        base.n, base.solver.c_str(), other.kernels.c_str(), base.kernels.c_str(),
+                        median(paired), paired.size(), median(other.run_cpu_s), median(base.run_cpu_s),
+                        same ? "same checksum and steps" : "RESULTS DIFFER");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 void usage() {
@@ -522,6 +559,8 @@ void usage() {
         "usage: bench_scaling [options]\n"
         "  --sizes 100,1000,10000,100000   neurons (80% pyramidal, 20% interneurons)\n"
         "  --solvers adams,bdf-gmres,bdf-dense,euler\n"
+        "  --kernels cortexsim[,sundials]  CVODE's N_Vector kernels: cortexsim's -O3 ones and/or\n"
+        "                                  Debian's SUNDIALS build (same bits; runs interleaved)\n"
         "  --indegree K (100)              synapses per neuron\n"
         "  --n-input N (100)               input neurons (rates switch every 100 ms)\n"
         "  --repeats R (3)                 runs per configuration (median) while one takes less\n"
@@ -565,6 +604,7 @@ int main(int argc, char** argv) {
                 s.sizes.clear();
                 for (const auto& v : split(value())) s.sizes.push_back(std::stol(v));
             } else if (a == "--solvers") s.solvers = split(value());
+            else if (a == "--kernels") s.kernels = split(value());
             else if (a == "--indegree") s.indegree = std::stol(value());
             else if (a == "--n-input") s.n_input = std::stol(value());
             else if (a == "--repeats") s.repeats = std::stoi(value());
@@ -631,38 +671,53 @@ int main(int argc, char** argv) {
                     rows.push_back(r);
                     continue;
                 }
-                for (int k = 0; k < s.repeats; ++k) {
-                    const result res = spawn(child_args(s, n, solver, tmp + ".bin", s.rtol, s.atol));
-                    if (res.count("error")) {
-                        std::fprintf(stderr, "N=%ld %s: %s\n", n, solver.c_str(), res.at("error").c_str());
-                        r.note = "failed";
-                        break;
-                    }
-                    if (k == 0) {
-                        r.first = res;
-                        if (!ref.empty()) r.max_err = max_abs_diff(ref, read_samples(tmp + ".bin"));
-                    }
-                    r.run_s.push_back(num(res, "run_s"));
-                    r.run_cpu_s.push_back(num(res, "run_cpu_s"));
-                    std::printf("N=%ld %-9s run %d: %.3f CPU s, %.3f wall s (build %.2f s, %0.f steps, "
-                                "%0.f rhs, checksum %s)\n",
-                                n, solver.c_str(), k + 1, num(res, "run_cpu_s"), num(res, "run_s"),
-                                num(res, "build_s"), num(res, "steps"), num(res, "rhs_evals"),
-                                res.at("checksum").c_str());
-                    std::fflush(stdout);
-                    if (r.run_cpu_s.back() > s.cheap_s) break;
+                // One row per kernel choice; their repetitions alternate (A B A B ...), so a
+                // change of machine load hits both alike and paired ratios stay meaningful.
+                std::vector<row> variants;
+                for (const std::string& kern : s.kernels) {
+                    if (solver == "euler" && !variants.empty()) break;  // Euler has no N_Vectors
+                    r.kernels = solver == "euler" ? "cortexsim" : kern;
+                    variants.push_back(r);
                 }
-                rows.push_back(r);
+                std::vector<bool> active(variants.size(), true);
+                for (int k = 0; k < s.repeats; ++k) {
+                    for (std::size_t v = 0; v < variants.size(); ++v) {
+                        if (!active[v]) continue;
+                        row& x = variants[v];
+                        const result res = spawn(child_args(s, n, solver, tmp + ".bin", s.rtol, s.atol, x.kernels));
+                        if (res.count("error")) {
+                            std::fprintf(stderr, "N=%ld %s: %s\n", n, label(x).c_str(), res.at("error").c_str());
+                            x.note = "failed";
+                            active[v] = false;
+                            continue;
+                        }
+                        if (k == 0) {
+                            x.first = res;
+                            if (!ref.empty()) x.max_err = max_abs_diff(ref, read_samples(tmp + ".bin"));
+                        }
+                        x.run_s.push_back(num(res, "run_s"));
+                        x.run_cpu_s.push_back(num(res, "run_cpu_s"));
+                        std::printf("N=%ld %-24s run %d: %.3f CPU s, %.3f wall s (build %.2f s, %0.f steps, "
+                                    "%0.f rhs, checksum %s)\n",
+                                    n, label(x).c_str(), k + 1, num(res, "run_cpu_s"), num(res, "run_s"),
+                                    num(res, "build_s"), num(res, "steps"), num(res, "rhs_evals"),
+                                    res.at("checksum").c_str());
+                        std::fflush(stdout);
+                        if (x.run_cpu_s.back() > s.cheap_s) active[v] = false;
+                    }
+                }
+                for (row& x : variants) rows.push_back(std::move(x));
             }
         }
         std::remove((tmp + ".bin").c_str());
         std::remove((tmp + "_ref.bin").c_str());
         print_and_write(rows, s, bw1);
         print_auto_summary(rows);
+        if (s.kernels.size() > 1) print_kernel_ratios(rows, s.kernels);
         if (bw1 > 0.0) {
             std::printf("\nfraction of the 1-thread STREAM triad limit (%.2f GB/s) per RHS evaluation:\n", bw1);
             for (const row& r : rows) {
-                if (r.run_s.empty() || r.solver != s.solvers.front()) continue;
+                if (r.run_s.empty() || r.solver != s.solvers.front() || r.kernels != s.kernels.front()) continue;
                 const double t = num(r.first, "rhs_s");
                 const double be = num(r.first, "bytes_essential"), bi = num(r.first, "bytes_implemented");
                 std::printf("  N=%-7ld %.3g MB essential (%.3g MB as implemented) in %.3g ms: "

@@ -6,11 +6,17 @@
 #include <stdexcept>
 #include <vector>
 
+#include "circuits/csr_matvec.hpp"
+#include "circuits/threads.hpp"
 #include "core/random.hpp"
 
 namespace cortexsim {
 
 namespace {
+
+// Below this many synapses per thread, forking and joining the threads costs more than
+// splitting the rows saves (bench_scaling --threads; docs/performance.md).
+constexpr std::size_t min_synapses_per_thread = 8192;
 
 double draw_weight(const lowered_projection& d, rng& gen) {
     double w = d.distribution == weight_distribution::copy ? 0.0 : d.w_a;  // copies are set later
@@ -156,16 +162,21 @@ projection::projection(const lowered_projection& desc, std::size_t n_source, std
 }
 
 void projection::accumulate(const double* r_source, double* out) const {
-    Eigen::Map<const Eigen::VectorXd> r(r_source, static_cast<Eigen::Index>(n_source_));
-    Eigen::Map<Eigen::VectorXd> y(out, static_cast<Eigen::Index>(n_target_));
     if (gain_ == 0.0) return;
-    if (gain_ == 1.0) {
-        if (dense_) y.noalias() += w_dense_ * r;
-        else y.noalias() += w_sparse_ * r;
-    } else {
-        if (dense_) y.noalias() += gain_ * (w_dense_ * r);
-        else y.noalias() += gain_ * (w_sparse_ * r);
+    if (dense_) {
+        Eigen::Map<const Eigen::VectorXd> r(r_source, static_cast<Eigen::Index>(n_source_));
+        Eigen::Map<Eigen::VectorXd> y(out, static_cast<Eigen::Index>(n_target_));
+        if (gain_ == 1.0) y.noalias() += w_dense_ * r;
+        else y.noalias() += gain_ * (w_dense_ * r);
+        return;
     }
+    const int threads = worker_threads();
+    const bool parallel =
+        threads > 1 && static_cast<std::size_t>(w_sparse_.nonZeros()) >=
+                           min_synapses_per_thread * static_cast<std::size_t>(threads);
+    csr_accumulate(csr_view{n_target_, w_sparse_.outerIndexPtr(), w_sparse_.innerIndexPtr(),
+                            w_sparse_.valuePtr()},
+                   gain_, r_source, out, parallel);
 }
 
 Eigen::MatrixXd& projection::dense_weights() {
@@ -177,7 +188,10 @@ void projection::set_weights(const Eigen::MatrixXd& W) {
     if (W.rows() != static_cast<Eigen::Index>(n_target_) || W.cols() != static_cast<Eigen::Index>(n_source_))
         throw std::invalid_argument("set_weights: shape mismatch for projection '" + desc_.name + "'");
     if (dense_) w_dense_ = W;
-    else w_sparse_ = W.sparseView();
+    else {
+        w_sparse_ = W.sparseView();
+        w_sparse_.makeCompressed();  // csr_accumulate reads the compressed arrays
+    }
 }
 
 Eigen::MatrixXd projection::weights() const {

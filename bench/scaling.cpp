@@ -40,6 +40,7 @@
 
 #include "bench/stream.hpp"
 #include "circuits/network.hpp"
+#include "circuits/threads.hpp"
 #include "core/model_desc.hpp"
 #include "core/simulation.hpp"
 
@@ -81,6 +82,8 @@ struct settings {
     // N_Vector kernels of CVODE's solvers: cortexsim (core/ode, -O3) and/or sundials (Debian's
     // build); both give the same bits, so listing both measures only the speed difference.
     std::vector<std::string> kernels{"cortexsim"};
+    // Threads of the projections' mat-vec (OpenMP); 1 by default, so CPU time is the cost.
+    std::vector<int> threads{1};
     long indegree = 100;
     long n_input = 100;
     int repeats = 3;
@@ -260,6 +263,7 @@ int run_child(long n, const std::string& solver, const settings& s, const std::s
     put("rss0_kB", static_cast<double>(status_kB("VmRSS")));
     put("hwm0_kB", static_cast<double>(status_kB("VmHWM")));
 
+    set_worker_threads(s.threads.front());
     auto t0 = clock_type::now();
     network net(lower(scaling_model(n, s)));
     put("build_s", seconds_since(t0));
@@ -279,6 +283,7 @@ int run_child(long n, const std::string& solver, const settings& s, const std::s
     o.kind = ode::parse_solver_kind(solver);
     o.kernels = s.kernels.front() == "sundials" ? ode::vector_kernels::sundials
                                                  : ode::vector_kernels::cortexsim;
+    put("threads", static_cast<double>(worker_threads()));
     o.rtol = s.rtol;
     if (s.max_order > 0) o.max_order = s.max_order;
     double compartments = 0.0, synapses = 0.0;
@@ -354,7 +359,7 @@ using result = std::map<std::string, std::string>;
 
 std::vector<std::string> child_args(const settings& s, long n, const std::string& solver,
                                     const std::string& samples, double rtol, double atol,
-                                    const std::string& kernels = "cortexsim") {
+                                    const std::string& kernels = "cortexsim", int threads = 1) {
     auto num = [](double v) {
         char b[64];
         std::snprintf(b, sizeof b, "%.17g", v);
@@ -365,6 +370,7 @@ std::vector<std::string> child_args(const settings& s, long n, const std::string
             "--rtol", num(rtol), "--atol", num(atol), "--dt-ms", num(s.dt_ms),
             "--tau-dend-ms", num(s.tau_dend_ms), "--seed", std::to_string(s.seed),
             "--max-order", std::to_string(s.max_order), "--kernels", kernels,
+            "--threads", std::to_string(threads),
             "--samples", samples};
 }
 
@@ -441,14 +447,17 @@ struct row {
     long n = 0;
     std::string solver, note;
     std::string kernels = "cortexsim";
+    int threads = 1;
     result first;
     std::vector<double> run_s, run_cpu_s;  // wall and CPU seconds per run
     double max_err = std::nan("");
 };
 
-/// "adams" for cortexsim's kernels, "adams (sundials nv)" for SUNDIALS' own.
+/// "adams" for cortexsim's kernels and 1 thread, "adams (sundials nv)" for SUNDIALS' own
+/// kernels, "adams 2thr" for two threads.
 std::string label(const row& r) {
-    return r.kernels == "cortexsim" ? r.solver : r.solver + " (" + r.kernels + " nv)";
+    std::string l = r.kernels == "cortexsim" ? r.solver : r.solver + " (" + r.kernels + " nv)";
+    return r.threads == 1 ? l : l + " " + std::to_string(r.threads) + "thr";
 }
 
 void print_and_write(const std::vector<row>& rows, const settings& s, double bw_GBps) {
@@ -457,7 +466,7 @@ void print_and_write(const std::vector<row>& rows, const settings& s, double bw_
                 "lin_it", "peak_MB", "ns/c/rhs", "ns/c/run", "max_err", "auto");
     std::FILE* csv = std::fopen(s.csv.c_str(), "w");
     if (csv)
-        std::fprintf(csv, "n,states,compartments,synapses,indegree,solver,kernels,note,runs,cpu_s_median,"
+        std::fprintf(csv, "n,states,compartments,synapses,indegree,solver,kernels,threads,note,runs,cpu_s_median,"
                           "cpu_s_min,cpu_s_max,wall_s_median,build_s,steps,rhs_evals,nonlin_iters,lin_iters,"
                           "prec_evals,prec_solves,jac_evals,err_test_fails,reinits,peak_rss_MB,"
                           "rss_after_build_MB,rss_at_start_MB,rhs_ns_per_compartment,"
@@ -483,10 +492,10 @@ void print_and_write(const std::vector<row>& rows, const settings& s, double bw_
                     median(r.run_s), num(f, "build_s"), num(f, "steps"), rhs, num(f, "lin_iters"), peak_MB, ns_kernel,
                     ns_run, r.max_err, f.at("auto").c_str());
         if (csv)
-            std::fprintf(csv, "%ld,%.0f,%.0f,%.0f,%ld,%s,%s,%s,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.0f,%.0f,%.0f,%.0f,"
+            std::fprintf(csv, "%ld,%.0f,%.0f,%.0f,%ld,%s,%s,%d,%s,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.0f,%.0f,%.0f,%.0f,"
                               "%.0f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%.4g,%.4g,%.4g,%.3e,%.0f,%.6g,%.6g,%.4g,%s\n",
                          r.n, num(f, "states"), comps, num(f, "synapses"), s.indegree, r.solver.c_str(),
-                         r.kernels.c_str(), r.note.c_str(), r.run_s.size(), med,
+                         r.kernels.c_str(), r.threads, r.note.c_str(), r.run_s.size(), med,
                          *std::min_element(r.run_cpu_s.begin(), r.run_cpu_s.end()),
                          *std::max_element(r.run_cpu_s.begin(), r.run_cpu_s.end()), median(r.run_s),
                          num(f, "build_s"),
@@ -506,7 +515,7 @@ void print_auto_summary(const std::vector<row>& rows) {
     std::printf("\nauto's choice (CVODE solvers compared; euler is fixed-step, see max_err):\n");
     std::map<long, std::vector<const row*>> by_n;
     for (const row& r : rows)
-        if (!r.run_s.empty() && r.kernels == "cortexsim") by_n[r.n].push_back(&r);
+        if (!r.run_s.empty() && r.kernels == "cortexsim" && r.threads == 1) by_n[r.n].push_back(&r);
     for (const auto& [n, list] : by_n) {
         const row* fastest = nullptr;
         const row* picked = nullptr;
@@ -527,26 +536,30 @@ void print_auto_summary(const std::vector<row>& rows) {
     }
 }
 
-/// Per (N, solver): CPU time of each other kernel choice over the first one's (median of the
-/// paired runs' ratios and ratio of the medians) and whether the results were the same bits.
-void print_kernel_ratios(const std::vector<row>& rows, const std::vector<std::string>& kernels) {
-    std::printf("\nN_Vector kernels, CPU time relative to '%s' (paired runs; same checksum = same bits):\n",
-                kernels.front().c_str());
-    for (const row& base : rows) {
-        if (base.kernels != kernels.front() || base.run_cpu_s.empty() || base.solver == "euler") continue;
-        for (const row& other : rows) {
-            if (other.n != base.n || other.solver != base.solver || &other == &base ||
-                other.run_cpu_s.empty())
-                continue;
-            std::vector<double> paired;
-            for (std::size_t k = 0; k < std::min(base.run_cpu_s.size(), other.run_cpu_s.size()); ++k)
-                paired.push_back(other.run_cpu_s[k] / base.run_cpu_s[k]);
+/// Per (N, solver): each variant (kernels, threads) against the first one of the same N and
+/// solver: the median of the paired runs' CPU and wall time ratios, and whether the results
+/// were the same bits (checksum and step count).
+void print_variant_ratios(const std::vector<row>& rows) {
+    std::printf("\nvariants against the first of each N and solver (median of paired ratios, "
+                "variant / first; same checksum = same bits):\n");
+    for (std::size_t b = 0; b < rows.size(); ++b) {
+        const row& base = rows[b];
+        if (base.run_cpu_s.empty()) continue;
+        if (b > 0 && rows[b - 1].n == base.n && rows[b - 1].solver == base.solver) continue;
+        for (std::size_t o = b + 1; o < rows.size() && rows[o].n == base.n && rows[o].solver == base.solver; ++o) {
+            const row& other = rows[o];
+            if (other.run_cpu_s.empty()) continue;
+            std::vector<double> cpu, wall;
+            for (std::size_t k = 0; k < std::min(base.run_cpu_s.size(), other.run_cpu_s.size()); ++k) {
+                cpu.push_back(other.run_cpu_s[k] / base.run_cpu_s[k]);
+                wall.push_back(other.run_s[k] / base.run_s[k]);
+            }
             const bool same = base.first.at("checksum") == other.first.at("checksum") &&
                               base.first.at("steps") == other.first.at("steps");
-            std::printf("  N=%-7ld %-9s %s / %s: %.2fx (median of %zu paired ratios; medians %.3f / %.3f "
-                        "CPU s) %s\n",
-                        base.n, base.solver.c_str(), other.kernels.c_str(), base.kernels.c_str(),
-                        median(paired), paired.size(), median(other.run_cpu_s), median(base.run_cpu_s),
+            std::printf("  N=%-7ld %-24s / %-24s CPU %.2fx, wall %.2fx (%zu pairs; medians CPU %.3f / %.3f s, "
+                        "wall %.3f / %.3f s) %s\n",
+                        base.n, label(other).c_str(), label(base).c_str(), median(cpu), median(wall), cpu.size(),
+                        median(other.run_cpu_s), median(base.run_cpu_s), median(other.run_s), median(base.run_s),
                         same ? "same checksum and steps" : "RESULTS DIFFER");
         }
     }
@@ -561,6 +574,8 @@ void usage() {
         "  --solvers adams,bdf-gmres,bdf-dense,euler\n"
         "  --kernels cortexsim[,sundials]  CVODE's N_Vector kernels: cortexsim's -O3 ones and/or\n"
         "                                  Debian's SUNDIALS build (same bits; runs interleaved)\n"
+        "  --threads 1[,2]                 OpenMP threads of the projections' mat-vec (same bits;\n"
+        "                                  compare wall times, CPU time adds up both threads)\n"
         "  --indegree K (100)              synapses per neuron\n"
         "  --n-input N (100)               input neurons (rates switch every 100 ms)\n"
         "  --repeats R (3)                 runs per configuration (median) while one takes less\n"
@@ -605,6 +620,10 @@ int main(int argc, char** argv) {
                 for (const auto& v : split(value())) s.sizes.push_back(std::stol(v));
             } else if (a == "--solvers") s.solvers = split(value());
             else if (a == "--kernels") s.kernels = split(value());
+            else if (a == "--threads") {
+                s.threads.clear();
+                for (const auto& v : split(value())) s.threads.push_back(std::stoi(v));
+            }
             else if (a == "--indegree") s.indegree = std::stol(value());
             else if (a == "--n-input") s.n_input = std::stol(value());
             else if (a == "--repeats") s.repeats = std::stoi(value());
@@ -675,16 +694,19 @@ int main(int argc, char** argv) {
                 // change of machine load hits both alike and paired ratios stay meaningful.
                 std::vector<row> variants;
                 for (const std::string& kern : s.kernels) {
-                    if (solver == "euler" && !variants.empty()) break;  // Euler has no N_Vectors
-                    r.kernels = solver == "euler" ? "cortexsim" : kern;
-                    variants.push_back(r);
+                    if (solver == "euler" && kern != s.kernels.front()) break;  // no N_Vectors
+                    for (const int th : s.threads) {
+                        r.kernels = solver == "euler" ? "cortexsim" : kern;
+                        r.threads = th;
+                        variants.push_back(r);
+                    }
                 }
                 std::vector<bool> active(variants.size(), true);
                 for (int k = 0; k < s.repeats; ++k) {
                     for (std::size_t v = 0; v < variants.size(); ++v) {
                         if (!active[v]) continue;
                         row& x = variants[v];
-                        const result res = spawn(child_args(s, n, solver, tmp + ".bin", s.rtol, s.atol, x.kernels));
+                        const result res = spawn(child_args(s, n, solver, tmp + ".bin", s.rtol, s.atol, x.kernels, x.threads));
                         if (res.count("error")) {
                             std::fprintf(stderr, "N=%ld %s: %s\n", n, label(x).c_str(), res.at("error").c_str());
                             x.note = "failed";
@@ -713,11 +735,13 @@ int main(int argc, char** argv) {
         std::remove((tmp + "_ref.bin").c_str());
         print_and_write(rows, s, bw1);
         print_auto_summary(rows);
-        if (s.kernels.size() > 1) print_kernel_ratios(rows, s.kernels);
+        if (s.kernels.size() > 1 || s.threads.size() > 1) print_variant_ratios(rows);
         if (bw1 > 0.0) {
             std::printf("\nfraction of the 1-thread STREAM triad limit (%.2f GB/s) per RHS evaluation:\n", bw1);
             for (const row& r : rows) {
-                if (r.run_s.empty() || r.solver != s.solvers.front() || r.kernels != s.kernels.front()) continue;
+                if (r.run_s.empty() || r.solver != s.solvers.front() || r.kernels != s.kernels.front() ||
+                    r.threads != s.threads.front())
+                    continue;
                 const double t = num(r.first, "rhs_s");
                 const double be = num(r.first, "bytes_essential"), bi = num(r.first, "bytes_implemented");
                 std::printf("  N=%-7ld %.3g MB essential (%.3g MB as implemented) in %.3g ms: "

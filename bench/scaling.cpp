@@ -3,8 +3,9 @@
 //
 // The network: N rate neurons, 80% three-compartment pyramidal neurons with dynamic basal and
 // apical dendrites (docs/equations.md (P1), (D-dyn)) and 20% interneurons with a dynamic
-// dendrite (I1), plus 100 input neurons whose rates switch every 100 ms (a `sequence`
-// stimulus). Fixed in-degree random projections give every neuron K synapses (default 100):
+// dendrite (I1), plus 100 input neurons whose rates switch every 100 ms (a `sequence` stimulus;
+// `--switch-ms` changes the interval). Fixed in-degree random projections give every neuron K
+// synapses (default 100):
 //   pyramidal basal:  input (K/5, excitatory) + pyramidal (2K/5)
 //   pyramidal apical: pyramidal (K/5) + interneuron (K/5, inhibitory)
 //   interneuron dendrite: pyramidal (4K/5, excitatory) + interneuron (K/5, inhibitory)
@@ -91,6 +92,7 @@ struct settings {
     double duration_ms = 1000.0;
     double rtol = 1e-6, atol = 1e-8, dt_ms = 0.1;
     double tau_dend_ms = 3.0;
+    double switch_ms = 100.0;  // input patterns switch (and CVODE restarts) this often
     int max_order = 0;  // 0: CVODE's default (12 Adams, 5 BDF)
     long max_dense_states = 2000;
     long accuracy_max_n = 100000;  // reference runs (rtol 1e-10) up to this N
@@ -158,14 +160,15 @@ model_desc scaling_model(long n, const settings& s) {
     add_projection(m, "int", n_int, "pyr", "apical", K / 5, -1.0, 0.0, "inhibitory");
     add_projection(m, "pyr", n_pyr, "int", "dendrite", 4 * K / 5, 0.0, 1.0, "excitatory");
     add_projection(m, "int", n_int, "int", "dendrite", K / 5, -1.0, 0.0, "inhibitory");
-    // Input rates: a new uniform pattern every 100 ms.
+    // Input rates: a new uniform pattern every switch_ms (100 ms by default).
     stimulus_desc st;
     st.target = std::string("input");
     st.mode = std::string("rate");
     st.kind = std::string("sequence");
     std::mt19937_64 gen(s.seed);
     std::uniform_real_distribution<double> u01(0.0, 1.0);
-    for (double t = 0.0; t < s.duration_ms; t += 100.0) {
+    for (int k = 0; static_cast<double>(k) * s.switch_ms < s.duration_ms; ++k) {
+        const double t = static_cast<double>(k) * s.switch_ms;
         st.times_ms.push_back(t);
         std::vector<double> row(static_cast<std::size_t>(s.n_input));
         for (double& r : row) r = u01(gen);
@@ -368,7 +371,8 @@ std::vector<std::string> child_args(const settings& s, long n, const std::string
     return {"--run", std::to_string(n), solver, "--indegree", std::to_string(s.indegree),
             "--n-input", std::to_string(s.n_input), "--duration-ms", num(s.duration_ms),
             "--rtol", num(rtol), "--atol", num(atol), "--dt-ms", num(s.dt_ms),
-            "--tau-dend-ms", num(s.tau_dend_ms), "--seed", std::to_string(s.seed),
+            "--tau-dend-ms", num(s.tau_dend_ms), "--switch-ms", num(s.switch_ms),
+            "--seed", std::to_string(s.seed),
             "--max-order", std::to_string(s.max_order), "--kernels", kernels,
             "--threads", std::to_string(threads),
             "--samples", samples};
@@ -577,11 +581,12 @@ void usage() {
         "  --threads 1[,2]                 OpenMP threads of the projections' mat-vec (same bits;\n"
         "                                  compare wall times, CPU time adds up both threads)\n"
         "  --indegree K (100)              synapses per neuron\n"
-        "  --n-input N (100)               input neurons (rates switch every 100 ms)\n"
+        "  --n-input N (100)               input neurons (rates switch every --switch-ms)\n"
         "  --repeats R (3)                 runs per configuration (median) while one takes less\n"
         "  --cheap-s S (20)                than S CPU seconds\n"
         "  --duration-ms T (1000)  --rtol X (1e-6)  --atol X (1e-8)  --dt-ms X (0.1, euler)\n"
         "  --tau-dend-ms X (3)             dendritic time constants (0.01: a stiff variant)\n"
+        "  --switch-ms X (100)             input patterns switch (CVODE restarts) this often\n"
         "  --max-order Q (0)               CVodeSetMaxOrd (0: CVODE's 12 for Adams, 5 for BDF)\n"
         "  --max-dense-states S (2000)     skip bdf-dense above this state size\n"
         "  --accuracy-max-n N (100000)     reference runs (adams, rtol 1e-10) up to this N\n"
@@ -633,6 +638,7 @@ int main(int argc, char** argv) {
             else if (a == "--atol") s.atol = std::stod(value());
             else if (a == "--dt-ms") s.dt_ms = std::stod(value());
             else if (a == "--tau-dend-ms") s.tau_dend_ms = std::stod(value());
+            else if (a == "--switch-ms") s.switch_ms = std::stod(value());
             else if (a == "--max-order") s.max_order = std::stoi(value());
             else if (a == "--max-dense-states") s.max_dense_states = std::stol(value());
             else if (a == "--accuracy-max-n") s.accuracy_max_n = std::stol(value());

@@ -18,6 +18,7 @@ inline void row_product(const csr_view& m, double gain, const double* r, double*
 template <bool scaled>
 void rows_product(const csr_view& m, double gain, const double* r, double* out, bool parallel) {
     const auto rows = static_cast<std::ptrdiff_t>(m.rows);
+#ifdef _OPENMP
     if (parallel) {
         // Static schedule: contiguous equal blocks of rows (fixed in-degree rows cost the same),
         // no work-sharing overhead beyond the fork and join.
@@ -25,6 +26,9 @@ void rows_product(const csr_view& m, double gain, const double* r, double* out, 
         for (std::ptrdiff_t i = 0; i < rows; ++i) row_product<scaled>(m, gain, r, out, i);
         return;
     }
+#else
+    (void)parallel;  // built without OpenMP (CORTEXSIM_OPENMP=OFF): always serial
+#endif
     for (std::ptrdiff_t i = 0; i < rows; ++i) row_product<scaled>(m, gain, r, out, i);
 }
 

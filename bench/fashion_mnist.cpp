@@ -3,6 +3,8 @@
 // next to a backprop-trained MLP of the same shape on the same data and split, plus the wall
 // time per training sample of the microcircuit under CVODE (adams) and forward Euler.
 // bench/README.md explains the flags and records measured numbers.
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -42,6 +44,8 @@ struct settings {
     std::uint64_t seed = 1;
     std::size_t eval_every = 0, n_train_eval = 1000, progress_every = 1000;
     std::size_t timing_samples = 200;
+    std::vector<std::string> timing_methods{"euler", "adams"};
+    std::size_t timing_repeats = 1;
 };
 
 void usage() {
@@ -49,14 +53,17 @@ void usage() {
         "usage: bench_fashion_mnist [--flag value]...\n"
         "  --dataset fashion|digits   --data-dir DIR        --n-train N (0 all) --n-test N (0 all)\n"
         "  --hidden N (100)           --epochs N (1)         --mlp-epochs N (30; 0 skips backprop)\n"
-        "  --mlp-lr X (1e-3)          --method euler|adams   --dt-ms X (0.1) --rtol X --atol X\n"
+        "  --mlp-lr X (1e-3)          --method euler|adams|bdf-gmres|bdf-dense|auto\n"
+        "  --dt-ms X (0.1) --rtol X (1e-4) --atol X (1e-6)\n"
         "  --present-ms X (10)        --pause-ms X (4)       --tau-w-ms X (0)\n"
         "  --plasticity-interval-ms X (1)                    --eta-hidden X --eta-out X\n"
         "  --eta-ip X --eta-pi X      --w-in X (input weights U(-X,X)) --w-scale X (others)\n"
         "  --eta-decay X (1)          --decay-after N (0): rates x X^(e-1-N) in epoch e > N+1\n"
         "  --u-high X --u-low X       --g-som X              --seed N\n"
         "  --eval-every N (0: per epoch) --n-train-eval N (1000) --progress-every N (1000)\n"
-        "  --timing-samples N (200; 0 skips the euler/adams timing comparison)");
+        "  --timing-samples N (200; 0 skips the timing comparison of methods)\n"
+        "  --timing-methods euler,adams (any of the --method values)\n"
+        "  --timing-repeats R (1)     interleaved repetitions; medians and paired ratios");
 }
 
 settings parse(int argc, char** argv) {
@@ -86,6 +93,16 @@ settings parse(int argc, char** argv) {
     str("dataset", s.dataset);
     str("data-dir", s.data_dir);
     str("method", s.method);
+    if (auto it = kv.find("timing-methods"); it != kv.end()) {
+        s.timing_methods.clear();
+        std::string item;
+        for (char ch : it->second + ",") {
+            if (ch != ',') item += ch;
+            else if (!item.empty()) s.timing_methods.push_back(item), item.clear();
+        }
+        kv.erase(it);
+    }
+    count("timing-repeats", s.timing_repeats);
     count("n-train", s.n_train);
     count("n-test", s.n_test);
     count("hidden", s.hidden);
@@ -121,8 +138,13 @@ settings parse(int argc, char** argv) {
         usage();
         throw std::runtime_error("unknown flag --" + kv.begin()->first);
     }
-    if (s.method != "euler" && s.method != "adams")
-        throw std::runtime_error("--method must be euler or adams, got " + s.method);
+    const std::vector<std::string> methods{"euler", "adams", "bdf-gmres", "bdf-dense", "auto"};
+    for (const std::string& m : s.timing_methods)
+        if (std::find(methods.begin(), methods.end(), m) == methods.end())
+            throw std::runtime_error("--timing-methods: unknown method " + m);
+    if (std::find(methods.begin(), methods.end(), s.method) == methods.end())
+        throw std::runtime_error("--method must be euler, adams, bdf-gmres, bdf-dense or auto, got " + s.method);
+    if (s.timing_repeats < 1) throw std::runtime_error("--timing-repeats must be >= 1");
     return s;
 }
 
@@ -216,9 +238,24 @@ classification_options task_options(const settings& s) {
     return o;
 }
 
-/// Wall seconds per training sample of `method` on the first n training samples.
-double time_method(const settings& s, const data& d, const std::string& method, std::size_t n) {
+/// CPU seconds of this process (single-threaded: less inflated by other jobs than wall time).
+double cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+struct method_timing {
+    double wall_s = 0.0;  ///< per training sample
+    double cpu_s = 0.0;   ///< per training sample (includes the one test sample evaluated)
+    std::string solver;   ///< what the method resolved to (auto)
+};
+
+/// Seconds per training sample of `method` on the first n training samples.
+method_timing time_method(const settings& s, const data& d, const std::string& method, std::size_t n) {
     microcircuit mc = build(s, d.train.n_features, d.train.n_classes, method);
+    method_timing t;
+    t.solver = ode::to_string(mc.net->integrator_options().kind);
     classification_options o = task_options(s);
     o.epochs = 1;
     o.n_train = n;
@@ -226,7 +263,16 @@ double time_method(const settings& s, const data& d, const std::string& method, 
     o.n_train_eval = 0;
     // One test sample: the end-of-epoch evaluation is not what is timed.
     classification_task task(d.train, d.train_idx, d.test, {d.test_idx.front()}, o);
-    return task.run(*mc.driver).wall_s_per_train_sample();
+    const double c0 = cpu_seconds();
+    t.wall_s = task.run(*mc.driver).wall_s_per_train_sample();
+    t.cpu_s = (cpu_seconds() - c0) / static_cast<double>(n);
+    return t;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t m = v.size() / 2;
+    return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
 /// Copies every dense weight matrix (the learned state) between microcircuits of one shape.
@@ -338,14 +384,34 @@ int main(int argc, char** argv) try {
     const classification_curve c = train_microcircuit(s, d, n_out);
     const double per_sample = c.wall_s_per_train_sample();
 
-    // Euler vs CVODE on the same network and samples.
-    std::map<std::string, double> timing;
-    if (s.timing_samples > 0)
-        for (const std::string method : {"euler", "adams"}) {
-            timing[method] = time_method(s, d, method, s.timing_samples);
-            std::printf("timing %-6s %.3f ms per training sample (%zu samples)\n", method.c_str(),
-                        1e3 * timing[method], s.timing_samples);
+    // Euler vs the CVODE methods on the same network and samples, repetitions interleaved.
+    std::map<std::string, double> timing;  // median wall s per sample
+    if (s.timing_samples > 0) {
+        std::map<std::string, std::vector<double>> wall, cpu;
+        std::map<std::string, std::string> solver;
+        for (std::size_t r = 0; r < s.timing_repeats; ++r)
+            for (const std::string& method : s.timing_methods) {
+                const method_timing t = time_method(s, d, method, s.timing_samples);
+                wall[method].push_back(t.wall_s);
+                cpu[method].push_back(t.cpu_s);
+                solver[method] = t.solver;
+                std::printf("timing %-9s (%s) run %zu: %.3f ms wall, %.3f ms CPU per training sample "
+                            "(%zu samples)\n",
+                            method.c_str(), t.solver.c_str(), r + 1, 1e3 * t.wall_s, 1e3 * t.cpu_s,
+                            s.timing_samples);
+                std::fflush(stdout);
+            }
+        const std::string& first = s.timing_methods.front();
+        for (const std::string& method : s.timing_methods) {
+            std::vector<double> ratio;
+            for (std::size_t r = 0; r < s.timing_repeats; ++r) ratio.push_back(cpu[method][r] / cpu[first][r]);
+            timing[method] = median(wall[method]);
+            std::printf("timing %-9s (%s): median %.3f ms wall, %.3f ms CPU per sample; CPU %.2fx %s "
+                        "(median of %zu paired ratios)\n",
+                        method.c_str(), solver[method].c_str(), 1e3 * timing[method],
+                        1e3 * median(cpu[method]), median(ratio), first.c_str(), ratio.size());
         }
+    }
 
     const double n_epoch = static_cast<double>(d.train_idx.size());
     std::printf("\n=== summary: %s, %zu train / %zu test, seed %llu ===\n", s.dataset.c_str(),

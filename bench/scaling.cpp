@@ -3,8 +3,9 @@
 //
 // The network: N rate neurons, 80% three-compartment pyramidal neurons with dynamic basal and
 // apical dendrites (docs/equations.md (P1), (D-dyn)) and 20% interneurons with a dynamic
-// dendrite (I1), plus 100 input neurons whose rates switch every 100 ms (a `sequence`
-// stimulus). Fixed in-degree random projections give every neuron K synapses (default 100):
+// dendrite (I1), plus 100 input neurons whose rates switch every 100 ms (a `sequence` stimulus;
+// `--switch-ms` changes the interval). Fixed in-degree random projections give every neuron K
+// synapses (default 100):
 //   pyramidal basal:  input (K/5, excitatory) + pyramidal (2K/5)
 //   pyramidal apical: pyramidal (K/5) + interneuron (K/5, inhibitory)
 //   interneuron dendrite: pyramidal (4K/5, excitatory) + interneuron (K/5, inhibitory)
@@ -40,6 +41,7 @@
 
 #include "bench/stream.hpp"
 #include "circuits/network.hpp"
+#include "circuits/threads.hpp"
 #include "core/model_desc.hpp"
 #include "core/simulation.hpp"
 
@@ -78,6 +80,11 @@ double cpu_seconds() {
 struct settings {
     std::vector<long> sizes{100, 1000, 10000, 100000};
     std::vector<std::string> solvers{"adams", "bdf-gmres", "bdf-dense", "euler"};
+    // N_Vector kernels of CVODE's solvers: cortexsim (core/ode, -O3) and/or sundials (Debian's
+    // build); both give the same bits, so listing both measures only the speed difference.
+    std::vector<std::string> kernels{"cortexsim"};
+    // Threads of the projections' mat-vec (OpenMP); 1 by default, so CPU time is the cost.
+    std::vector<int> threads{1};
     long indegree = 100;
     long n_input = 100;
     int repeats = 3;
@@ -85,6 +92,7 @@ struct settings {
     double duration_ms = 1000.0;
     double rtol = 1e-6, atol = 1e-8, dt_ms = 0.1;
     double tau_dend_ms = 3.0;
+    double switch_ms = 100.0;  // input patterns switch (and CVODE restarts) this often
     int max_order = 0;  // 0: CVODE's default (12 Adams, 5 BDF)
     long max_dense_states = 2000;
     long accuracy_max_n = 100000;  // reference runs (rtol 1e-10) up to this N
@@ -152,14 +160,15 @@ model_desc scaling_model(long n, const settings& s) {
     add_projection(m, "int", n_int, "pyr", "apical", K / 5, -1.0, 0.0, "inhibitory");
     add_projection(m, "pyr", n_pyr, "int", "dendrite", 4 * K / 5, 0.0, 1.0, "excitatory");
     add_projection(m, "int", n_int, "int", "dendrite", K / 5, -1.0, 0.0, "inhibitory");
-    // Input rates: a new uniform pattern every 100 ms.
+    // Input rates: a new uniform pattern every switch_ms (100 ms by default).
     stimulus_desc st;
     st.target = std::string("input");
     st.mode = std::string("rate");
     st.kind = std::string("sequence");
     std::mt19937_64 gen(s.seed);
     std::uniform_real_distribution<double> u01(0.0, 1.0);
-    for (double t = 0.0; t < s.duration_ms; t += 100.0) {
+    for (int k = 0; static_cast<double>(k) * s.switch_ms < s.duration_ms; ++k) {
+        const double t = static_cast<double>(k) * s.switch_ms;
         st.times_ms.push_back(t);
         std::vector<double> row(static_cast<std::size_t>(s.n_input));
         for (double& r : row) r = u01(gen);
@@ -257,6 +266,7 @@ int run_child(long n, const std::string& solver, const settings& s, const std::s
     put("rss0_kB", static_cast<double>(status_kB("VmRSS")));
     put("hwm0_kB", static_cast<double>(status_kB("VmHWM")));
 
+    set_worker_threads(s.threads.front());
     auto t0 = clock_type::now();
     network net(lower(scaling_model(n, s)));
     put("build_s", seconds_since(t0));
@@ -274,6 +284,9 @@ int run_child(long n, const std::string& solver, const settings& s, const std::s
     ode::integrator_options o = net.integrator_options();
     put_s("auto", ode::to_string(o.kind));
     o.kind = ode::parse_solver_kind(solver);
+    o.kernels = s.kernels.front() == "sundials" ? ode::vector_kernels::sundials
+                                                 : ode::vector_kernels::cortexsim;
+    put("threads", static_cast<double>(worker_threads()));
     o.rtol = s.rtol;
     if (s.max_order > 0) o.max_order = s.max_order;
     double compartments = 0.0, synapses = 0.0;
@@ -348,7 +361,8 @@ int run_child(long n, const std::string& solver, const settings& s, const std::s
 using result = std::map<std::string, std::string>;
 
 std::vector<std::string> child_args(const settings& s, long n, const std::string& solver,
-                                    const std::string& samples, double rtol, double atol) {
+                                    const std::string& samples, double rtol, double atol,
+                                    const std::string& kernels = "cortexsim", int threads = 1) {
     auto num = [](double v) {
         char b[64];
         std::snprintf(b, sizeof b, "%.17g", v);
@@ -357,8 +371,10 @@ std::vector<std::string> child_args(const settings& s, long n, const std::string
     return {"--run", std::to_string(n), solver, "--indegree", std::to_string(s.indegree),
             "--n-input", std::to_string(s.n_input), "--duration-ms", num(s.duration_ms),
             "--rtol", num(rtol), "--atol", num(atol), "--dt-ms", num(s.dt_ms),
-            "--tau-dend-ms", num(s.tau_dend_ms), "--seed", std::to_string(s.seed),
-            "--max-order", std::to_string(s.max_order),
+            "--tau-dend-ms", num(s.tau_dend_ms), "--switch-ms", num(s.switch_ms),
+            "--seed", std::to_string(s.seed),
+            "--max-order", std::to_string(s.max_order), "--kernels", kernels,
+            "--threads", std::to_string(threads),
             "--samples", samples};
 }
 
@@ -434,18 +450,27 @@ double median(std::vector<double> v) {
 struct row {
     long n = 0;
     std::string solver, note;
+    std::string kernels = "cortexsim";
+    int threads = 1;
     result first;
     std::vector<double> run_s, run_cpu_s;  // wall and CPU seconds per run
     double max_err = std::nan("");
 };
 
+/// "adams" for cortexsim's kernels and 1 thread, "adams (sundials nv)" for SUNDIALS' own
+/// kernels, "adams 2thr" for two threads.
+std::string label(const row& r) {
+    std::string l = r.kernels == "cortexsim" ? r.solver : r.solver + " (" + r.kernels + " nv)";
+    return r.threads == 1 ? l : l + " " + std::to_string(r.threads) + "thr";
+}
+
 void print_and_write(const std::vector<row>& rows, const settings& s, double bw_GBps) {
-    std::printf("\n%7s %8s %9s %-9s %4s %8s %8s %7s %7s %8s %8s %8s %8s %8s %9s %-9s\n", "N",
+    std::printf("\n%7s %8s %9s %-24s %4s %8s %8s %7s %7s %8s %8s %8s %8s %8s %9s %-9s\n", "N",
                 "states", "synapses", "solver", "runs", "cpu_s", "wall_s", "build_s", "steps", "rhs",
                 "lin_it", "peak_MB", "ns/c/rhs", "ns/c/run", "max_err", "auto");
     std::FILE* csv = std::fopen(s.csv.c_str(), "w");
     if (csv)
-        std::fprintf(csv, "n,states,compartments,synapses,indegree,solver,note,runs,cpu_s_median,"
+        std::fprintf(csv, "n,states,compartments,synapses,indegree,solver,kernels,threads,note,runs,cpu_s_median,"
                           "cpu_s_min,cpu_s_max,wall_s_median,build_s,steps,rhs_evals,nonlin_iters,lin_iters,"
                           "prec_evals,prec_solves,jac_evals,err_test_fails,reinits,peak_rss_MB,"
                           "rss_after_build_MB,rss_at_start_MB,rhs_ns_per_compartment,"
@@ -454,7 +479,7 @@ void print_and_write(const std::vector<row>& rows, const settings& s, double bw_
                           "bandwidth_fraction,auto_pick\n");
     for (const row& r : rows) {
         if (!r.note.empty() && r.run_s.empty()) {
-            std::printf("%7ld %8s %9s %-9s skipped: %s\n", r.n, "", "", r.solver.c_str(), r.note.c_str());
+            std::printf("%7ld %8s %9s %-24s skipped: %s\n", r.n, "", "", r.solver.c_str(), r.note.c_str());
             if (csv) std::fprintf(csv, "%ld,,,,%ld,%s,\"%s\"\n", r.n, s.indegree, r.solver.c_str(), r.note.c_str());
             continue;
         }
@@ -466,15 +491,15 @@ void print_and_write(const std::vector<row>& rows, const settings& s, double bw_
         const double peak_MB = num(f, "maxrss_kB") / 1024.0;
         const double frac = bw_GBps > 0.0 ? num(f, "bytes_essential") / (bw_GBps * 1e9) / num(f, "rhs_s")
                                           : std::nan("");
-        std::printf("%7ld %8.0f %9.3g %-9s %4zu %8.3f %8.3f %7.2f %7.0f %8.0f %8.0f %8.1f %8.2f %8.2f %9.2e %-9s\n",
-                    r.n, num(f, "states"), num(f, "synapses"), r.solver.c_str(), r.run_s.size(), med,
+        std::printf("%7ld %8.0f %9.3g %-24s %4zu %8.3f %8.3f %7.2f %7.0f %8.0f %8.0f %8.1f %8.2f %8.2f %9.2e %-9s\n",
+                    r.n, num(f, "states"), num(f, "synapses"), label(r).c_str(), r.run_s.size(), med,
                     median(r.run_s), num(f, "build_s"), num(f, "steps"), rhs, num(f, "lin_iters"), peak_MB, ns_kernel,
                     ns_run, r.max_err, f.at("auto").c_str());
         if (csv)
-            std::fprintf(csv, "%ld,%.0f,%.0f,%.0f,%ld,%s,%s,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.0f,%.0f,%.0f,%.0f,"
+            std::fprintf(csv, "%ld,%.0f,%.0f,%.0f,%ld,%s,%s,%d,%s,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.0f,%.0f,%.0f,%.0f,"
                               "%.0f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%.4g,%.4g,%.4g,%.3e,%.0f,%.6g,%.6g,%.4g,%s\n",
                          r.n, num(f, "states"), comps, num(f, "synapses"), s.indegree, r.solver.c_str(),
-                         r.note.c_str(), r.run_s.size(), med,
+                         r.kernels.c_str(), r.threads, r.note.c_str(), r.run_s.size(), med,
                          *std::min_element(r.run_cpu_s.begin(), r.run_cpu_s.end()),
                          *std::max_element(r.run_cpu_s.begin(), r.run_cpu_s.end()), median(r.run_s),
                          num(f, "build_s"),
@@ -494,7 +519,7 @@ void print_auto_summary(const std::vector<row>& rows) {
     std::printf("\nauto's choice (CVODE solvers compared; euler is fixed-step, see max_err):\n");
     std::map<long, std::vector<const row*>> by_n;
     for (const row& r : rows)
-        if (!r.run_s.empty()) by_n[r.n].push_back(&r);
+        if (!r.run_s.empty() && r.kernels == "cortexsim" && r.threads == 1) by_n[r.n].push_back(&r);
     for (const auto& [n, list] : by_n) {
         const row* fastest = nullptr;
         const row* picked = nullptr;
@@ -515,6 +540,35 @@ void print_auto_summary(const std::vector<row>& rows) {
     }
 }
 
+/// Per (N, solver): each variant (kernels, threads) against the first one of the same N and
+/// solver: the median of the paired runs' CPU and wall time ratios, and whether the results
+/// were the same bits (checksum and step count).
+void print_variant_ratios(const std::vector<row>& rows) {
+    std::printf("\nvariants against the first of each N and solver (median of paired ratios, "
+                "variant / first; same checksum = same bits):\n");
+    for (std::size_t b = 0; b < rows.size(); ++b) {
+        const row& base = rows[b];
+        if (base.run_cpu_s.empty()) continue;
+        if (b > 0 && rows[b - 1].n == base.n && rows[b - 1].solver == base.solver) continue;
+        for (std::size_t o = b + 1; o < rows.size() && rows[o].n == base.n && rows[o].solver == base.solver; ++o) {
+            const row& other = rows[o];
+            if (other.run_cpu_s.empty()) continue;
+            std::vector<double> cpu, wall;
+            for (std::size_t k = 0; k < std::min(base.run_cpu_s.size(), other.run_cpu_s.size()); ++k) {
+                cpu.push_back(other.run_cpu_s[k] / base.run_cpu_s[k]);
+                wall.push_back(other.run_s[k] / base.run_s[k]);
+            }
+            const bool same = base.first.at("checksum") == other.first.at("checksum") &&
+                              base.first.at("steps") == other.first.at("steps");
+            std::printf("  N=%-7ld %-24s / %-24s CPU %.2fx, wall %.2fx (%zu pairs; medians CPU %.3f / %.3f s, "
+                        "wall %.3f / %.3f s) %s\n",
+                        base.n, label(other).c_str(), label(base).c_str(), median(cpu), median(wall), cpu.size(),
+                        median(other.run_cpu_s), median(base.run_cpu_s), median(other.run_s), median(base.run_s),
+                        same ? "same checksum and steps" : "RESULTS DIFFER");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 void usage() {
@@ -522,12 +576,17 @@ void usage() {
         "usage: bench_scaling [options]\n"
         "  --sizes 100,1000,10000,100000   neurons (80% pyramidal, 20% interneurons)\n"
         "  --solvers adams,bdf-gmres,bdf-dense,euler\n"
+        "  --kernels cortexsim[,sundials]  CVODE's N_Vector kernels: cortexsim's -O3 ones and/or\n"
+        "                                  Debian's SUNDIALS build (same bits; runs interleaved)\n"
+        "  --threads 1[,2]                 OpenMP threads of the projections' mat-vec (same bits;\n"
+        "                                  compare wall times, CPU time adds up both threads)\n"
         "  --indegree K (100)              synapses per neuron\n"
-        "  --n-input N (100)               input neurons (rates switch every 100 ms)\n"
+        "  --n-input N (100)               input neurons (rates switch every --switch-ms)\n"
         "  --repeats R (3)                 runs per configuration (median) while one takes less\n"
         "  --cheap-s S (20)                than S CPU seconds\n"
         "  --duration-ms T (1000)  --rtol X (1e-6)  --atol X (1e-8)  --dt-ms X (0.1, euler)\n"
         "  --tau-dend-ms X (3)             dendritic time constants (0.01: a stiff variant)\n"
+        "  --switch-ms X (100)             input patterns switch (CVODE restarts) this often\n"
         "  --max-order Q (0)               CVodeSetMaxOrd (0: CVODE's 12 for Adams, 5 for BDF)\n"
         "  --max-dense-states S (2000)     skip bdf-dense above this state size\n"
         "  --accuracy-max-n N (100000)     reference runs (adams, rtol 1e-10) up to this N\n"
@@ -565,6 +624,11 @@ int main(int argc, char** argv) {
                 s.sizes.clear();
                 for (const auto& v : split(value())) s.sizes.push_back(std::stol(v));
             } else if (a == "--solvers") s.solvers = split(value());
+            else if (a == "--kernels") s.kernels = split(value());
+            else if (a == "--threads") {
+                s.threads.clear();
+                for (const auto& v : split(value())) s.threads.push_back(std::stoi(v));
+            }
             else if (a == "--indegree") s.indegree = std::stol(value());
             else if (a == "--n-input") s.n_input = std::stol(value());
             else if (a == "--repeats") s.repeats = std::stoi(value());
@@ -574,6 +638,7 @@ int main(int argc, char** argv) {
             else if (a == "--atol") s.atol = std::stod(value());
             else if (a == "--dt-ms") s.dt_ms = std::stod(value());
             else if (a == "--tau-dend-ms") s.tau_dend_ms = std::stod(value());
+            else if (a == "--switch-ms") s.switch_ms = std::stod(value());
             else if (a == "--max-order") s.max_order = std::stoi(value());
             else if (a == "--max-dense-states") s.max_dense_states = std::stol(value());
             else if (a == "--accuracy-max-n") s.accuracy_max_n = std::stol(value());
@@ -631,38 +696,58 @@ int main(int argc, char** argv) {
                     rows.push_back(r);
                     continue;
                 }
-                for (int k = 0; k < s.repeats; ++k) {
-                    const result res = spawn(child_args(s, n, solver, tmp + ".bin", s.rtol, s.atol));
-                    if (res.count("error")) {
-                        std::fprintf(stderr, "N=%ld %s: %s\n", n, solver.c_str(), res.at("error").c_str());
-                        r.note = "failed";
-                        break;
+                // One row per kernel choice; their repetitions alternate (A B A B ...), so a
+                // change of machine load hits both alike and paired ratios stay meaningful.
+                std::vector<row> variants;
+                for (const std::string& kern : s.kernels) {
+                    if (solver == "euler" && kern != s.kernels.front()) break;  // no N_Vectors
+                    for (const int th : s.threads) {
+                        r.kernels = solver == "euler" ? "cortexsim" : kern;
+                        r.threads = th;
+                        variants.push_back(r);
                     }
-                    if (k == 0) {
-                        r.first = res;
-                        if (!ref.empty()) r.max_err = max_abs_diff(ref, read_samples(tmp + ".bin"));
-                    }
-                    r.run_s.push_back(num(res, "run_s"));
-                    r.run_cpu_s.push_back(num(res, "run_cpu_s"));
-                    std::printf("N=%ld %-9s run %d: %.3f CPU s, %.3f wall s (build %.2f s, %0.f steps, "
-                                "%0.f rhs, checksum %s)\n",
-                                n, solver.c_str(), k + 1, num(res, "run_cpu_s"), num(res, "run_s"),
-                                num(res, "build_s"), num(res, "steps"), num(res, "rhs_evals"),
-                                res.at("checksum").c_str());
-                    std::fflush(stdout);
-                    if (r.run_cpu_s.back() > s.cheap_s) break;
                 }
-                rows.push_back(r);
+                std::vector<bool> active(variants.size(), true);
+                for (int k = 0; k < s.repeats; ++k) {
+                    for (std::size_t v = 0; v < variants.size(); ++v) {
+                        if (!active[v]) continue;
+                        row& x = variants[v];
+                        const result res = spawn(child_args(s, n, solver, tmp + ".bin", s.rtol, s.atol, x.kernels, x.threads));
+                        if (res.count("error")) {
+                            std::fprintf(stderr, "N=%ld %s: %s\n", n, label(x).c_str(), res.at("error").c_str());
+                            x.note = "failed";
+                            active[v] = false;
+                            continue;
+                        }
+                        if (k == 0) {
+                            x.first = res;
+                            if (!ref.empty()) x.max_err = max_abs_diff(ref, read_samples(tmp + ".bin"));
+                        }
+                        x.run_s.push_back(num(res, "run_s"));
+                        x.run_cpu_s.push_back(num(res, "run_cpu_s"));
+                        std::printf("N=%ld %-24s run %d: %.3f CPU s, %.3f wall s (build %.2f s, %0.f steps, "
+                                    "%0.f rhs, checksum %s)\n",
+                                    n, label(x).c_str(), k + 1, num(res, "run_cpu_s"), num(res, "run_s"),
+                                    num(res, "build_s"), num(res, "steps"), num(res, "rhs_evals"),
+                                    res.at("checksum").c_str());
+                        std::fflush(stdout);
+                        if (x.run_cpu_s.back() > s.cheap_s) active[v] = false;
+                    }
+                }
+                for (row& x : variants) rows.push_back(std::move(x));
             }
         }
         std::remove((tmp + ".bin").c_str());
         std::remove((tmp + "_ref.bin").c_str());
         print_and_write(rows, s, bw1);
         print_auto_summary(rows);
+        if (s.kernels.size() > 1 || s.threads.size() > 1) print_variant_ratios(rows);
         if (bw1 > 0.0) {
             std::printf("\nfraction of the 1-thread STREAM triad limit (%.2f GB/s) per RHS evaluation:\n", bw1);
             for (const row& r : rows) {
-                if (r.run_s.empty() || r.solver != s.solvers.front()) continue;
+                if (r.run_s.empty() || r.solver != s.solvers.front() || r.kernels != s.kernels.front() ||
+                    r.threads != s.threads.front())
+                    continue;
                 const double t = num(r.first, "rhs_s");
                 const double be = num(r.first, "bytes_essential"), bi = num(r.first, "bytes_implemented");
                 std::printf("  N=%-7ld %.3g MB essential (%.3g MB as implemented) in %.3g ms: "

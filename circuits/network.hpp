@@ -56,8 +56,13 @@ public:
     void enter_segment(double t, double* y) override;
     void check_state(double t, const double* y) const override;
 
-    /// Integrator settings from [solver]; resolves `auto` from stiffness and state size.
-    ode::integrator_options integrator_options() const;
+    /// Integrator settings from [solver]; resolves `auto` from stiffness, state size and the
+    /// time the integrator runs between restarts. `task_driven`: a task restarts it for every
+    /// pattern, so its segments are short whatever the model's own schedule says.
+    ode::integrator_options integrator_options(bool task_driven = false) const;
+    /// Mean time (ms) between the integrator's scheduled restarts over duration_ms: stimulus
+    /// switches, the noise grid and, with plastic projections, plasticity steps.
+    double mean_segment_ms() const;
     /// The fastest local relaxation rate (1/ms) of any neuron: a stiffness indicator.
     double max_local_rate() const;
 

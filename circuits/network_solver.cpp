@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "circuits/stimulus_schedule.hpp"
 #include "core/errors.hpp"
 
 // What the integrator needs beyond the right-hand side: tolerances, sanity checks, the
@@ -129,21 +130,51 @@ double network::max_local_rate() const {
     return rate;
 }
 
-ode::integrator_options network::integrator_options() const {
+double network::mean_segment_ms() const {
+    const double T = model_.duration_ms;
+    if (!(T > 0.0)) return 0.0;
+    double restarts = 0.0;  // coinciding restarts are counted twice: an estimate suffices
+    for (const auto& s : model_.stimuli)
+        for (double t = next_switch_after(s, 0.0); t < T; t = next_switch_after(s, t)) restarts += 1.0;
+    if (has_noise_) restarts += std::floor(T / model_.noise_interval_ms);
+    if (has_plasticity()) restarts += std::floor(T / model_.plasticity_interval_ms);
+    return T / (1.0 + restarts);
+}
+
+/*
+ * `auto`, measured (bench_scaling; docs/performance.md, "What auto picks"):
+ * - Stiff models (fastest local rate above 20/ms) need BDF (Adams was 30-45x slower on the
+ *   stiff benchmark variant): dense LU up to 20 states (1.4x faster than GMRES at 8 states),
+ *   matrix-free GMRES with the per-neuron preconditioner beyond (1.7x faster at 28 states, 7x
+ *   at 84, 29x at 280). The block preconditioner is exact for stiffness within a neuron, as in
+ *   that variant; stiffness from strong network coupling would favour dense LU longer (not
+ *   measured).
+ * - Rate networks with the papers' values are not stiff (about 2/ms). After every restart
+ *   (stimulus switch, plasticity step, a task's new pattern) both methods climb from order 1
+ *   with tiny steps; in long quiet stretches Adams' fixed-point iteration keeps its steps
+ *   small (h ~ 1/rate) while BDF with Newton-GMRES takes long ones. So the product of the
+ *   mean segment length and the fastest local rate decides: with segments of 10-50 ms
+ *   (L x rate 19-95) Adams was 1.0-2.1x faster, with 100 ms segments (190) BDF-GMRES was
+ *   1.2-1.7x faster at every size from 84 to 28,000 states; learning runs (plasticity every
+ *   1 ms) were 1.9x faster with Adams. The switch is placed at 150, where the two are within
+ *   about 20% of each other.
+ */
+ode::integrator_options network::integrator_options(bool task_driven) const {
     const lowered_solver& s = model_.solver;
     ode::integrator_options o;
     o.kind = s.kind;
     if (s.automatic) {
-        // Rate networks are rarely stiff: the fastest local rate is (g_lk + sum g + g_som) / C,
-        // about 2/ms with the papers' values. Then Adams with fixed-point iteration needs no
-        // Jacobian, which matters because plasticity and new patterns restart the integrator
-        // often and every BDF restart pays for a new Jacobian (measured on the teacher-student
-        // task: Adams 4 ms per pattern, dense BDF 27 ms). Stiff models get BDF: dense LU up
-        // to ~100 states, matrix-free GMRES with the per-neuron preconditioner beyond.
-        // Thresholds to be re-measured in bench/ (issue 6).
-        o.kind = max_local_rate() <= 20.0 ? ode::solver_kind::adams
-                 : state_size_ <= 100     ? ode::solver_kind::bdf_dense
-                                          : ode::solver_kind::bdf_gmres;
+        constexpr double stiff_rate_per_ms = 20.0;
+        constexpr std::size_t max_dense_states = 20;
+        constexpr double bdf_segment_times_rate = 150.0;
+        const double rate = max_local_rate();
+        if (rate > stiff_rate_per_ms)
+            o.kind = state_size_ <= max_dense_states ? ode::solver_kind::bdf_dense
+                                                     : ode::solver_kind::bdf_gmres;
+        else if (!task_driven && mean_segment_ms() * rate >= bdf_segment_times_rate)
+            o.kind = ode::solver_kind::bdf_gmres;
+        else
+            o.kind = ode::solver_kind::adams;
     }
     if (state_size_ == 0) o.kind = ode::solver_kind::euler;  // nothing to integrate
     o.rtol = s.rtol;

@@ -7,7 +7,7 @@ namespace cortexsim {
 pattern_driver::pattern_driver(network& net, const std::string& input, const std::string& output,
                                double g_som)
     : net_(net),
-      sim_(net, net.integrator_options(), net.model().solver.atol, net.model().solver.atol_per_variable),
+      sim_(net, net.integrator_options(true), net.model().solver.atol, net.model().solver.atol_per_variable),
       in_(net.population_index(input)), out_(net.population_index(output)), g_som_(g_som) {
     const double dt = net.model().plasticity_interval_ms;
     if (net.has_plasticity())

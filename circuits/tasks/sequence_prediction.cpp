@@ -10,7 +10,7 @@ namespace cortexsim {
 sequence_prediction_task::sequence_prediction_task(network& net, const std::string& column,
                                                    std::size_t n_symbols,
                                                    const sequence_task_options& o)
-    : net_(net), sim_(net, net.integrator_options(), net.model().solver.atol,
+    : net_(net), sim_(net, net.integrator_options(true), net.model().solver.atol,
                       net.model().solver.atol_per_variable),
       opt_(o), n_symbols_(n_symbols), relay_(net.population_index(column + ".relay")),
       pulvinar_(net.population_index(column + ".pulvinar")), l5_(net.population_index(column + ".L5")),

@@ -16,6 +16,7 @@
 #include <sunnonlinsol/sunnonlinsol_newton.h>
 
 #include "core/errors.hpp"
+#include "core/ode/serial_vector_kernels.hpp"
 
 namespace cortexsim::ode {
 
@@ -69,6 +70,9 @@ cvode_integrator::cvode_integrator(ode_system& system, const integrator_options&
     y_ = make_serial_vector(n_, ctx);
     dky_ = make_serial_vector(n_, ctx);
     abstol_ = make_serial_vector(n_, ctx);
+    // Every vector CVODE and its solvers use is cloned from these (clones copy the ops table).
+    if (options.kernels == vector_kernels::cortexsim)
+        for (N_Vector v : {y_.get(), dky_.get(), abstol_.get()}) detail::use_cortexsim_vector_kernels(v);
     if (options.atol.empty())
         N_VConst(default_atol, abstol_.get());
     else

@@ -38,6 +38,12 @@ public:
     virtual void prec_solve(const double* /*r*/, double* /*z*/) {}
 };
 
+/// Which kernels CVODE's vector operations (linear sums, norms, dot products) run on.
+enum class vector_kernels {
+    cortexsim,  ///< core/ode's -O3 kernels, bit-identical to SUNDIALS' own (the default)
+    sundials,   ///< SUNDIALS' serial kernels as the library ships them (for comparisons)
+};
+
 struct integrator_options {
     solver_kind kind = solver_kind::bdf_dense;
     double rtol = 1e-6;
@@ -46,6 +52,9 @@ struct integrator_options {
     double dt_ms = 0.1;        ///< euler only
     long max_steps = 500000;   ///< CVODE mxstep (internal steps per advance call)
     int max_order = 0;         ///< 0: solver default
+    /// CVODE only. Both choices give bit-identical results; Debian's SUNDIALS kernels are
+    /// built without optimisation and cost about as much as the right-hand side.
+    vector_kernels kernels = vector_kernels::cortexsim;
 };
 
 /// Counters reported at the end of a run; summed over every re-initialisation.

@@ -1,6 +1,8 @@
 // Same seed, same bits; another seed, other weights (issue 2).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -87,4 +89,62 @@ TEST_CASE("connectivity rules produce what they promise", "[circuits]") {
     const auto n = static_cast<double>(net.projections()[1].synapse_count());
     CHECK(n > 3980 - 300);
     CHECK(n < 3980 + 300);
+}
+
+namespace {
+/// The fixed_indegree draw as first implemented (O(n_source) per row): a partial Fisher-Yates
+/// shuffle over the materialised list of allowed sources, each row's sources sorted, then one
+/// uniform weight per synapse. The O(k) sparse shuffle in projection.cpp must reproduce it, so
+/// a seed keeps its network across versions.
+Eigen::MatrixXd dense_shuffle_reference(std::uint64_t seed, const std::string& name, std::size_t n_source,
+                                        std::size_t n_target, std::size_t k, bool exclude_autapses,
+                                        double low, double high) {
+    rng gen(seed, "projection:" + name);
+    Eigen::MatrixXd W = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_target),
+                                              static_cast<Eigen::Index>(n_source));
+    for (std::size_t i = 0; i < n_target; ++i) {
+        std::vector<std::size_t> scratch, out;
+        for (std::size_t j = 0; j < n_source; ++j)
+            if (!(exclude_autapses && i == j)) scratch.push_back(j);
+        for (std::size_t s = 0; s < k; ++s) {
+            const std::size_t r = s + gen.below(scratch.size() - s);
+            std::swap(scratch[s], scratch[r]);
+            out.push_back(scratch[s]);
+        }
+        std::sort(out.begin(), out.end());
+        for (std::size_t j : out)
+            W(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = gen.uniform(low, high);
+    }
+    return W;
+}
+} // namespace
+
+TEST_CASE("fixed_indegree draws the same sources and weights as the dense shuffle", "[circuits][seed]") {
+    // Recurrent without autapses (the p-th allowed source skips the target itself), recurrent
+    // with autapses, feed-forward, and k equal to all allowed sources (a full shuffle).
+    model_desc m = base_model(10.0);
+    m.populations = {population("a", "pyramidal", 300), population("b", "pyramidal", 120)};
+    auto p = [](const std::string& src, const std::string& tgt, const std::string& comp, long k,
+                bool autapses) {
+        projection_desc d = proj_desc(src, tgt, comp, -0.5, 0.7);
+        d.connectivity = std::string("fixed_indegree");
+        d.indegree = k;
+        d.allow_autapses = autapses;
+        return d;
+    };
+    m.projections = {p("a", "a", "basal", 40, false), p("a", "a", "apical", 25, true),
+                     p("a", "b", "basal", 290, true), p("b", "b", "apical", 119, false)};
+    for (const std::uint64_t seed : {1u, 77u}) {
+        m.simulation.seed = seed;
+        network net(lower(m));
+        for (std::size_t k = 0; k < m.projections.size(); ++k) {
+            const projection& pr = net.projections()[k];
+            const bool same = pr.desc().source == pr.desc().target;
+            const Eigen::MatrixXd ref = dense_shuffle_reference(
+                seed, pr.desc().name, pr.source_size(), pr.target_size(), pr.desc().indegree,
+                same && !pr.desc().allow_autapses, -0.5, 0.7);
+            INFO("seed " << seed << " projection " << pr.desc().name);
+            CHECK(pr.weights() == ref);
+        }
+    }
 }

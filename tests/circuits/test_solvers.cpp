@@ -55,14 +55,49 @@ TEST_CASE("the Euler mode converges at first order as dt halves", "[circuits][so
 TEST_CASE("auto picks Adams for non-stiff models and BDF for stiff ones", "[circuits][solvers]") {
     network plain(lower(recurrent_model("auto", "instantaneous")));
     CHECK(plain.max_local_rate() == Approx(0.1 + 1.0 + 0.8 + 0.8));  // P2 with its teacher
+    // 100 ms with switches at 20, 30, 40, 60, 70, 80: segments of 100 / 7 ms.
+    CHECK(plain.mean_segment_ms() == Approx(100.0 / 7.0));
     CHECK(plain.integrator_options().kind == ode::solver_kind::adams);
     model_desc stiff = recurrent_model("auto", "dynamic");
     stiff.populations[1].params["tau_basal_ms"] = 0.01;  // 100/ms: explicit steps would crawl
-    network small(lower(stiff));
-    CHECK(small.integrator_options().kind == ode::solver_kind::bdf_dense);
+    network medium(lower(stiff));  // 44 states: above the dense LU's 20
+    CHECK(medium.size() == 44);
+    CHECK(medium.integrator_options().kind == ode::solver_kind::bdf_gmres);
     stiff.populations[1].size = 200;
     network large(lower(stiff));
     CHECK(large.integrator_options().kind == ode::solver_kind::bdf_gmres);
+    // A tiny stiff model: one pyramidal population of 3 neurons, 9 states: dense LU.
+    model_desc tiny = base_model(10.0, "auto");
+    tiny.populations = {population("P", "pyramidal", 3, "dynamic")};
+    tiny.populations[0].params["tau_basal_ms"] = 0.01;
+    network small(lower(tiny));
+    CHECK(small.size() == 9);
+    CHECK(small.integrator_options().kind == ode::solver_kind::bdf_dense);
+}
+
+TEST_CASE("auto picks BDF-GMRES for non-stiff models with long quiet segments", "[circuits][solvers]") {
+    // Segments x fastest local rate >= 150 (network_solver.cpp): 1000 ms with one switch at
+    // 500 ms gives 500 ms segments, x 2.7/ms = 1350.
+    model_desc m = recurrent_model("auto", "dynamic", 1000.0);
+    m.stimuli = {stimulus("in", "rate", {0, 500}, {{0.1, 0.9, 0.4, 0.0, 0.7}, {0.4}}),
+                 stimulus("P2", "nudge", {0}, {{1.0, -0.5, 2.0, 0.0}})};
+    network quiet(lower(m));
+    CHECK(quiet.mean_segment_ms() == Approx(500.0));
+    CHECK(quiet.integrator_options().kind == ode::solver_kind::bdf_gmres);
+    // A task restarts the integrator for every pattern: short segments, Adams.
+    CHECK(quiet.integrator_options(true).kind == ode::solver_kind::adams);
+    // Noise redrawn every 0.1 ms restarts CVODE as often: Adams.
+    m.populations[1].params["noise_sigma"] = 0.01;
+    network noisy(lower(m));
+    CHECK(noisy.mean_segment_ms() < 0.11);
+    CHECK(noisy.integrator_options().kind == ode::solver_kind::adams);
+    // Just below the threshold (segments of 50 ms: 135): Adams.
+    m.populations[1].params.erase("noise_sigma");
+    m.simulation.duration_ms = 100.0;
+    m.stimuli[0].times_ms = {0, 50};
+    network shorter(lower(m));
+    CHECK(shorter.mean_segment_ms() * shorter.max_local_rate() == Approx(135.0));
+    CHECK(shorter.integrator_options().kind == ode::solver_kind::adams);
 }
 
 TEST_CASE("a runaway network fails with a numerical error naming the neuron", "[circuits][solvers]") {

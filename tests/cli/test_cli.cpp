@@ -52,8 +52,16 @@ TEST_CASE("run writes the resolved model, traces and a summary", "[cli]") {
     INFO(r2.out);
     REQUIRE(r2.code == 0);
     CHECK(slurp(again / "hidden.csv") == hidden);
+    // So does any thread count (circuits/threads.hpp).
+    const fs::path threaded = fs::temp_directory_path() / "cortexsim_cli_threads";
+    fs::remove_all(threaded);
+    const result r3 = cli("run " + example + " --seed 11 --threads 2 --quiet --out " + threaded.string());
+    INFO(r3.out);
+    REQUIRE(r3.code == 0);
+    CHECK(slurp(threaded / "hidden.csv") == hidden);
     fs::remove_all(dir);
     fs::remove_all(again);
+    fs::remove_all(threaded);
 }
 
 TEST_CASE("describe lists populations, compartments and synapse counts", "[cli]") {
@@ -81,6 +89,8 @@ TEST_CASE("exit codes: 0 valid, 1 model error, 2 usage error, 3 numerical failur
     CHECK(cli("run").code == 2);
     CHECK(cli("run " + example + " --seed -4").code == 2);
     CHECK(cli("run " + example + " --bogus").code == 2);
+    CHECK(cli("run " + example + " --threads 0").code == 2);
+    CHECK(cli("run " + example + " --threads two").code == 2);
     const fs::path dir = fs::temp_directory_path() / "cortexsim_cli_runaway";
     const result num = cli("run " + data + "runaway.toml --quiet --out " + dir.string());
     CHECK(num.code == 3);

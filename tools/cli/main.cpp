@@ -13,6 +13,7 @@
 
 #include "circuits/describe.hpp"
 #include "circuits/network.hpp"
+#include "circuits/threads.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
 #include "circuits/tasks/lowered_task.hpp"
@@ -33,6 +34,8 @@ const char* usage_text =
     "  run MODEL.toml [--out DIR] [--seed N] [--quiet]   simulate and write a run folder\n"
     "      [--format hdf5|csv|both]                      trace files (default both)\n"
     "      [--precision float32|float64]                 report.h5's values (default float32)\n"
+    "      [--threads N]                                 threads for large projections (default\n"
+    "                                                    1, or OMP_NUM_THREADS); same results\n"
     "  validate MODEL.toml                               check the model, print nothing else\n"
     "  describe MODEL.toml                               populations, projections, state size\n"
     "  inspect RUN_DIR                                   what a run folder holds: files, seed,\n"
@@ -52,6 +55,7 @@ struct usage_error : std::runtime_error {
 struct cli_args {
     std::string command, model, out;  // model: the model file, or the run folder (inspect, plot)
     bool has_seed = false, quiet = false;
+    int threads = 0;  ///< 0: the default (circuits/threads.hpp)
     std::uint64_t seed = 0;
     cortexsim::report_format format = cortexsim::report_format::both;
     cortexsim::sample_precision precision = cortexsim::sample_precision::float32;
@@ -95,6 +99,14 @@ cli_args parse_args(const std::vector<std::string>& args) {
             if (v == "float32") a.precision = cortexsim::sample_precision::float32;
             else if (v == "float64") a.precision = cortexsim::sample_precision::float64;
             else throw usage_error("--precision needs 'float32' or 'float64', got '" + v + "'");
+        } else if (s == "--threads" && a.command == "run") {
+            const std::string v = value(s);
+            char* end = nullptr;
+            errno = 0;
+            const long n = std::strtol(v.c_str(), &end, 10);
+            if (v.empty() || *end || errno == ERANGE || n < 1 || n > 1024)
+                throw usage_error("--threads needs an integer from 1 to 1024, got '" + v + "'");
+            a.threads = static_cast<int>(n);
         } else if (s == "--quiet" && a.command == "run") {
             a.quiet = true;
         } else if (!s.empty() && s[0] == '-') {
@@ -180,6 +192,7 @@ int main(int argc, char** argv) {
                           << "', output '" << task.output << "' (duration_ms is not used)\n";
             return exit_ok;
         }
+        if (a.threads > 0) set_worker_threads(a.threads);
         run_options opts;
         opts.out_dir = a.out;
         opts.progress_on_terminal = isatty(STDERR_FILENO) != 0;

@@ -6,7 +6,7 @@
 set -euo pipefail
 packages=(cmake g++ make libsundials-dev libeigen3-dev libtomlplusplus-dev catch2 valgrind
   zlib1g-dev dataset-fashion-mnist python3-sklearn
-  libhdf5-dev python3-h5py python3-numpy)
+  libhdf5-dev python3-h5py python3-numpy python3-matplotlib)
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(python3-brian neuron python3-neuron) ;;

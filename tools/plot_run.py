@@ -103,6 +103,9 @@ def phase_switch(model):
     from its free phase to the nudged one.
     """
     task = model.get("task", {})
+    if task.get("kind") == "sequence":
+        minus = float(task.get("minus_ms", 75.0))
+        return minus, "outcome (plus) phase begins", minus + float(task.get("plus_ms", 25.0))
     if task.get("kind") == "teacher_student":
         present = float(task.get("present_ms", 30.0))
         start = float(task.get("n_test", 50)) * present
@@ -238,8 +241,14 @@ def plot_learning_curve(run, writer):
     if not path.exists():
         return
     header, data = read_csv(path)
-    if "patterns_trained" not in header or "test_mse" not in header or len(data) == 0:
-        raise PlotError(f"{path}: expected the columns patterns_trained and test_mse, got {header}")
+    if len(data) == 0:
+        raise PlotError(f"{path}: no rows")
+    if "trials" in header and "errors" in header:
+        plot_sequence_curve(path, header, data, writer)
+        return
+    if "patterns_trained" not in header or "test_mse" not in header:
+        raise PlotError(f"{path}: expected the columns patterns_trained and test_mse "
+                        f"(or trials and errors), got {header}")
     x, y = data[:, header.index("patterns_trained")], data[:, header.index("test_mse")]
     fig, axes = figure()
     ax = axes[0, 0]
@@ -249,6 +258,28 @@ def plot_learning_curve(run, writer):
     ax.set_ylabel("test MSE")
     ax.grid(True, which="both", alpha=0.3)
     ax.set_title(f"Learning curve ({path.name})")
+    writer.save(fig, "learning_curve")
+
+
+def plot_sequence_curve(path, header, data, writer):
+    """A sequence task's blocks: prediction errors, and where the mismatch lives (pulvinar,
+    L5, L6 plus/minus differences) as it shrinks."""
+    x = data[:, header.index("trials")]
+    fig, axes = figure(2, 1, sharex=True)
+    ax = axes[0, 0]
+    ax.plot(x, data[:, header.index("errors")], "o-", ms=3, lw=1.2)
+    ax.set_ylabel("errors per block")
+    ax.grid(True, alpha=0.3)
+    ax.set_title(f"Sequence learning ({path.name})")
+    ax = axes[1, 0]
+    for column, label in (("thalamic_prediction_error", "pulvinar (thalamic prediction error)"),
+                          ("L5_mismatch", "L5"), ("L6_mismatch", "L6")):
+        if column in header:
+            ax.plot(x, data[:, header.index(column)], lw=1.2, label=label)
+    ax.set_xlabel("trials")
+    ax.set_ylabel("mean |rate+ - rate-|")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
     writer.save(fig, "learning_curve")
 
 

@@ -198,6 +198,10 @@ lowered_task lower_task(const task_desc& d, const network& net) {
                                           "'; expected 'teacher_student' or 'sequence'" +
                                           did_you_mean(d.kind.value, {"teacher_student", "sequence"}));
     out.kind = task_kind::teacher_student;
+    reject_if_written(d.column, "column", "teacher_student");
+    reject_if_written(d.sequence, "sequence", "teacher_student");
+    reject_if_written(d.cycle, "cycle", "teacher_student");
+    reject_if_written(d.ablation, "ablation", "teacher_student");
     if (d.dataset.loc.line > 0 && !d.dataset.loc.defaulted)
         throw model_error(d.dataset.loc, "task 'teacher_student' makes its own data and takes no dataset");
     check_population(net, d.input, false, "input");

@@ -190,6 +190,15 @@ int main(int argc, char** argv) {
                           << " training patterns of " << task.teacher_student.present_ms
                           << " ms, input '" << task.input << "', hidden '" << task.hidden
                           << "', output '" << task.output << "' (duration_ms is not used)\n";
+            if (task.kind == task_kind::sequence)
+                std::cout << "\ntask: sequence '" << task.sequence
+                          << (task.cycle.empty() ? "" : " " + task.cycle) << "' on column '"
+                          << task.column << "', up to " << task.training.max_trials
+                          << " trials of " << task.sequence_task.minus_ms << " ms minus + "
+                          << task.sequence_task.plus_ms
+                          << " ms plus phase, criterion: " << task.training.criterion_blocks
+                          << " blocks of " << task.training.block_trials
+                          << " trials without an error (duration_ms is not used)\n";
             return exit_ok;
         }
         if (a.threads > 0) set_worker_threads(a.threads);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -47,6 +48,19 @@ TEST_CASE("a sequence task run writes its learning curve and stops at the criter
     CHECK_THAT(resolved, Contains("eta_context = 0.6"));
     // The resolved model holds the expanded column: the learned CT pathways' free sign.
     CHECK_THAT(resolved, Contains("sign = \"free\""));
+
+    // report.h5 holds the same tables, value for value (read back with Debian's h5py).
+    const std::string check =
+        "/usr/bin/python3 -c \"import sys, h5py, numpy as np\n"
+        "d = sys.argv[1]\n"
+        "with h5py.File(d + '/report.h5', 'r') as f:\n"
+        "    for name in ('learning_curve', 'trials'):\n"
+        "        csv = np.loadtxt(d + '/' + name + '.csv', delimiter=',', skiprows=1, ndmin=2)\n"
+        "        g = f['summary/' + name]\n"
+        "        cols = list(g.attrs['columns'])\n"
+        "        assert all(np.array_equal(g[c][:], csv[:, i]) for i, c in enumerate(cols)), name\n"
+        "\" " + dir.string();
+    CHECK(std::system(check.c_str()) == 0);
 
     const fs::path again = fs::temp_directory_path() / "cortexsim_cli_sequence_again";
     fs::remove_all(again);

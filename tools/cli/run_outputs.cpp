@@ -156,4 +156,12 @@ void run_outputs::close(run_result& result) {
     result.files.insert(result.files.end(), files_.begin(), files_.end());
 }
 
+std::size_t run_outputs::add_table(const report_table_desc& desc) {
+    return report_ ? report_->add_table(desc) : 0;
+}
+
+void run_outputs::append_table_row(std::size_t table, const double* row) {
+    if (report_) report_->append_table_row(table, row);
+}
+
 } // namespace cortexsim

@@ -60,6 +60,10 @@ public:
     run_outputs(network& net, const model_desc& desc, const run_options& options,
                 const std::string& run_dir, simulation& sim, stop_check& stop);
     void close(run_result& result);
+    /// A task's own table in report.h5 (e.g. /summary/learning_curve, next to the CSV copy);
+    /// without report.h5 (--format csv) the table and its rows are dropped.
+    std::size_t add_table(const report_table_desc& desc);
+    void append_table_row(std::size_t table, const double* row);
 
 private:
     network& net_;

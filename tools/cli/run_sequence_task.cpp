@@ -28,14 +28,33 @@ run_result run_sequence_task(const model_desc& desc, const run_options& options,
     stop_check stop(options.stop_flag);
     run_outputs outputs(net, desc, options, result.run_dir, column.sim(), stop);
 
+    const std::vector<std::string> curve_columns = {"errors", "error_rate", "thalamic_prediction_error",
+                                                    "L5_mismatch", "L6_mismatch"};
+    const std::vector<std::string> trial_columns = {"symbol", "legal_mask", "predicted_mask", "correct",
+                                                    "thalamic_prediction_error"};
     const std::string curve_path = (fs::path(result.run_dir) / "learning_curve.csv").string();
-    csv_writer curve(curve_path,
-                     {"errors", "error_rate", "thalamic_prediction_error", "L5_mismatch", "L6_mismatch"},
-                     "trials");
+    csv_writer curve(curve_path, curve_columns, "trials");
     const std::string trials_path = (fs::path(result.run_dir) / "trials.csv").string();
-    csv_writer trials(trials_path,
-                      {"symbol", "legal_mask", "predicted_mask", "correct", "thalamic_prediction_error"},
-                      "trial");
+    csv_writer trials(trials_path, trial_columns, "trial");
+    // The same tables in report.h5: /summary/learning_curve and /summary/trials.
+    auto table = [&](const std::string& path, const std::string& first, std::vector<std::string> columns,
+                     const std::string& csv) {
+        report_table_desc d;
+        d.path = path;
+        d.columns = {first};
+        d.columns.insert(d.columns.end(), columns.begin(), columns.end());
+        d.attributes = {{"csv", csv}};
+        return outputs.add_table(d);
+    };
+    const std::size_t curve_table = table("summary/learning_curve", "trials", curve_columns, "learning_curve.csv");
+    const std::size_t trials_table = table("summary/trials", "trial", trial_columns, "trials.csv");
+    auto both = [&](csv_writer& csv, std::size_t t, double key, const double* values, std::size_t n) {
+        csv.write_row(key, values);
+        std::vector<double> row(n + 1);
+        row[0] = key;
+        std::copy(values, values + n, row.begin() + 1);
+        outputs.append_table_row(t, row.data());
+    };
     result.files.push_back(curve_path);
     result.files.push_back(trials_path);
 
@@ -48,7 +67,7 @@ run_result run_sequence_task(const model_desc& desc, const run_options& options,
         const double row[5] = {static_cast<double>(b.errors),
                                static_cast<double>(b.errors) / static_cast<double>(n),
                                b.thalamic_prediction_error, b.l5_mismatch, b.l6_mismatch};
-        curve.write_row(static_cast<double>(b.trials_done), row);
+        both(curve, curve_table, static_cast<double>(b.trials_done), row, 5);
         ++blocks_seen;
         if (options.show_progress && (blocks_seen % print_every == 0 || b.errors == 0)) {
             char buf[200];
@@ -65,7 +84,7 @@ run_result run_sequence_task(const model_desc& desc, const run_options& options,
         const double row[5] = {static_cast<double>(step.symbol), static_cast<double>(legal),
                                static_cast<double>(r.predicted), r.correct ? 1.0 : 0.0,
                                r.prediction_error};
-        trials.write_row(static_cast<double>(t), row);
+        both(trials, trials_table, static_cast<double>(t), row, 5);
         stop.poll(column.sim().time());
     };
     sequence_training_result trained;

@@ -77,6 +77,17 @@ int main(int argc, char** argv) {
     o.learn_context = num("learnctx", 1) != 0;
     o.context_current = num("current", 0) != 0;
     o.thalamic_loop = num("loop", 1) != 0;
+    o.minus_ms = num("minus", 75.0);
+    o.plus_ms = num("plus", 25.0);
+    o.eta_decay_trials = num("anneal", 0.0);
+    o.eta_floor = num("floor", 0.0);
+    o.normalize_presynaptic = num("nlms", 0) != 0;
+    o.normalize_eps = num("nlms.eps", 0.01);
+    o.context_rate = num("ctxrate", 1.0);
+    o.eta_l5 = num("eta5", 0.0);
+    o.momentum = num("mom", 0.0);
+    o.u_on = num("uon", 4.0);
+    o.u_off = num("uoff", -2.0);
     sequence_prediction_task task(net, "col", n_symbols, o);
     const long block = static_cast<long>(num("block", 100));
     long errors = 0, zero_blocks = 0;

@@ -1,5 +1,6 @@
 #include "circuits/tasks/sequence_prediction.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -26,6 +27,10 @@ sequence_prediction_task::sequence_prediction_task(network& net, const std::stri
     ct_to_pulvinar_ = projection_index(column + ".L6->" + column + ".pulvinar.modulator");
     ctx_to_ct_ = projection_index(column + ".ctx->" + column + ".L6.basal");
     l5_to_pulvinar_ = projection_index(column + ".L5->" + column + ".pulvinar.driver");
+    if (opt_.eta_l5 > 0.0) {
+        l23_ = net.population_index(column + ".L23");
+        l23_to_l5_ = projection_index(column + ".L23->" + column + ".L5.basal");
+    }
     for (std::size_t k = 0; k < net.projections().size(); ++k) {
         const auto& d = net.projections()[k].desc();
         if (d.source == pulvinar_ && d.target != pulvinar_) pulvinar_outputs_.push_back(k);
@@ -62,6 +67,7 @@ sequence_prediction_task::trial_result sequence_prediction_task::trial(std::size
     const double* y = sim_.state().data();
     const Eigen::VectorXd pulv_minus = rates(pulvinar_, y), l6_minus = rates(l6_, y),
                           ctx_minus = rates(ctx_, y), l5_minus = rates(l5_, y);
+    const Eigen::VectorXd l23_minus = opt_.eta_l5 > 0.0 ? rates(l23_, y) : Eigen::VectorXd();
 
     // Plus phase: the outcome drives relay and pulvinar.
     Eigen::VectorXd drive = Eigen::VectorXd::Zero(n), target = Eigen::VectorXd::Constant(n, opt_.u_off);
@@ -78,21 +84,50 @@ sequence_prediction_task::trial_result sequence_prediction_task::trial(std::size
     y = sim_.state().data();
     const Eigen::VectorXd pulv_plus = rates(pulvinar_, y), l6_plus = rates(l6_, y), l5_plus = rates(l5_, y);
 
+    const Eigen::VectorXd l23_plus = opt_.eta_l5 > 0.0 ? rates(l23_, y) : Eigen::VectorXd();
+
     if (opt_.learn) {
+        // Annealed learning rate (sequence_task_options::eta_decay_trials).
+        double anneal = 1.0;
+        if (opt_.eta_decay_trials > 0.0)
+            anneal = std::max(opt_.eta_floor,
+                              1.0 / (1.0 + static_cast<double>(trial_count_) / opt_.eta_decay_trials));
         // GeneRec: dW = eta (y+ - y-) x-^T (O'Reilly 1996), on the CT prediction pathway.
         auto update = [&](std::size_t k, double eta, const Eigen::VectorXd& post_plus,
-                          const Eigen::VectorXd& post_minus, const Eigen::VectorXd& pre_minus) {
-            net_.projection_at(k).add_outer_product(eta, post_plus - post_minus, pre_minus);
+                          const Eigen::VectorXd& post_minus, const Eigen::VectorXd& pre_minus,
+                          Eigen::MatrixXd* mom) {
+            double scale = eta * anneal;
+            if (opt_.normalize_presynaptic)
+                scale /= pre_minus.squaredNorm() / static_cast<double>(pre_minus.size()) + opt_.normalize_eps;
+            projection& pr = net_.projection_at(k);
+            if (opt_.momentum > 0.0 && mom && pr.is_dense()) {
+                const Eigen::MatrixXd before = pr.dense_weights();
+                if (mom->size() == 0) *mom = Eigen::MatrixXd::Zero(before.rows(), before.cols());
+                pr.dense_weights() += opt_.momentum * *mom;
+                pr.add_outer_product(scale, post_plus - post_minus, pre_minus);  // clamps the sign
+                *mom = pr.dense_weights() - before;
+                return;
+            }
+            pr.add_outer_product(scale, post_plus - post_minus, pre_minus);
         };
-        update(ct_to_pulvinar_, opt_.eta, pulv_plus, pulv_minus, l6_minus);
-        if (opt_.learn_context) update(ctx_to_ct_, opt_.eta_context < 0 ? opt_.eta : opt_.eta_context, l6_plus, l6_minus, ctx_minus);
+        update(ct_to_pulvinar_, opt_.eta, pulv_plus, pulv_minus, l6_minus, &mom_readout_);
+        if (opt_.learn_context)
+            update(ctx_to_ct_, opt_.eta_context < 0 ? opt_.eta : opt_.eta_context, l6_plus, l6_minus,
+                   ctx_minus, &mom_context_);
+        if (opt_.eta_l5 > 0.0) update(l23_to_l5_, opt_.eta_l5, l5_plus, l5_minus, l23_minus, nullptr);
     }
+    ++trial_count_;
     // Context for the next trial: this trial's outcome (or, ablated, its own prediction).
     const Eigen::VectorXd& l5_context = opt_.context_current ? l5_minus : l5_plus;
     const Eigen::VectorXd& l6_context = opt_.context_current ? l6_minus : l6_plus;
     Eigen::VectorXd context(l5_context.size() + (self_context_ ? l6_context.size() : 0));
     context.head(l5_context.size()) = l5_context;
     if (self_context_) context.tail(l6_context.size()) = l6_context;
+    // Leaky context integration (context_rate < 1; Axon's CT context decay).
+    if (opt_.context_rate < 1.0 && have_context_)
+        context = (1.0 - opt_.context_rate) * context_ + opt_.context_rate * context;
+    context_ = context;
+    have_context_ = true;
     net_.set_external_rates(ctx_, context.data());
 
     trial_result r;

@@ -47,6 +47,35 @@ struct sequence_task_options {
     bool context_current = false;
     /// Ablation: no thalamic loop — the pulvinar's outputs to the cortex are gated off.
     bool thalamic_loop = true;
+
+    // Tuning options (issue 4). All default off: the plain DeepLeabra-style GeneRec above.
+
+    /// Learning-rate annealing: both rates are scaled by 1 / (1 + t / eta_decay_trials) at
+    /// trial t (0: constant). The 1/t schedule of stochastic approximation (Robbins & Monro
+    /// 1951) averages out the trial-to-trial weight noise that online updates cause where the
+    /// outcome is random (the p = 0.5 branches of the Reber grammar), while keeping the early
+    /// steps large. A local rule can use it: it needs only a slowly decaying plasticity factor
+    /// common to all synapses (e.g. a neuromodulatory or developmental one).
+    double eta_decay_trials = 0.0;
+    /// Floor of that annealing, as a fraction of the initial rates.
+    double eta_floor = 0.0;
+    /// Normalised GeneRec steps: each update is divided by the presynaptic activity
+    /// (mean x^2 over the presynaptic population, plus normalize_eps), so one step removes
+    /// a fixed fraction of the error whatever the size of the presynaptic code — the
+    /// normalised LMS rule (Nagumo & Noda 1967); biologically a heterosynaptic normalisation
+    /// of the plasticity by the total presynaptic drive.
+    bool normalize_presynaptic = false;
+    double normalize_eps = 0.01;
+    /// Context integration: ctx <- (1 - a) ctx + a [L5+, L6+] with a = context_rate (1: the
+    /// plain copy). A slower decaying CT context, like Axon's CT layers whose context input
+    /// decays with a time constant over trials (CT DecayTau; O'Reilly et al. 2021, Axon).
+    double context_rate = 1.0;
+    /// Pulvinar plus/minus learning outside the CT pathway (O'Reilly et al. 2021: every layer
+    /// sees the pulvinar's plus/minus difference through its L1 input and learns from it
+    /// locally): GeneRec on L23 -> L5.basal with this rate (0: off).
+    double eta_l5 = 0.0;
+    /// Momentum of the GeneRec steps on the CT pathway (0: none): dW_t = eta g_t + m dW_{t-1}.
+    double momentum = 0.0;
 };
 
 class sequence_prediction_task {
@@ -83,6 +112,11 @@ private:
     std::size_t ct_to_pulvinar_, ctx_to_ct_, l5_to_pulvinar_;
     std::vector<std::size_t> pulvinar_outputs_;
     bool self_context_ = false;  ///< ctx = [L5, L6]: the CT self-context
+    long trial_count_ = 0;
+    bool have_context_ = false;
+    Eigen::VectorXd context_;
+    std::size_t l23_ = 0, l23_to_l5_ = 0;
+    Eigen::MatrixXd mom_readout_, mom_context_;
 };
 
 } // namespace cortexsim

@@ -64,9 +64,6 @@ int main(int argc, char** argv) {
     }
     for (auto& p : m.populations) {
         std::string t = p.name.value.substr(4);
-        // L6 CT: a lower threshold (0.5 instead of the cortex's 1) keeps the CT code dense and
-        // graded, so GeneRec's (y+ - y-) is not lost on silent units (issue 4 tuning).
-        if (t == "L6" && !kv.count("theta.L6")) p.transfer_params["theta"] = 0.5;
         if (kv.count("theta." + t)) p.transfer_params["theta"] = std::atof(kv["theta." + t].c_str());
         if (kv.count("beta." + t)) p.transfer_params["beta"] = std::atof(kv["beta." + t].c_str());
         if (kv.count("gA." + t)) p.params["g_A"] = std::atof(kv["gA." + t].c_str());

@@ -157,6 +157,7 @@ struct column_desc {
     located<std::string> transfer{"logistic"};
     param_table transfer_params;            ///< empty: the template's (beta 4, theta 1)
     located<double> pulvinar_beta{2.0};
+    located<double> l6_theta{0.5};
     located<std::string> dendrites{"instantaneous"};
     located<bool> ct_self_context{true};
     located<bool> dale{false};

@@ -112,6 +112,7 @@ column_spec column_from(const column_desc& c) {
         s.strengths[key] = g.value;
     }
     s.pulvinar_beta = c.pulvinar_beta.value;
+    s.l6_theta = c.l6_theta.value;
     s.ct_self_context = c.ct_self_context.value;
     s.dale = c.dale.value;
     return s;

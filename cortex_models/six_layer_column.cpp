@@ -154,6 +154,7 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
             }
             if (type == "pulvinar" && s.transfer == "logistic")
                 p.transfer_params["beta"] = s.pulvinar_beta;
+            if (type == "L6" && s.transfer == "logistic") p.transfer_params["theta"] = s.l6_theta;
             p.dendrites = s.dendrites;
         }
         p.loc = where;

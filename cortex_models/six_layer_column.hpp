@@ -50,6 +50,10 @@ struct column_spec {
     /// rate stands for the probability of a symbol and must settle at intermediate values
     /// (0.5 for two equally likely successors) without amplifying weight noise.
     double pulvinar_beta = 2.0;
+    /// Threshold of L6's logistic, below the cortex's 1: with 1, L6 is nearly silent (mean rate
+    /// ~0.05), its plus/minus differences vanish and the context pathway hardly learns; 0.5
+    /// cut the Reber trials to criterion 3-10x (bench/README.md).
+    double l6_theta = 0.5;
     std::string dendrites = "instantaneous";
     /// The context holds L6's own plus-phase rates next to L5's: the CT self-context of
     /// O'Reilly et al. 2021, which carries history beyond one step (without it a second-order

@@ -34,7 +34,7 @@ const std::map<std::string, setting>& sequence_settings() {
     static const std::map<std::string, setting> s = {
         {"trials", {10000, true}},      {"block_trials", {100, true}},
         {"criterion_blocks", {2, true}}, {"minus_ms", {75.0, false}},
-        {"plus_ms", {25.0, false}},      {"eta", {0.02, false}},
+        {"plus_ms", {25.0, false}},      {"eta", {0.03, false}},
         {"eta_context", {0.6, false}},   {"threshold", {0.25, false}},
         {"relay_current", {4.0, false}}, {"u_on", {4.0, false, true}},
         {"u_off", {-2.0, false, true}},  {"g_drive", {3.0, false}}};

@@ -58,11 +58,12 @@ inline constexpr std::string_view transfer = "transfer";
 inline constexpr std::string_view dendrites = "dendrites";
 inline constexpr std::string_view strengths = "strengths";
 inline constexpr std::string_view pulvinar_beta = "pulvinar_beta";
+inline constexpr std::string_view l6_theta = "l6_theta";
 inline constexpr std::string_view ct_self_context = "ct_self_context";
 inline constexpr std::string_view dale = "dale";
 inline constexpr std::array all{name,      sizes,         p_connect,       w_excitatory,
                                 w_inhibitory, transfer,   dendrites,       strengths,
-                                pulvinar_beta, ct_self_context, dale};
+                                pulvinar_beta, l6_theta, ct_self_context, dale};
 inline constexpr std::string_view lower = "lower";
 inline constexpr std::string_view upper = "upper";
 inline constexpr std::array link_all{lower, upper};

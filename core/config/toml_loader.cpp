@@ -496,6 +496,7 @@ model_desc parse_model(const std::string& text, const std::string& file_name,
         c.dendrites = t.choice(key::dendrites, c.dendrites.value, names(allowed::dendrites));
         c.strengths = t.number_table(key::strengths, bound::non_negative);
         c.pulvinar_beta = t.optional<double>(key::pulvinar_beta, c.pulvinar_beta.value, bound::positive);
+        c.l6_theta = t.optional<double>(key::l6_theta, c.l6_theta.value);
         c.ct_self_context = t.optional<bool>(key::ct_self_context, c.ct_self_context.value);
         c.dale = t.optional<bool>(key::dale, c.dale.value);
         t.finish();

@@ -305,6 +305,7 @@ std::string write_model_toml(const model_desc& model,
         w.put(key::dendrites, c.dendrites);
         w.line(key::strengths, w.inline_table(c.strengths));
         w.put(key::pulvinar_beta, c.pulvinar_beta);
+        w.put(key::l6_theta, c.l6_theta);
         w.put(key::ct_self_context, c.ct_self_context);
         w.put(key::dale, c.dale);
     }

@@ -126,7 +126,7 @@ sequence_training_result train_cycle(const sequence_task_options& o, std::size_t
 }
 sequence_task_options tuned() {
     sequence_task_options o;  // the [task] kind = "sequence" defaults (lowered_task.cpp)
-    o.eta = 0.02;
+    o.eta = 0.03;
     o.eta_context = 0.6;
     o.threshold = 0.25;
     return o;

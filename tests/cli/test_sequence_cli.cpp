@@ -32,14 +32,14 @@ TEST_CASE("a sequence task run writes its learning curve and stops at the criter
                        dir.string());
     INFO(r.out);
     REQUIRE(r.code == 0);
-    CHECK_THAT(r.out, Contains("sequence 'cyclic': criterion (2 blocks of 100 trials without an error) after 1000 trials"));
+    CHECK_THAT(r.out, Contains("sequence 'cyclic': criterion (2 blocks of 100 trials without an error) after 800 trials"));
     const std::string curve = slurp(dir / "learning_curve.csv");
     CHECK(curve.rfind("trials,errors,error_rate,thalamic_prediction_error,L5_mismatch,L6_mismatch\n", 0) == 0);
-    CHECK(lines(curve) == 1 + 10);  // header and one row per block of 100 trials
-    CHECK_THAT(curve, Contains("\n1000,0,0,"));
+    CHECK(lines(curve) == 1 + 8);  // header and one row per block of 100 trials
+    CHECK_THAT(curve, Contains("\n800,0,0,"));
     const std::string trials = slurp(dir / "trials.csv");
     CHECK(trials.rfind("trial,symbol,legal_mask,predicted_mask,correct,thalamic_prediction_error\n", 0) == 0);
-    CHECK(lines(trials) == 1 + 1000);
+    CHECK(lines(trials) == 1 + 800);
     // Each row: the symbol shown and what could legally come then; the cycle starts with A (0),
     // the only legal symbol at that point (mask 1), then B (1, mask 2).
     CHECK(trials.find("\n1,0,1,") != std::string::npos);

@@ -149,7 +149,7 @@ TEST_CASE("a column learns a cyclic sequence to zero error", "[column][sequences
 TEST_CASE("ablations of the column make sequence learning fail", "[column][sequences][learning]") {
     // Issue 4 item 4 (REFERENCES.md section 3): CT seeing the current step, no thalamic loop,
     // plasticity off. Each must leave the cycle unlearned where the intact column learns it
-    // (previous test, 1,000 trials with this seed).
+    // (previous test, 800 trials with this seed).
     sequence_task_options o = tuned();
     std::string which = GENERATE(std::string("context_current"), std::string("no_thalamic_loop"),
                                  std::string("no_plasticity"));

@@ -35,6 +35,27 @@ inline projection_desc proj_desc(const std::string& src, const std::string& tgt,
     return p;
 }
 
+/// A fixed in-degree projection: each target neuron gets k sources, weights uniform on [low, high].
+inline projection_desc sparse_proj_desc(const std::string& src, const std::string& tgt,
+                                        const std::string& comp, long k, double low, double high) {
+    projection_desc p = proj_desc(src, tgt, comp, low, high);
+    p.connectivity = std::string("fixed_indegree");
+    p.indegree = k;
+    return p;
+}
+
+/// One-to-one somatic nudging of `tgt` towards `src` with conductance g_som.
+inline projection_desc nudging_proj_desc(const std::string& src, const std::string& tgt, double g_som) {
+    projection_desc p;
+    p.source = src;
+    p.target = tgt;
+    p.compartment = std::string("soma");
+    p.connectivity = std::string("one_to_one");
+    p.type = std::string("nudging");
+    p.weights.params["value"] = g_som;
+    return p;
+}
+
 inline stimulus_desc stimulus(const std::string& target, const std::string& mode,
                               std::vector<double> times, std::vector<std::vector<double>> rows,
                               const std::string& compartment = "soma") {
@@ -46,6 +67,18 @@ inline stimulus_desc stimulus(const std::string& target, const std::string& mode
     s.times_ms = std::move(times);
     s.values = std::move(rows);
     return s;
+}
+
+/// A rate stimulus on `target` stepping every step_ms: first, first + increment, ... (`steps` rows).
+inline stimulus_desc stepped_rates(const std::string& target, int steps, double step_ms, double first,
+                                   double increment) {
+    std::vector<double> times;
+    std::vector<std::vector<double>> rows;
+    for (int k = 0; k < steps; ++k) {
+        times.push_back(step_ms * k);
+        rows.push_back({first + increment * k});
+    }
+    return stimulus(target, "rate", times, rows);
 }
 
 inline model_desc base_model(double duration_ms, const std::string& method = "bdf-dense",

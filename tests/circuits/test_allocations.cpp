@@ -160,31 +160,11 @@ model_desc sparse_model(const std::string& method) {
     m.populations[0].params["tau_ms"] = 3.0;
     m.populations[1].params["noise_sigma"] = 0.05;
     m.simulation.noise_interval_ms = 1.0;  // a noise redraw (and CVODE restart) every 1 ms
-    auto sparse = [](const std::string& src, const std::string& tgt, const std::string& comp,
-                     long k, double low, double high) {
-        projection_desc p = proj_desc(src, tgt, comp, low, high);
-        p.connectivity = std::string("fixed_indegree");
-        p.indegree = k;
-        return p;
-    };
-    m.projections = {sparse("in", "P", "basal", 8, 0.0, 0.5), sparse("P", "P", "basal", 12, -0.5, 0.5),
-                     sparse("P", "P", "apical", 6, -0.5, 0.5), sparse("I", "P", "apical", 5, -0.5, 0.0),
-                     sparse("P", "I", "dendrite", 16, 0.0, 0.5), sparse("P", "Q", "basal", 10, -0.5, 0.5)};
-    projection_desc nudge;
-    nudge.source = std::string("Q");
-    nudge.target = std::string("I");
-    nudge.compartment = std::string("soma");
-    nudge.connectivity = std::string("one_to_one");
-    nudge.type = std::string("nudging");
-    nudge.weights.params["value"] = 0.8;
-    m.projections.push_back(nudge);
-    std::vector<double> times;
-    std::vector<std::vector<double>> rows;
-    for (int k = 0; k < 4; ++k) {
-        times.push_back(10.0 * k);
-        rows.push_back({0.1 + 0.2 * k});
-    }
-    m.stimuli = {stimulus("in", "rate", times, rows)};
+    m.projections = {sparse_proj_desc("in", "P", "basal", 8, 0.0, 0.5), sparse_proj_desc("P", "P", "basal", 12, -0.5, 0.5),
+                     sparse_proj_desc("P", "P", "apical", 6, -0.5, 0.5), sparse_proj_desc("I", "P", "apical", 5, -0.5, 0.0),
+                     sparse_proj_desc("P", "I", "dendrite", 16, 0.0, 0.5), sparse_proj_desc("P", "Q", "basal", 10, -0.5, 0.5)};
+    m.projections.push_back(nudging_proj_desc("Q", "I", 0.8));
+    m.stimuli = {stepped_rates("in", 4, 10.0, 0.1, 0.2)};
     return m;
 }
 

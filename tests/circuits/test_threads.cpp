@@ -31,23 +31,10 @@ model_desc threaded_model(const std::string& method) {
     model_desc m = base_model(30.0, method, 1e-6, 1e-8);
     m.populations = {population("in", "input", 50), population("P", "pyramidal", 300, "dynamic"),
                      population("I", "interneuron", 60, "dynamic")};
-    auto sparse = [](const std::string& src, const std::string& tgt, const std::string& comp,
-                     long k, double low, double high) {
-        projection_desc p = proj_desc(src, tgt, comp, low, high);
-        p.connectivity = std::string("fixed_indegree");
-        p.indegree = k;
-        return p;
-    };
-    m.projections = {sparse("in", "P", "basal", 40, 0.0, 0.3), sparse("P", "P", "basal", 80, -0.4, 0.4),
-                     sparse("P", "P", "apical", 60, -0.4, 0.4), sparse("I", "P", "apical", 20, -0.5, 0.0),
-                     sparse("P", "I", "dendrite", 100, 0.0, 0.3)};
-    std::vector<double> times;
-    std::vector<std::vector<double>> rows;
-    for (int k = 0; k < 3; ++k) {
-        times.push_back(10.0 * k);
-        rows.push_back({0.2 + 0.3 * k});
-    }
-    m.stimuli = {stimulus("in", "rate", times, rows)};
+    m.projections = {sparse_proj_desc("in", "P", "basal", 40, 0.0, 0.3), sparse_proj_desc("P", "P", "basal", 80, -0.4, 0.4),
+                     sparse_proj_desc("P", "P", "apical", 60, -0.4, 0.4), sparse_proj_desc("I", "P", "apical", 20, -0.5, 0.0),
+                     sparse_proj_desc("P", "I", "dendrite", 100, 0.0, 0.3)};
+    m.stimuli = {stepped_rates("in", 3, 10.0, 0.2, 0.3)};
     return m;
 }
 

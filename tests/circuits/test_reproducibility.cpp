@@ -9,19 +9,13 @@
 
 #include "../test_models.hpp"
 #include "tools/cli/run_model.hpp"
+#include "../file_text.hpp"
 
 using namespace cortexsim;
 using namespace cortexsim::testing;
 namespace fs = std::filesystem;
 
 namespace {
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 std::string run_and_read(model_desc m, std::uint64_t seed, const std::string& dir) {
     m.simulation.seed = seed;
     record_desc r;

@@ -10,19 +10,14 @@
 #include <string>
 
 #include "cli_runner.hpp"
+#include "../file_text.hpp"
 
 namespace fs = std::filesystem;
+using cortexsim::testing::slurp;
 using cortexsim::testing::cli;
 using result = cortexsim::testing::cli_result;
 
 namespace {
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 const std::string example = std::string(CORTEXSIM_SOURCE_DIR) + "/examples/microcircuit_dynamics.toml";
 const std::string data = std::string(CORTEXSIM_SOURCE_DIR) + "/tests/data/";
 } // namespace

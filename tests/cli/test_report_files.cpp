@@ -19,18 +19,12 @@
 
 #include "../h5_read.hpp"
 #include "cli_runner.hpp"
+#include "../file_text.hpp"
 
 using namespace cortexsim::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 const std::string data = std::string(CORTEXSIM_SOURCE_DIR) + "/tests/data/";
 

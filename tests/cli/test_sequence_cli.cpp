@@ -10,18 +10,14 @@
 #include <string>
 
 #include "cli_runner.hpp"
+#include "../file_text.hpp"
 
 namespace fs = std::filesystem;
+using cortexsim::testing::slurp;
 using cortexsim::testing::cli;
 using Catch::Matchers::Contains;
 
 namespace {
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
 } // namespace
 

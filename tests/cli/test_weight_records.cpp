@@ -12,6 +12,7 @@
 #include "../test_models.hpp"
 #include "cli_runner.hpp"
 #include "tools/cli/run_outputs.hpp"
+#include "../file_text.hpp"
 
 using namespace cortexsim;
 using namespace cortexsim::testing;
@@ -26,13 +27,6 @@ fs::path fresh_dir(const std::string& name) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 struct snapshot {

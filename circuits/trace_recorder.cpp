@@ -52,16 +52,6 @@ void trace_recorder::sample(double t_ms, const double* y) {
     ++rows_;
 }
 
-void trace_recorder::close() {
-    std::exception_ptr first;
-    for (auto& s : sinks_) {
-        try {
-            s->close();
-        } catch (...) {
-            if (!first) first = std::current_exception();
-        }
-    }
-    if (first) std::rethrow_exception(first);
-}
+void trace_recorder::close() { close_each(sinks_); }
 
 } // namespace cortexsim

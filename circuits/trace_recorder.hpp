@@ -4,6 +4,7 @@
 /// ...). The row is variable-major, the CSV column order `<variable>[<neuron>]`:
 ///   row[v * neurons.size() + k] = variable v of the k-th listed neuron.
 
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,20 @@ public:
     /// Writes out anything buffered; throws if writing failed (disk full, ...).
     virtual void close() = 0;
 };
+
+/// Calls close() on every element of `items` (pointers), each one even if another throws, then
+/// rethrows the first failure: one full disk must not leave the other files unflushed.
+template <class Items> void close_each(Items& items) {
+    std::exception_ptr first;
+    for (auto& item : items) {
+        try {
+            item->close();
+        } catch (...) {
+            if (!first) first = std::current_exception();
+        }
+    }
+    if (first) std::rethrow_exception(first);
+}
 
 class trace_recorder {
 public:

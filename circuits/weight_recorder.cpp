@@ -71,16 +71,6 @@ void weight_recorder::sample(double t_ms) {
     ++rows_;
 }
 
-void weight_recorder::close() {
-    std::exception_ptr first;
-    for (auto& s : sinks_) {
-        try {
-            s->close();
-        } catch (...) {
-            if (!first) first = std::current_exception();
-        }
-    }
-    if (first) std::rethrow_exception(first);
-}
+void weight_recorder::close() { close_each(sinks_); }
 
 } // namespace cortexsim

@@ -149,16 +149,6 @@ weight_outputs::weight_outputs(const network& net, const run_options& options,
     }
 }
 
-void weight_outputs::close() {
-    std::exception_ptr first;
-    for (auto& rec : recorders_) {
-        try {
-            rec->close();
-        } catch (...) {
-            if (!first) first = std::current_exception();
-        }
-    }
-    if (first) std::rethrow_exception(first);
-}
+void weight_outputs::close() { close_each(recorders_); }
 
 } // namespace cortexsim

@@ -1,4 +1,6 @@
-// Experiment driver (temporary knobs): column sequence learning.
+// Issue 4 bench: trials to criterion of the six-layer column on a symbol stream, every setting
+// a key=value knob (bench/README.md lists them). The trial loop is the library's
+// (train_sequence), as in `[task] kind = "sequence"`; this program only adds diagnostics.
 // Defaults (issue 4 tuning, Reber, seeds 1-5, 75 + 25 ms phases): h 128, eta 0.03, etactx 0.6,
 // theta.L6 0.5 reach criterion at 4500 1400 5100 2600 1700 trials; the template's h 48, eta 0.02,
 // theta.L6 1 (h=48 eta=0.02 theta.L6=1) at 18500 >20000 8900 >20000 11500.
@@ -9,6 +11,7 @@
 
 #include "circuits/lowered_model.hpp"
 #include "circuits/tasks/sequence_prediction.hpp"
+#include "circuits/tasks/sequence_training.hpp"
 #include "cortex_models/six_layer_column.hpp"
 
 using namespace cortexsim;
@@ -25,10 +28,10 @@ int main(int argc, char** argv) {
     const long trials = static_cast<long>(num("trials", 2000));
     const std::uint64_t seed = static_cast<std::uint64_t>(num("seed", 1));
 
-    std::size_t n_symbols = 7;
-    reber_grammar reber(seed, "reber");
-    cyclic_sequence cyc = cyclic_sequence::from_letters(kv.count("cycle") ? kv["cycle"] : "ABCDE");
-    if (task_kind == "cyclic") n_symbols = cyc.n_symbols();
+    sequence_source source = task_kind == "cyclic"
+                                 ? sequence_source::cyclic(kv.count("cycle") ? kv["cycle"] : "ABCDE")
+                                 : sequence_source::reber(seed);
+    const std::size_t n_symbols = source.n_symbols();
 
     model_desc m;
     m.simulation.seed = seed;
@@ -92,31 +95,26 @@ int main(int argc, char** argv) {
     o.u_on = num("uon", 4.0);
     o.u_off = num("uoff", -2.0);
     sequence_prediction_task task(net, "col", n_symbols, o);
-    const long block = static_cast<long>(num("block", 100));
-    long errors = 0, zero_blocks = 0;
-    double pe = 0;
+    sequence_training_options training;
+    training.max_trials = static_cast<std::size_t>(trials);
+    training.block_trials = static_cast<std::size_t>(num("block", 100));
+    const long freeze = static_cast<long>(num("freeze", 1e9)), show = static_cast<long>(num("show", 0));
+    // Errors by grammar state (the state the prediction was made in) over the last 1,000 trials.
     std::map<std::size_t, long> tally_n, tally_err;
     std::map<std::size_t, std::map<symbol_mask, long>> tally_pred;
-    auto report = [&] {
-        for (auto& [st, nn] : tally_n) {
-            std::printf("state %zu: %ld/%ld wrong;", st, tally_err[st], nn);
-            for (auto& [m, c] : tally_pred[st]) std::printf(" %x:%ld", m, c);
-            std::printf("\n");
+    std::size_t state_before = source.state();
+    auto on_trial = [&](std::size_t trial, const sequence_step& s, symbol_mask legal,
+                        const sequence_prediction_task::trial_result& r) {
+        const long t = static_cast<long>(trial);
+        if (t > trials - 1000) {
+            tally_n[state_before]++;
+            tally_err[state_before] += !r.correct;
+            if (!r.correct) tally_pred[state_before][r.predicted]++;
         }
-    };
-    std::size_t state = task_kind == "cyclic" ? cyc.period() - 1 : reber.state();
-    for (long t = 1; t <= trials; ++t) {
-        symbol_mask legal = task_kind == "cyclic" ? cyc.legal_successors(state) : reber.legal_successors(state);
-        sequence_step s = task_kind == "cyclic" ? cyc.next() : reber.next();
-        const std::size_t state_before = state;
-        if (t == static_cast<long>(num("freeze", 1e9))) task.set_learning(false);
-        auto r = task.trial(s.symbol, legal);
-        state = s.state;
-        errors += !r.correct;
-        if (t > trials - 1000) { tally_n[state_before]++; tally_err[state_before] += !r.correct; if (!r.correct) tally_pred[state_before][r.predicted]++; }
-        if (t > trials - static_cast<long>(num("show", 0))) {
-            auto pr = [](const char* n, const Eigen::VectorXd& v) {
-                std::printf("  %s", n);
+        state_before = s.state;
+        if (t > trials - show) {
+            auto pr = [](const char* name, const Eigen::VectorXd& v) {
+                std::printf("  %s", name);
                 for (Eigen::Index i = 0; i < v.size(); ++i) std::printf(" %.2f", v[i]);
                 std::printf("\n");
             };
@@ -127,20 +125,23 @@ int main(int argc, char** argv) {
             pr("L6-  ", r.l6_minus);
             pr("L6+  ", r.l6_plus);
         }
-        pe += r.prediction_error;
-        if (t % block == 0) {
-            std::printf("trial %6ld errors %3ld pe %.4f\n", t, errors, pe / block);
-            std::fflush(stdout);
-            zero_blocks = errors == 0 ? zero_blocks + 1 : 0;
-            if (zero_blocks == 2) {
-                std::printf("criterion at %ld\n", t);
-                return 0;
-            }
-            errors = 0;
-            pe = 0;
-        }
+        if (t + 1 == freeze) task.set_learning(false);  // learning off from trial `freeze` on
+    };
+    auto on_block = [](const sequence_block& b) {
+        std::printf("trial %6zu errors %3zu pe %.4f\n", b.trials_done, b.errors, b.thalamic_prediction_error);
+        std::fflush(stdout);
+    };
+    if (freeze <= 1) task.set_learning(false);
+    const sequence_training_result result = train_sequence(task, source, training, on_block, on_trial);
+    if (result.trials_to_criterion > 0) {
+        std::printf("criterion at %zu\n", result.trials_to_criterion);
+        return 0;
     }
-    report();
+    for (auto& [st, nn] : tally_n) {
+        std::printf("state %zu: %ld/%ld wrong;", st, tally_err[st], nn);
+        for (auto& [mask, count] : tally_pred[st]) std::printf(" %x:%ld", mask, count);
+        std::printf("\n");
+    }
     std::printf("no criterion\n");
     return 1;
 }

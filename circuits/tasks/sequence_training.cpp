@@ -16,14 +16,17 @@ std::size_t sequence_source::n_symbols() const {
     return std::visit([](const auto& s) { return s.n_symbols(); }, s_);
 }
 
-symbol_mask sequence_source::legal_next() const {
+std::size_t sequence_source::state() const {
     return std::visit(
-        [](const auto& s) -> symbol_mask {
-            using T = std::decay_t<decltype(s)>;
-            if constexpr (std::is_same_v<T, cyclic_sequence>) return s.legal_successors(s.phase());
-            else return s.legal_successors(s.state());
+        [](const auto& s) -> std::size_t {
+            if constexpr (std::is_same_v<std::decay_t<decltype(s)>, cyclic_sequence>) return s.phase();
+            else return s.state();
         },
         s_);
+}
+
+symbol_mask sequence_source::legal_next() const {
+    return std::visit([this](const auto& s) { return s.legal_successors(state()); }, s_);
 }
 
 sequence_step sequence_source::next() {

@@ -23,6 +23,8 @@ public:
     static sequence_source cyclic(const std::string& letters);
 
     std::size_t n_symbols() const;
+    /// The generator's state (a cycle: its phase) after the last symbol of next().
+    std::size_t state() const;
     /// What may come next, before next() is called.
     symbol_mask legal_next() const;
     sequence_step next();

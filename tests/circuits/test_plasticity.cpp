@@ -2,6 +2,7 @@
 // continuous filter equations integrated finely, and closed-form fixed points of the rules.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "../test_models.hpp"
@@ -115,4 +116,43 @@ TEST_CASE("learned weights converge to the fine-interval reference at first orde
         CHECK(ratio > 1.6);  // first order, the reference itself off by ~1/8 of the last error
         CHECK(ratio < 2.4);
     }
+}
+
+TEST_CASE("add_outer_product updates existing synapses only, under Dale's law", "[plasticity]") {
+    // A sparse (fixed in-degree) and a dense projection get W(i, j) += s post_i pre_j, computed
+    // here entry by entry; absent synapses stay absent, and an excitatory projection is clamped
+    // at 0 (the GeneRec step of the sequence task, circuits/tasks/sequence_prediction.cpp).
+    const bool dense = GENERATE(false, true);
+    const bool dale = GENERATE(false, true);
+    model_desc m = base_model(10.0);
+    m.populations = {population("in", "input", 12), population("P", "pyramidal", 5)};
+    projection_desc p = dense ? proj_desc("in", "P", "basal", 0.0, 0.5)
+                              : sparse_proj_desc("in", "P", "basal", 4, 0.0, 0.5);
+    if (dale) p.sign = std::string("excitatory");
+    m.projections = {p};
+    network net(lower(m));
+    projection& pr = net.projection_at(0);
+    REQUIRE(pr.is_dense() == dense);
+    const Eigen::MatrixXd before = pr.weights();
+    Eigen::VectorXd post(5), pre(12);
+    for (int i = 0; i < 5; ++i) post[i] = 0.3 * i - 0.7;  // some negative: weights cross 0
+    for (int j = 0; j < 12; ++j) pre[j] = 0.1 * (j + 1);
+    const double scale = 0.9;
+    pr.add_outer_product(scale, post, pre);
+    const Eigen::MatrixXd after = pr.weights();
+    bool crossed = false;
+    for (int i = 0; i < 5; ++i)
+        for (int j = 0; j < 12; ++j) {
+            INFO("i " << i << " j " << j);
+            if (!dense && before(i, j) == 0.0) {
+                CHECK(after(i, j) == 0.0);  // no synapse: nothing to change
+                continue;
+            }
+            double w = before(i, j) + scale * post[i] * pre[j];
+            crossed = crossed || w < 0.0;
+            if (dale) w = std::max(w, 0.0);
+            CHECK(after(i, j) == w);
+        }
+    CHECK(crossed);  // the sign rule was exercised
+    if (!dense) CHECK(pr.synapse_count() == 5 * 4);
 }

@@ -235,9 +235,8 @@ void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_pro
 
 void lower_projection_type(const projection_desc& p, const std::vector<lowered_population>& pops,
                            lowered_projection& out);
-lowered_plasticity lower_plasticity(const projection_desc& p,
-                                    const std::vector<lowered_population>& pops,
-                                    const lowered_projection& proj);
+void lower_plasticity(const model_desc& desc, const projection_desc& p,
+                      const std::vector<lowered_population>& pops, lowered_projection& proj);
 
 namespace {
 
@@ -329,7 +328,7 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
             fail(of, "weight copies need connectivity = 'all_to_all' on both projections");
     }
     lower_projection_type(p, pops, out);
-    out.plasticity = lower_plasticity(p, pops, out);
+    lower_plasticity(desc, p, pops, out);
     return out;
 }
 
@@ -340,6 +339,7 @@ lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s, 
 lowered_record lower_record(const model_desc& desc, const record_desc& r,
                             const std::vector<lowered_population>& pops);
 void lower_records(const model_desc& desc, lowered_model& out);
+void lower_protocol(const model_desc& desc, lowered_model& out);
 lowered_solver lower_solver(const solver_desc& s);
 std::size_t find_population_index(const model_desc& desc, const located<std::string>& name) {
     return find_population(desc, name);
@@ -357,9 +357,6 @@ model_desc fill_defaults(const model_desc& desc) {
             for (const auto& [k, v] : t->defaults)
                 if (!p.transfer_params.count(k)) p.transfer_params[k] = located<double>(v, p.loc);
     }
-    for (projection_desc& p : out.projections)
-        for (const auto& [k, v] : plasticity_rule_defaults(p.plasticity.rule.value))
-            if (!p.plasticity.params.count(k)) p.plasticity.params[k] = located<double>(v, p.loc);
     return out;
 }
 
@@ -402,6 +399,7 @@ lowered_model lower(const model_desc& desc) {
     }
     for (std::size_t k = 0; k < desc.stimuli.size(); ++k)
         out.stimuli.push_back(lower_stimulus(desc, desc.stimuli[k], k, out.populations));
+    lower_protocol(desc, out);
     lower_records(desc, out);
     return out;
 }

@@ -224,6 +224,21 @@ void lower_records(const model_desc& desc, lowered_model& out) {
             continue;
         }
         lowered_record rec = lower_record(desc, r, out.populations);
+        if (!r.at.value.empty()) {
+            std::vector<std::string> phases;
+            for (const auto& ph : out.phases) phases.push_back(ph.name);
+            const auto it = std::find(phases.begin(), phases.end(), r.at.value);
+            if (it == phases.end())
+                throw model_error(r.at.loc, phases.empty()
+                                                ? "samples at the end of phase '" + r.at.value +
+                                                      "', but the model declares no [[phase]]"
+                                                : "unknown phase '" + r.at.value + "'; the protocol has " +
+                                                      one_of(phases) + did_you_mean(r.at.value, phases));
+            if (!r.interval_ms.loc.defaulted && r.interval_ms.loc.line > 0)
+                throw model_error(r.interval_ms.loc, "a record sampled at a phase end ('at') takes no "
+                                                     "interval_ms: it samples once per trial");
+            rec.at_phase = static_cast<int>(it - phases.begin());
+        }
         const lowered_population& pop = out.populations[rec.population];
         const int k = per_population[rec.population]++;
         rec.name = k == 0 ? pop.name : pop.name + "_" + std::to_string(k);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@
 #include "compartments/transfer.hpp"
 #include "core/model_desc.hpp"
 #include "core/ode/integrator.hpp"
+#include "core/param_tree.hpp"
+#include "circuits/plasticity/rule.hpp"
 
 namespace cortexsim {
 
@@ -35,20 +38,6 @@ enum class connectivity_kind { all_to_all, one_to_one, fixed_probability, fixed_
 enum class weight_distribution { constant, uniform, normal, copy };
 enum class sign_constraint { free, excitatory, inhibitory };
 
-enum class plasticity_kind {
-    none,
-    dendritic_prediction,  ///< (phi(u) - phi(k_d v_d)) r_pre^T: Urbanczik & Senn 2014; Sacramento et al. 2018 eq. 7-8
-    apical_silencing,      ///< (v_rest - v_A) r_pre^T: Sacramento et al. 2018 eq. 9
-};
-
-struct lowered_plasticity {
-    plasticity_kind kind = plasticity_kind::none;
-    double eta = 0.0;        ///< learning rate (per ms)
-    double tau_w_ms = 0.0;   ///< low-pass filter of the update term; 0: unfiltered
-    double pause_ms = 0.0;   ///< no learning for this long after every stimulus switch
-    double v_rest = 0.0;     ///< apical_silencing: the apical potential it drives towards
-};
-
 struct lowered_projection {
     std::string name;
     std::size_t source = 0;
@@ -67,7 +56,12 @@ struct lowered_projection {
     double copy_scale = 1.0;
     sign_constraint sign = sign_constraint::free;
     bool nudging = false;    ///< one-to-one somatic nudging towards the source's u_soma
-    lowered_plasticity plasticity;
+    /// The projection's plasticity rule with its parameters (circuits/plasticity/rule.hpp), or
+    /// null; each network binds its own clone. `rule_params` are its settings with every
+    /// default (for the resolved model).
+    std::shared_ptr<const plasticity_rule> rule;
+    std::string rule_name;
+    param_value rule_params;
 };
 
 enum class stimulus_mode { rate, current, nudge };
@@ -81,6 +75,8 @@ struct lowered_stimulus {
     std::vector<std::vector<double>> rows;   ///< each of the target population's size
     double stop_ms = -1.0;                   ///< < 0: never stops
     double g_som = 0.8;
+    /// Named in some phase's `inputs`: on only in those phases (active_in_phase).
+    bool gated = false;
 };
 
 struct lowered_record {
@@ -91,6 +87,7 @@ struct lowered_record {
     std::vector<std::string> variables;
     double interval_ms = 1.0;
     std::vector<std::size_t> neurons;        ///< explicit list (all neurons if the desc had none)
+    int at_phase = -1;                       ///< >= 0: sampled at the end of this phase
 };
 
 enum class weight_record_kind {
@@ -122,6 +119,29 @@ struct lowered_solver {
     double max_abs_state = 1e6;              ///< |state| beyond this is a numerical failure
 };
 
+/// One phase of the trial protocol (phase_desc), names resolved.
+struct lowered_phase {
+    std::string name;
+    double duration_ms = 0.0;
+    std::vector<std::string> inputs;  ///< stimuli and task inputs on in this phase
+    std::vector<std::pair<std::size_t, double>> projection_gains;  ///< (projection, gain)
+    struct coupling {
+        std::size_t population = 0;
+        int slot = 0;
+        double gain = 1.0;
+    };
+    std::vector<coupling> coupling_gains;  ///< a dendrite's coupling to the soma, scaled
+};
+
+/// A context population (population_desc::context): at the end of every trial its rates become
+/// (1 - mix) r + mix [rates of `from` at the end of phase `phase`], concatenated.
+struct lowered_context {
+    std::size_t population = 0;
+    std::vector<std::size_t> from;
+    std::size_t phase = 0;
+    double mix = 1.0;
+};
+
 struct lowered_model {
     std::string name;
     double duration_ms = 0.0;
@@ -136,6 +156,11 @@ struct lowered_model {
     std::vector<lowered_stimulus> stimuli;
     std::vector<lowered_record> records;
     std::vector<lowered_weight_record> weight_records;
+    std::vector<lowered_phase> phases;       ///< the trial protocol; empty: no trials
+    std::vector<lowered_context> contexts;
+    /// Whether an input (stimulus or task input) of this name is on in phase k: inputs named
+    /// by some phase are on only in the phases that name them, all others always.
+    bool input_active(const std::string& name, std::size_t phase) const;
 };
 
 /// Validates `desc` against the neuron and transfer catalogues and resolves it. Throws
@@ -147,7 +172,8 @@ lowered_model lower(const model_desc& desc);
 /// Expects a model that lowers without error.
 model_desc fill_defaults(const model_desc& desc);
 
-/// A plasticity rule's optional settings with their defaults (empty for an unknown rule).
-std::map<std::string, double> plasticity_rule_defaults(const std::string& rule);
+/// `desc` with every projection's plasticity settings as its rule resolved them (defaults
+/// included), from the lowered model of the same description.
+model_desc with_resolved_rules(const model_desc& desc, const lowered_model& lowered);
 
 } // namespace cortexsim

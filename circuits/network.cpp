@@ -6,6 +6,14 @@
 
 namespace cortexsim {
 
+namespace {
+int slot_of_modulator(const neuron_model_info& m) {
+    const auto it = std::find(m.dendrites.begin(), m.dendrites.end(), "modulator");
+    if (it == m.dendrites.end()) throw std::logic_error("model '" + m.name + "' has no modulator");
+    return static_cast<int>(it - m.dendrites.begin());
+}
+} // namespace
+
 network::network(lowered_model model)
     : model_(std::move(model)), noise_rng_(model_.seed, "noise") {
     pops_.resize(model_.populations.size());
@@ -56,16 +64,24 @@ network::network(lowered_model model)
         if (lp.distribution == weight_distribution::copy) {
             const Eigen::MatrixXd& src = projections_[lp.copy_from].dense_weights();
             Eigen::MatrixXd W = lp.copy_scale * (lp.copy_transpose ? Eigen::MatrixXd(src.transpose()) : src);
-            enforce_sign(lp.sign, W);  // Dale's law holds for copies too (rectified)
             projections_.back().set_weights(W);
+            projections_.back().enforce_sign();  // Dale's law holds for copies too (rectified)
         }
     }
-    traces_.resize(projections_.size());
-    std::size_t max_n = 0;
-    for (const auto& lp : model_.populations) max_n = std::max(max_n, lp.size);
-    post_error_.assign(max_n, 0.0);
+    for (const auto& lp : model_.populations) live_params_.push_back(lp.params);
     scratch_ydot_.assign(state_size_, 0.0);
+    engine_ = std::make_unique<plasticity_engine>(*this);
+    // Context populations read their sources' rates at a phase end, from the engine's snapshots.
+    for (const lowered_context& c : model_.contexts) {
+        context_rates_.emplace_back(model_.populations[c.population].size, 0.0);
+        std::vector<bound_signal> sources;
+        for (std::size_t q : c.from)
+            sources.push_back(engine_->request(q, "rate@" + model_.phases[c.phase].name));
+        context_sources_.push_back(std::move(sources));
+    }
 }
+
+network::~network() = default;
 
 void network::compute_rates(const double* y) {
     for (std::size_t p = 0; p < pops_.size(); ++p) {
@@ -124,7 +140,7 @@ void network::rhs(double /*t*/, const double* y, double* ydot) {
                 ydot[ps.u_offset + i] = inv_tau * (ps.input_rate[i] - y[ps.u_offset + i]);
             continue;
         }
-        const dendritic_neuron_params& np = model_.populations[p].params;
+        const dendritic_neuron_params& np = live_params_[p];
         dendritic_neuron_view view;
         view.n = model_.populations[p].size;
         view.u = y + ps.u_offset;
@@ -148,9 +164,20 @@ void network::observe(double t, const double* y) {
     rhs(t, y, scratch_ydot_.data());
 }
 
+bool network::has_variable(std::size_t p, const std::string& name) const {
+    const neuron_model_info& m = *model_.populations[p].model;
+    if (std::find(m.variables.begin(), m.variables.end(), name) != m.variables.end()) return true;
+    for (const auto& d : m.dendrites)
+        if (name == d + "_error") return true;
+    return false;
+}
+
 variable_ref network::resolve_variable(std::size_t p, const std::string& name) const {
     const neuron_model_info& m = *model_.populations[p].model;
     if (name == "rate") return {variable_ref::kind::rate, 0};
+    for (std::size_t d = 0; d < m.dendrites.size(); ++d)
+        if (name == m.dendrites[d] + "_error") return {variable_ref::kind::dendritic_error, static_cast<int>(d)};
+    if (name == "prediction_error") return {variable_ref::kind::dendritic_error, slot_of_modulator(m)};
     auto slot_of = [&](const std::string& dendrite) {
         const auto it = std::find(m.dendrites.begin(), m.dendrites.end(), dendrite);
         if (it == m.dendrites.end()) throw std::logic_error("no dendrite '" + dendrite + "'");
@@ -208,6 +235,78 @@ void network::set_external_current(std::size_t p, int slot, const double* curren
     if (current) std::copy(current, current + dst.size(), dst.begin());
     else std::fill(dst.begin(), dst.end(), 0.0);
     external_changed_ = true;
+}
+
+std::size_t network::projection_index(const std::string& name) const {
+    for (std::size_t k = 0; k < projections_.size(); ++k)
+        if (projections_[k].desc().name == name) return k;
+    throw std::invalid_argument("no projection '" + name + "'");
+}
+
+std::size_t network::add_input(const std::string& name, std::size_t p, input_mode mode, int slot, double g_som) {
+    if (p >= pops_.size()) throw std::invalid_argument("add_input: no population " + std::to_string(p));
+    if ((mode == input_mode::rate) != is_input(p))
+        throw std::invalid_argument("add_input: '" + model_.populations[p].name + "' " +
+                                    (is_input(p) ? "is an input population: it takes rates"
+                                                 : "is not an input population: it takes no rates"));
+    if (mode == input_mode::current && slot != soma_slot &&
+        (slot < 0 || slot >= model_.populations[p].params.n_dendrites))
+        throw std::invalid_argument("add_input: no such compartment");
+    input_port in;
+    in.name = name;
+    in.population = p;
+    in.mode = mode;
+    in.slot = slot;
+    in.g_som = g_som;
+    in.values.assign(model_.populations[p].size, 0.0);
+    inputs_.push_back(std::move(in));
+    return inputs_.size() - 1;
+}
+
+void network::set_input(std::size_t k, const double* values) {
+    input_port& in = inputs_.at(k);
+    if (values) std::copy(values, values + in.values.size(), in.values.begin());
+    else std::fill(in.values.begin(), in.values.end(), 0.0);
+    external_changed_ = true;
+}
+
+void network::set_learning(bool on) { engine_->set_learning(on); }
+bool network::learning() const { return engine_->learning(); }
+
+void network::enter_phase(int k) {
+    if (k >= static_cast<int>(model_.phases.size())) throw std::invalid_argument("enter_phase: no such phase");
+    phase_ = k;
+    apply_gains();
+    external_changed_ = true;
+}
+
+void network::apply_gains() {
+    for (auto& pr : projections_) pr.set_gain(1.0);
+    for (std::size_t p = 0; p < live_params_.size(); ++p) live_params_[p] = model_.populations[p].params;
+    if (phase_ < 0) return;
+    const lowered_phase& ph = model_.phases[static_cast<std::size_t>(phase_)];
+    for (const auto& [k, g] : ph.projection_gains) projections_[k].set_gain(g);
+    for (const auto& c : ph.coupling_gains)
+        live_params_[c.population].dend[c.slot].g_couple = model_.populations[c.population].params.dend[c.slot].g_couple * c.gain;
+}
+
+bool network::end_phase(std::size_t k, double t, const double* y, const std::function<void()>& before_rules) {
+    return engine_->end_phase(k, t, y, before_rules);
+}
+
+void network::end_trial() {
+    for (std::size_t c = 0; c < model_.contexts.size(); ++c) {
+        const lowered_context& lc = model_.contexts[c];
+        std::vector<double>& r = context_rates_[c];
+        std::size_t i = 0;
+        for (const bound_signal& s : context_sources_[c])
+            for (double x : *engine_->snapshot(s)) {
+                r[i] = (1.0 - lc.mix) * r[i] + lc.mix * x;
+                ++i;
+            }
+    }
+    if (!model_.contexts.empty()) external_changed_ = true;
+    engine_->end_trial();
 }
 
 std::size_t network::population_index(const std::string& name) const {

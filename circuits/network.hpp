@@ -12,36 +12,29 @@
 /// preconditioner, method choice), network_plasticity.cpp (learning).
 
 #include <array>
+#include <functional>
+#include <memory>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "circuits/lowered_model.hpp"
-#include "circuits/plasticity.hpp"
 #include "circuits/projection.hpp"
+#include "circuits/plasticity/engine.hpp"
+#include "circuits/variables.hpp"
 #include "core/dynamical_system.hpp"
 #include "core/random.hpp"
 
 namespace cortexsim {
-
-/// A recordable quantity of one population: somatic potential, a dendritic potential (by slot)
-/// or the output rate.
-struct variable_ref {
-    enum class kind {
-        u_soma,
-        v_dendrite,
-        rate,
-        dendritic_error,  ///< phi(u) - phi(k_d v_d): basal_error, interneuron_error
-        apical_mismatch,  ///< v_A - v_rest (v_rest = 0)
-    } what = kind::u_soma;
-    int slot = 0;  ///< dendrite slot for v_dendrite and dendritic_error
-};
 
 class network : public dynamical_system {
 public:
     static constexpr std::size_t no_offset = std::numeric_limits<std::size_t>::max();
 
     explicit network(lowered_model model);
+    ~network() override;
+    network(const network&) = delete;
+    network& operator=(const network&) = delete;
 
     // dynamical_system
     std::size_t size() const override { return state_size_; }
@@ -73,8 +66,10 @@ public:
     std::size_t soma_offset(std::size_t p) const { return pops_[p].u_offset; }
     std::size_t dendrite_offset(std::size_t p, int slot) const { return pops_[p].v_offset[slot]; }
 
-    /// Resolves a variable name ("u_soma", "v_basal", "rate", ...) of population p.
+    /// Resolves a variable name ("u_soma", "v_basal", "rate", "basal_error", ...) of population
+    /// p: the model's recordable variables and "<dendrite>_error" for each of its dendrites.
     variable_ref resolve_variable(std::size_t p, const std::string& name) const;
+    bool has_variable(std::size_t p, const std::string& name) const;
     /// Recomputes rates and dendritic potentials for the state y under the current segment's
     /// inputs; value() then reads them.
     void observe(double t, const double* y);
@@ -89,16 +84,49 @@ public:
     /// removes it.
     void set_external_current(std::size_t p, int slot, const double* current);
     /// Plasticity on or off (e.g. off while a task evaluates).
-    void set_learning(bool on) { learning_ = on; }
-    bool learning() const { return learning_; }
+    void set_learning(bool on);
+    bool learning() const;
+
+    /// Named inputs a task drives, gated by the protocol's phases by name (a phase's `inputs`):
+    /// rates of an input population, a current into a compartment (`slot`: soma_slot or a
+    /// dendrite), or a nudging target with conductance g_som. Values take effect at the next
+    /// enter_segment() (simulation::restart()).
+    enum class input_mode { rate, current, nudge };
+    std::size_t add_input(const std::string& name, std::size_t population, input_mode mode,
+                          int slot = -1, double g_som = 0.0);
+    /// nullptr: all zero.
+    void set_input(std::size_t input, const double* values);
+    const std::string& input_name(std::size_t input) const { return inputs_[input].name; }
+    std::size_t input_count() const { return inputs_.size(); }
+
+    /// The protocol (lowered_model::phases). enter_phase(k) applies phase k's gains and input
+    /// gates (take effect at the next enter_segment()); -1: no phase, every gain 1 and every
+    /// input on.
+    void enter_phase(int k);
+    int phase() const { return phase_; }
+    /// Phase k ended at t with state y: snapshots, then `before_rules` (phase-end recorders),
+    /// then the rules acting at its end. True if a weight changed.
+    bool end_phase(std::size_t k, double t, const double* y, const std::function<void()>& before_rules = {});
+    /// The trial ended: context populations take their new rates (from the snapshots) and the
+    /// rules' trial counter advances. The new rates take effect at the next enter_segment().
+    void end_trial();
+    /// The plasticity engine (rules, signals, phase-end snapshots).
+    plasticity_engine& plasticity() { return *engine_; }
+    const plasticity_engine& plasticity() const { return *engine_; }
+    /// Model time of the last change of the inputs (stimulus switch, task input, phase).
+    double last_switch_ms() const { return last_switch_ms_; }
     /// Index of a population by name; throws std::invalid_argument if there is none.
     std::size_t population_index(const std::string& name) const;
 
     /// Mutable access for tasks and tests that set weights (e.g. a known initial state).
     projection& projection_at(std::size_t k) { return projections_[k]; }
+    /// Index of a projection by name; throws std::invalid_argument if there is none.
+    std::size_t projection_index(const std::string& name) const;
+    /// Any plasticity rule; continuous ones (stepped on the plasticity grid).
     bool has_plasticity() const;
-    /// One operator-split plasticity step of length dt_ms at state y (circuits/plasticity.hpp).
-    /// Returns true if any weight changed, so the integrator must restart.
+    bool has_continuous_plasticity() const;
+    /// One operator-split step of the continuous rules of length dt_ms at state y. Returns true
+    /// if any weight changed, so the integrator must restart.
     bool apply_plasticity(double t, const double* y, double dt_ms);
     /// The dendritic prediction factor k_d = g_d / (g_lk + sum of dendritic g): the somatic
     /// potential a dendrite alone predicts is k_d v_d (Sacramento et al. 2018, eq. 7-8).
@@ -129,16 +157,27 @@ private:
     bool is_input(std::size_t p) const { return model_.populations[p].model->kind == neuron_kind::input; }
     void compute_rates(const double* y);
     void compute_inputs(const double* y);
-    /// e for a plastic projection's rule into post_error_ (after observe()).
-    void compute_post_error(const lowered_projection& d, const double* y);
+    void apply_gains();
 
     lowered_model model_;
     std::vector<population_state> pops_;
     std::vector<projection> projections_;
-    std::vector<plasticity_trace> traces_;  ///< one per projection (empty unless plastic)
-    std::vector<double> post_error_;        ///< scratch for plasticity
+    /// Live neuron parameters: the lowered ones with the current phase's coupling gains.
+    std::vector<dendritic_neuron_params> live_params_;
+    struct input_port {
+        std::string name;
+        std::size_t population = 0;
+        input_mode mode = input_mode::rate;
+        int slot = -1;
+        double g_som = 0.0;
+        std::vector<double> values;
+    };
+    std::vector<input_port> inputs_;
+    std::vector<std::vector<double>> context_rates_;  ///< per context (lowered_model::contexts)
+    std::vector<std::vector<bound_signal>> context_sources_;
+    int phase_ = -1;
+    std::unique_ptr<plasticity_engine> engine_;
     double last_switch_ms_ = 0.0;
-    bool learning_ = true;
     bool external_changed_ = false;  ///< set_external_* since the last enter_segment()
     rng noise_rng_;
     long noise_index_ = -1;  ///< grid interval of the current noise draw

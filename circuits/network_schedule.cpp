@@ -69,6 +69,34 @@ void network::enter_segment(double t, double* /*y*/) {
             }
         }
     }
+    // Named task inputs and context rates; inputs gated by the protocol only in their phases.
+    for (const input_port& in : inputs_) {
+        if (phase_ >= 0 && !model_.input_active(in.name, static_cast<std::size_t>(phase_))) continue;
+        population_state& ps = pops_[in.population];
+        switch (in.mode) {
+        case input_mode::rate:
+            for (std::size_t i = 0; i < in.values.size(); ++i) ps.input_rate[i] += in.values[i];
+            break;
+        case input_mode::current: {
+            auto& dst = in.slot == soma_slot ? ps.stim_soma : ps.stim_dend[in.slot];
+            for (std::size_t i = 0; i < in.values.size(); ++i) dst[i] += in.values[i];
+            break;
+        }
+        case input_mode::nudge: {
+            const dendritic_neuron_params& np = model_.populations[in.population].params;
+            const double span = np.E_E - np.E_I;
+            for (std::size_t i = 0; i < in.values.size(); ++i) {
+                ps.g_E[i] += in.g_som * (in.values[i] - np.E_I) / span;
+                ps.g_I[i] += in.g_som * (np.E_E - in.values[i]) / span;
+            }
+            break;
+        }
+        }
+    }
+    for (std::size_t c = 0; c < model_.contexts.size(); ++c) {
+        population_state& ps = pops_[model_.contexts[c].population];
+        for (std::size_t i = 0; i < context_rates_[c].size(); ++i) ps.input_rate[i] += context_rates_[c][i];
+    }
     if (has_noise_) {
         // One draw per neuron and grid interval, in a fixed order, whatever other events fall
         // between grid times: the noise depends on the seed alone (docs/equations.md, 9).
@@ -89,6 +117,7 @@ void network::enter_segment(double t, double* /*y*/) {
     for (const auto& s : model_.stimuli) {
         const int row = active_row(s, t);
         if (row < 0) continue;
+        if (s.gated && phase_ >= 0 && !model_.input_active(s.name, static_cast<std::size_t>(phase_))) continue;
         const std::vector<double>& values = s.rows[static_cast<std::size_t>(row)];
         population_state& ps = pops_[s.target];
         const dendritic_neuron_params& np = model_.populations[s.target].params;

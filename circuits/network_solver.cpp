@@ -60,7 +60,7 @@ void network::prec_setup(double /*t*/, const double* /*y*/, double gamma) {
     for (std::size_t p = 0; p < pops_.size(); ++p) {
         if (is_input(p)) continue;
         population_state& ps = pops_[p];
-        const dendritic_neuron_params& np = model_.populations[p].params;
+        const dendritic_neuron_params& np = live_params_[p];
         const int k = ps.local_k;
         for (std::size_t i = 0; i < model_.populations[p].size; ++i) {
             const Eigen::Matrix3d J = local_jacobian(np, ps.g_E_eff[i], ps.g_I_eff[i]);

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "circuits/csr_matvec.hpp"
-#include "circuits/plasticity.hpp"
 #include "circuits/threads.hpp"
 #include "core/random.hpp"
 
@@ -185,6 +184,23 @@ Eigen::MatrixXd& projection::dense_weights() {
     return w_dense_;
 }
 
+projection::sparse_matrix& projection::sparse_weights() {
+    if (dense_) throw std::logic_error("projection '" + desc_.name + "' is dense");
+    return w_sparse_;
+}
+
+void projection::enforce_sign() {
+    if (desc_.sign == sign_constraint::free) return;
+    const bool exc = desc_.sign == sign_constraint::excitatory;
+    if (dense_) {
+        if (exc) w_dense_ = w_dense_.cwiseMax(0.0);
+        else w_dense_ = w_dense_.cwiseMin(0.0);
+        return;
+    }
+    double* v = w_sparse_.valuePtr();
+    for (Eigen::Index k = 0; k < w_sparse_.nonZeros(); ++k) v[k] = exc ? std::max(v[k], 0.0) : std::min(v[k], 0.0);
+}
+
 void projection::add_outer_product(double scale, const Eigen::VectorXd& post,
                                    const Eigen::VectorXd& pre) {
     if (post.size() != static_cast<Eigen::Index>(n_target_) ||
@@ -193,7 +209,7 @@ void projection::add_outer_product(double scale, const Eigen::VectorXd& post,
                                     desc_.name + "'");
     if (dense_) {
         w_dense_.noalias() += scale * post * pre.transpose();
-        enforce_sign(desc_.sign, w_dense_);
+        enforce_sign();
         return;
     }
     for (Eigen::Index i = 0; i < w_sparse_.outerSize(); ++i)
@@ -208,11 +224,13 @@ void projection::add_outer_product(double scale, const Eigen::VectorXd& post,
 void projection::set_weights(const Eigen::MatrixXd& W) {
     if (W.rows() != static_cast<Eigen::Index>(n_target_) || W.cols() != static_cast<Eigen::Index>(n_source_))
         throw std::invalid_argument("set_weights: shape mismatch for projection '" + desc_.name + "'");
-    if (dense_) w_dense_ = W;
-    else {
-        w_sparse_ = W.sparseView();
-        w_sparse_.makeCompressed();  // csr_accumulate reads the compressed arrays
+    if (dense_) {
+        w_dense_ = W;
+        return;
     }
+    // The synapses stay what the connectivity drew; a weight of 0 is still a synapse.
+    for (Eigen::Index i = 0; i < w_sparse_.outerSize(); ++i)
+        for (sparse_matrix::InnerIterator it(w_sparse_, i); it; ++it) it.valueRef() = W(i, it.col());
 }
 
 Eigen::MatrixXd projection::weights() const {

@@ -41,13 +41,24 @@ public:
     std::vector<std::uint8_t> connection_mask() const;
     /// The dense weight matrix, for plasticity (all_to_all projections only).
     Eigen::MatrixXd& dense_weights();
+    /// The compressed-row weights (sparse projections only); rules change values, never the
+    /// structure.
+    sparse_matrix& sparse_weights();
+    /// Calls f(i, j, w, s) for every synapse: target i, source j, its weight (writable) and
+    /// its index s in [0, synapse_count()), stable for the projection's lifetime (dense:
+    /// column-major storage index; sparse: compressed-row index), so rules can keep
+    /// per-synapse state in a flat array.
+    template <class F> void for_each_synapse(F&& f);
+    /// Clamps the weights to the projection's sign (Dale's law).
+    void enforce_sign();
     /// g_som per target neuron of a nudging projection (its one-to-one weights).
     const Eigen::VectorXd& nudging_conductances() const { return g_nudge_; }
     /// W(i, j) += scale * post[i] * pre[j] on the existing synapses (absent ones stay absent),
     /// then clamps to the projection's sign (Dale's law): an outer-product rule such as
     /// GeneRec applied at a trial's end, for dense and sparse projections alike.
     void add_outer_product(double scale, const Eigen::VectorXd& post, const Eigen::VectorXd& pre);
-    /// Replaces the weights (same shape; dense projections only), e.g. to set a known state.
+    /// Replaces the weights (same shape), e.g. to set a known state. A sparse projection keeps
+    /// its synapses and takes the entries of W at them (W is 0 elsewhere for it).
     void set_weights(const Eigen::MatrixXd& W);
 
 private:
@@ -61,5 +72,20 @@ private:
     Eigen::VectorXd g_nudge_;
     double gain_ = 1.0;
 };
+
+template <class F> void projection::for_each_synapse(F&& f) {
+    if (dense_) {
+        const Eigen::Index rows = w_dense_.rows();
+        for (Eigen::Index j = 0; j < w_dense_.cols(); ++j)
+            for (Eigen::Index i = 0; i < rows; ++i)
+                f(static_cast<std::size_t>(i), static_cast<std::size_t>(j), w_dense_(i, j),
+                  static_cast<std::size_t>(j * rows + i));
+        return;
+    }
+    std::size_t s = 0;
+    for (Eigen::Index i = 0; i < w_sparse_.outerSize(); ++i)
+        for (sparse_matrix::InnerIterator it(w_sparse_, i); it; ++it, ++s)
+            f(static_cast<std::size_t>(i), static_cast<std::size_t>(it.col()), it.valueRef(), s);
+}
 
 } // namespace cortexsim

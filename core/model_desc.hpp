@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/param_tree.hpp"
 #include "core/source_loc.hpp"
 
 namespace cortexsim {
@@ -50,6 +51,16 @@ struct population_desc {
     param_table transfer_params;            ///< gamma, beta, theta, ... (per transfer function)
     param_table params;                     ///< neuron model parameters (g_lk, g_B, ...)
     param_table initial;                    ///< initial values of state variables (u_soma, ...)
+    /// `context = { from = [...], at = "plus", mix = 1.0 }` on an input population: its rates
+    /// are a copy of `from`'s rates (concatenated) taken at the end of phase `at` and applied
+    /// at the end of every trial (the CT context of O'Reilly et al. 2021, an Elman context
+    /// layer). `mix` < 1 integrates: r <- (1 - mix) r + mix r_new. Empty `from`: no context.
+    struct context_desc {
+        std::vector<located<std::string>> from;
+        located<std::string> at{""};
+        located<double> mix{1.0};
+        source_loc loc;
+    } context;
     source_loc loc;
 };
 
@@ -63,11 +74,12 @@ struct weight_desc {
     source_loc loc;
 };
 
-/// A plasticity rule on a projection: its name and numeric parameters (eta, tau_w_ms, ...),
-/// validated per rule in lowering (circuits/plasticity.cpp lists them).
+/// A plasticity rule on a projection: its registered name and its settings as written (the
+/// whole `plasticity = { rule = ..., ... }` table but `rule`), read and checked by the rule's
+/// factory in lowering (circuits/plasticity/).
 struct plasticity_desc {
     located<std::string> rule{"none"};
-    param_table params;
+    param_value params = param_value::make_table();
     source_loc loc;
 };
 
@@ -128,62 +140,31 @@ struct record_desc {
     located<long> sample{0};
     located<std::string> projection{""};    ///< "": a population record
     located<std::string> what{""};          ///< projection records: weights | weight_stats
+    /// "": sample every interval_ms; a phase name: sample at the end of that phase of every
+    /// trial (the values the phase-end rules read).
+    located<std::string> at{""};
     source_loc loc;
 };
 
-/// A `[[microcircuit]]` template (cortex_models/microcircuit_template.hpp): expanded into plain
-/// populations and projections by expand_templates() before lowering.
-struct microcircuit_desc {
-    located<std::string> prefix{""};
-    located<long> n_input{0};
-    std::vector<located<long>> layers;
-    located<std::string> transfer{"soft_relu"};
-    param_table transfer_params;
-    located<std::string> dendrites{"instantaneous"};
-    param_table params;                     ///< g_lk, g_B, g_A, g_D, g_som, weight_scale, eta_IP, eta_PI, tau_w_ms, pause_ms
-    std::vector<located<double>> eta_PP;    ///< one rate, or one per layer
-    located<bool> self_predicting_init{false};
-    source_loc loc;
-};
-
-/// A `[[column]]`: the six-layer column template (cortex_models/six_layer_column.hpp).
-struct column_desc {
+/// A `[[phase]]` of the trial protocol (DESIGN.md, "Learning and mismatch"): trials repeat the
+/// declared phases in order. `inputs` lists the task inputs and stimuli that are on in this
+/// phase (an input named by any phase is off in the phases that do not name it); `gains` scale
+/// projections (by name) or a dendrite's coupling to the soma ("<population>.<compartment>")
+/// for the phase's duration (default 1).
+struct phase_desc {
     located<std::string> name;
-    param_table sizes;                      ///< cell type -> number of neurons (whole numbers)
-    located<double> p_connect{1.0};
-    located<double> w_excitatory{1.0};      ///< scales every excitatory pathway's strength
-    located<double> w_inhibitory{1.0};      ///< ... and every inhibitory one's
-    param_table strengths;                  ///< "<source>-><target>" -> pathway strength g_P
-    located<std::string> transfer{"logistic"};
-    param_table transfer_params;            ///< empty: the template's (beta 4, theta 1)
-    located<double> pulvinar_beta{2.0};
-    located<double> l6_theta{0.5};
-    located<std::string> dendrites{"instantaneous"};
-    located<bool> ct_self_context{true};
-    located<bool> dale{false};
+    located<double> duration_ms{0.0};
+    std::vector<located<std::string>> inputs;
+    std::vector<std::pair<std::string, located<double>>> gains;
     source_loc loc;
 };
 
-/// A `[[column_link]]`: feedforward and feedback projections between two columns.
-struct column_link_desc {
-    located<std::string> lower;
-    located<std::string> upper;
-    source_loc loc;
-};
-
-/// `[task]`: a learning task that drives the model pattern by pattern instead of running a
-/// fixed duration (circuits/tasks/). Parameters are checked per kind by lower_task().
-struct task_desc {
-    located<std::string> kind{"none"};      ///< none | teacher_student | sequence
-    located<std::string> input{"input"};    ///< input population
-    located<std::string> hidden{""};        ///< hidden pyramidal layer (teacher_student)
-    located<std::string> output{""};        ///< output pyramidal layer
-    located<std::string> dataset{""};       ///< classification: fashion-mnist | digits
-    located<std::string> column{""};        ///< sequence: the [[column]] that learns
-    located<std::string> sequence{"reber"}; ///< sequence: reber | embedded_reber | cyclic
-    located<std::string> cycle{""};         ///< sequence = cyclic: one cycle as letters
-    located<std::string> ablation{"none"};  ///< sequence: none | context_current | ...
-    param_table params;                     ///< numeric settings (n_train, present_ms, ...)
+/// A section that core does not interpret: a template instance (`[[column]]`, ...) or the
+/// `[task]`. `kind` selects the registered template or task; `params` holds the rest of the
+/// table as written, which the template or task reads and checks itself.
+struct section_desc {
+    located<std::string> kind{"none"};
+    param_value params = param_value::make_table();
     source_loc loc;
 };
 
@@ -195,10 +176,11 @@ struct model_desc {
     std::vector<projection_desc> projections;
     std::vector<stimulus_desc> stimuli;
     std::vector<record_desc> records;
-    std::vector<microcircuit_desc> microcircuits;  ///< templates, empty once expanded
-    std::vector<column_desc> columns;              ///< templates, empty once expanded
-    std::vector<column_link_desc> column_links;    ///< templates, empty once expanded
-    task_desc task;
+    std::vector<phase_desc> phases;         ///< the trial protocol; empty: no trials
+    /// Template instances in the order written (`[[<kind>]]` sections); expand_templates()
+    /// (cortex_models/) replaces them by populations and projections.
+    std::vector<section_desc> templates;
+    section_desc task;                      ///< `[task]`; kind "none" without one
 };
 
 } // namespace cortexsim

@@ -2,6 +2,11 @@
 
 #include <stdexcept>
 
+#include "core/errors.hpp"
+#include "core/param_tree.hpp"
+#include "cortex_models/template_registry.hpp"
+#include "cortex_models/template_support.hpp"
+
 namespace cortexsim {
 
 std::string microcircuit_input(const microcircuit_spec& s) { return s.prefix + "input"; }
@@ -23,9 +28,9 @@ plasticity_desc rule(const std::string& name, double eta, const microcircuit_spe
     plasticity_desc p;
     if (eta <= 0.0) return p;
     p.rule = name;
-    p.params["eta"] = eta;
-    p.params["tau_w_ms"] = s.tau_w_ms;
-    p.params["pause_ms"] = s.pause_ms;
+    p.params.set("eta", param_value::of(eta));
+    p.params.set("tau_w_ms", param_value::of(s.tau_w_ms));
+    p.params.set("pause_ms", param_value::of(s.pause_ms));
     return p;
 }
 
@@ -81,8 +86,8 @@ void add_microcircuit(model_desc& model, const microcircuit_spec& s) {
         model.populations.push_back(i);
     }
 
-    model.projections.push_back(
-        connect(microcircuit_input(s), microcircuit_pyramidal(s, 1), "basal", s.weight_scale));
+    model.projections.push_back(connect(microcircuit_input(s), microcircuit_pyramidal(s, 1), "basal",
+                                        s.w_input < 0.0 ? s.weight_scale : s.w_input));
     auto eta_into = [&](std::size_t layer) {
         if (s.eta_PP_per_layer.empty()) return s.eta_PP;
         if (s.eta_PP_per_layer.size() != L)
@@ -125,6 +130,98 @@ void add_microcircuit(model_desc& model, const microcircuit_spec& s) {
         nudge.type = std::string("nudging");
         nudge.weights.params["value"] = s.g_som;
         model.projections.push_back(nudge);
+    }
+}
+
+/*
+ * [[microcircuit]]: the section's keys (docs/toml_reference.md) into a microcircuit_spec, then
+ * the expansion above. Every generated value points at the key it came from (or the section),
+ * so a bad transfer function or parameter is reported where the user wrote it.
+ */
+void expand_microcircuit_section(model_desc& model, const section_desc& section, template_exports&) {
+    param_reader r(section.params, "[[microcircuit]]");
+    microcircuit_spec s;
+    s.prefix = r.string("prefix", "");
+    s.n_input = static_cast<std::size_t>(r.required_count("n_input", 1, 100000000));
+    std::vector<located<long>> layers;
+    {
+        const param_value* v = &r.required("layers");
+        if (v->kind != param_value::type::array || v->items.empty())
+            throw model_error(v->loc, "must be a non-empty array of layer sizes, got " +
+                                          (v->kind == param_value::type::array ? std::string("an empty array")
+                                                                               : type_name(*v)));
+        param_value resolved = *v;
+        for (const param_value& item : v->items) {
+            if (item.kind != param_value::type::integer || item.integer < 1 || item.integer > 100000000)
+                throw model_error(item.loc, "must be a positive integer (a layer size), got " +
+                                                (item.kind == param_value::type::integer
+                                                     ? std::to_string(item.integer)
+                                                     : item.is_number() ? format_number(item.as_double())
+                                                                        : type_name(item)));
+            layers.emplace_back(static_cast<long>(item.integer), item.loc);
+            s.layers.push_back(static_cast<std::size_t>(item.integer));
+        }
+        r.note("layers", resolved);
+    }
+    located<std::string> transfer(s.transfer, r.loc_of("transfer"));
+    read_transfer(r, "transfer", transfer, s.transfer_params);
+    s.transfer = transfer.value;
+    s.dendrites = r.choice("dendrites", s.dendrites, {"instantaneous", "dynamic"});
+    std::vector<located<double>> eta_PP = r.numbers("eta_PP", param_bound::non_negative);
+    s.self_predicting_init = r.flag("self_predicting_init", false);
+    s.g_lk = r.number("g_lk", s.g_lk, param_bound::non_negative);
+    s.g_B = r.number("g_B", s.g_B, param_bound::non_negative);
+    s.g_A = r.number("g_A", s.g_A, param_bound::non_negative);
+    s.g_D = r.number("g_D", s.g_D, param_bound::non_negative);
+    s.g_som = r.number("g_som", s.g_som, param_bound::non_negative);
+    s.weight_scale = r.number("weight_scale", s.weight_scale, param_bound::non_negative);
+    s.w_input = r.number("w_input", s.weight_scale, param_bound::non_negative);
+    s.eta_IP = r.number("eta_IP", s.eta_IP, param_bound::non_negative);
+    s.eta_PI = r.number("eta_PI", s.eta_PI, param_bound::non_negative);
+    s.tau_w_ms = r.number("tau_w_ms", s.tau_w_ms, param_bound::non_negative);
+    s.pause_ms = r.number("pause_ms", s.pause_ms, param_bound::non_negative);
+    r.finish();
+    if (eta_PP.size() == 1) {
+        s.eta_PP = eta_PP[0].value;
+    } else if (!eta_PP.empty()) {
+        if (eta_PP.size() != s.layers.size())
+            throw model_error(eta_PP[0].loc, "eta_PP has " + std::to_string(eta_PP.size()) +
+                                                 " rates for " + std::to_string(s.layers.size()) +
+                                                 " layers: give one rate, or one per layer");
+        for (const auto& e : eta_PP) s.eta_PP_per_layer.push_back(e.value);
+    }
+    if (s.self_predicting_init && !(s.g_D > 0.0))
+        throw model_error(r.has("g_D") ? r.loc_of("g_D") : r.loc_of("self_predicting_init"),
+                          "self_predicting_init needs g_D > 0 (the interneuron weights scale with "
+                          "(g_lk + g_D) / g_D)");
+
+    const std::size_t first_pop = model.populations.size(), first_proj = model.projections.size();
+    add_microcircuit(model, s);
+    const source_loc& loc = section.loc;
+    for (std::size_t i = first_pop; i < model.populations.size(); ++i) {
+        population_desc& p = model.populations[i];
+        p.loc = loc;
+        p.name.loc = loc;
+        p.model.loc = loc;
+        p.size.loc = layers.front().loc;
+        if (p.model.value == "input") {
+            p.size.loc = r.loc_of("n_input");
+            p.transfer_params.clear();
+            p.transfer.loc = source_loc{loc.file, 0, 0, loc.path, true};
+            p.dendrites.loc = p.transfer.loc;
+            continue;
+        }
+        p.transfer.loc = transfer.loc;
+        p.dendrites.loc = r.loc_of("dendrites");
+        for (auto& [key, v] : p.params) v.loc = r.has(key) ? r.loc_of(key) : loc;
+    }
+    for (std::size_t i = first_proj; i < model.projections.size(); ++i) {
+        projection_desc& p = model.projections[i];
+        p.loc = loc;
+        p.source.loc = p.target.loc = p.compartment.loc = p.connectivity.loc = loc;
+        p.weights.loc = loc;
+        p.plasticity.loc = p.plasticity.rule.loc = loc;
+        for (param_entry& e : p.plasticity.params.entries) e.value.loc = loc;
     }
 }
 

@@ -24,6 +24,9 @@ struct microcircuit_spec {
     std::vector<std::size_t> layers;   ///< pyramidal layer sizes; the last is the output layer
     double g_lk = 0.1, g_B = 1.0, g_A = 0.8, g_D = 1.0;
     double weight_scale = 0.5;         ///< initial weights uniform(-scale, scale)
+    /// Input weights uniform(-w_input, w_input); < 0: weight_scale. A wide input (784 pixels)
+    /// needs smaller weights than the other pathways to keep the first layer out of saturation.
+    double w_input = -1.0;
     std::string transfer = "soft_relu";
     param_table transfer_params;       ///< e.g. gamma, beta, theta; empty: the defaults
     std::string dendrites = "instantaneous";

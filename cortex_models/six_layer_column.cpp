@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/errors.hpp"
+#include "core/param_tree.hpp"
 
 namespace cortexsim {
 
@@ -106,13 +107,64 @@ const std::map<std::string, double>& column_pathway_strengths() {
     return m;
 }
 
-static long column_size(const column_spec& s, const std::string& type) {
+namespace {
+plasticity_desc generec(double eta, const column_spec& s) {
+    plasticity_desc p;
+    p.rule = std::string("generec");
+    p.params.set("eta", param_value::of(eta));
+    p.params.set("minus", param_value::of(s.prediction_phase));
+    p.params.set("plus", param_value::of(s.outcome_phase));
+    return p;
+}
+
+long column_size(const column_spec& s, const std::string& type) {
     auto it = s.sizes.find(type);
     if (it != s.sizes.end()) return it->second;
     // ctx holds a copy of L5's rates (and L6's, with the self-context) unless given.
     if (type == "ctx")
         return column_size(s, "L5") + (s.ct_self_context ? column_size(s, "L6") : 0);
     return column_spec{}.sizes.at(type);
+}
+
+phase_desc* find_phase(model_desc& model, const std::string& name) {
+    for (phase_desc& p : model.phases)
+        if (p.name.value == name) return &p;
+    return nullptr;
+}
+
+/// Adds gain `g` for `key` to phase `name`, unless the phase sets that key already (the
+/// user's own gate wins).
+void gate(model_desc& model, const std::string& phase, const std::string& key, double g,
+          const source_loc& where) {
+    phase_desc* p = find_phase(model, phase);
+    if (!p) throw std::logic_error("gate: phase '" + phase + "' checked before");
+    for (const auto& [k, v] : p->gains)
+        if (k == key) return;
+    p->gains.emplace_back(key, located<double>(g, where));
+}
+
+void require_phase(const model_desc& model, const std::string& name, const std::string& role,
+                   const std::string& column, const source_loc& where) {
+    std::vector<std::string> names;
+    for (const phase_desc& p : model.phases) {
+        if (p.name.value == name) return;
+        names.push_back(p.name.value);
+    }
+    throw model_error(where, "column '" + column + "' needs its " + role + " phase '" + name +
+                                 "', but the model declares " +
+                                 (names.empty() ? std::string("no [[phase]]")
+                                                : "only the phases " + one_of(names)) +
+                                 "; declare the alpha cycle, e.g. [[phase]] name = \"minus\" "
+                                 "duration_ms = 75.0 and [[phase]] name = \"plus\" duration_ms "
+                                 "= 25.0 with the task's inputs (docs/column_anatomy.md)");
+}
+} // namespace
+
+std::map<std::string, plasticity_desc> column_default_plasticity(const column_spec& s) {
+    // GeneRec on the CT pathways (O'Reilly 1996; O'Reilly et al. 2021): the readout learns from
+    // the pulvinar's plus/minus difference, the context pathway from L6's. Rates tuned on the
+    // Reber task (bench/sequence_learning.cpp).
+    return {{"L6->pulvinar", generec(0.03, s)}, {"ctx->L6", generec(0.6, s)}};
 }
 
 void add_six_layer_column(model_desc& model, const column_spec& s, const source_loc& where) {
@@ -128,15 +180,28 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
     }
     std::vector<std::string> pathway_names;
     for (const auto& [key, g] : column_pathway_strengths()) pathway_names.push_back(key);
-    for (const auto& [key, g] : s.strengths) {
+    auto check_pathway = [&](const std::string& key, const char* what) {
         if (!column_pathway_strengths().count(key))
-            throw model_error(where, "unknown pathway '" + key + "' in the strengths of column '" +
+            throw model_error(where, "unknown pathway '" + key + "' in the " + what + " of column '" +
                                          s.name + "'; the column has " + one_of(pathway_names) +
                                          did_you_mean(key, pathway_names));
+    };
+    for (const auto& [key, g] : s.strengths) {
+        check_pathway(key, "strengths");
         if (!(g >= 0.0) || !std::isfinite(g))
             throw model_error(where, "strength of '" + key + "' in column '" + s.name +
                                          "' must be a finite number >= 0");
     }
+    for (const auto& [key, rule] : s.plasticity) check_pathway(key, "plasticity");
+    const std::string context_phase = s.context_phase.empty() ? s.outcome_phase : s.context_phase;
+    require_phase(model, s.prediction_phase, "prediction", s.name, where);
+    require_phase(model, s.outcome_phase, "outcome", s.name, where);
+    if (context_phase != s.outcome_phase && context_phase != s.prediction_phase)
+        require_phase(model, context_phase, "context", s.name, where);
+    if (s.pulvinar_gating != "coupling" && s.pulvinar_gating != "projection")
+        throw model_error(where, "pulvinar_gating must be 'coupling' or 'projection', got '" +
+                                     s.pulvinar_gating + "'");
+
     for (const auto& type : types) {
         population_desc p;
         p.name = column_population(s.name, type);
@@ -145,7 +210,7 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
         // In the pulvinar the CT input carries the prediction (O'Reilly et al. 2021), so it
         // couples as strongly as the driver, unlike the weak modulators of first-order relays.
         if (type == "pulvinar") p.params["g_mod"] = 1.0;
-        if (type != "ctx") {  // the context population is an input: rates set by the task
+        if (type != "ctx") {
             p.transfer = s.transfer;
             p.transfer_params = s.transfer_params;
             if (s.transfer == "logistic" && s.transfer_params.empty()) {
@@ -156,10 +221,20 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
                 p.transfer_params["beta"] = s.pulvinar_beta;
             if (type == "L6" && s.transfer == "logistic") p.transfer_params["theta"] = s.l6_theta;
             p.dendrites = s.dendrites;
+        } else {
+            // The CT context: L5's (and L6's) rates at the end of the outcome phase, applied at
+            // the end of every trial and held through the next.
+            p.context.from.emplace_back(column_population(s.name, "L5"), where);
+            if (s.ct_self_context) p.context.from.emplace_back(column_population(s.name, "L6"), where);
+            p.context.at = located<std::string>(context_phase, where);
+            p.context.mix = located<double>(s.context_mix, where);
+            p.context.loc = where;
         }
         p.loc = where;
         model.populations.push_back(p);
     }
+    std::map<std::string, plasticity_desc> rules = column_default_plasticity(s);
+    for (const auto& [key, rule] : s.plasticity) rules[key] = rule;
     for (const pathway& w : column_pathways()) {
         const std::string key = pathway_key(w.source, w.target);
         auto it = s.strengths.find(key);
@@ -171,25 +246,105 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
                                             one_hot_source(w.source) ? 0 : column_size(s, w.source));
         // The learned CT pathways may change sign unless Dale's law is asked for.
         if (!s.dale && (key == "ctx->L6" || key == "L6->pulvinar")) d.sign = std::string("free");
+        if (auto r = rules.find(key); r != rules.end() && r->second.rule.value != "none")
+            d.plasticity = r->second;
         d.loc = where;
         model.projections.push_back(d);
     }
+    // The thalamic loop's phases: the pulvinar predicts in one, sees the outcome in the other.
+    const std::string pulvinar = column_population(s.name, "pulvinar");
+    gate(model, s.prediction_phase, column_population(s.name, "L5") + "->" + pulvinar + ".driver", 0.0, where);
+    if (s.pulvinar_gating == "coupling")
+        gate(model, s.outcome_phase, pulvinar + ".modulator", 0.0, where);
+    else
+        gate(model, s.outcome_phase, column_population(s.name, "L6") + "->" + pulvinar + ".modulator", 0.0, where);
 }
 
-void add_column_link(model_desc& model, const std::string& lower, const std::string& upper,
-                     const column_spec& lo, const column_spec& up) {
-    // Between areas: the same drive as the column's own feedforward pathway (6) for the
-    // feedforward link, and a weaker summed drive (3.5) for feedback into L1.
-    auto link = [&](const std::string& sc, const column_spec& src_spec, const char* st,
-                    const std::string& tc, const char* tt, const char* comp, double strength,
-                    const column_spec& spec) {
-        model.projections.push_back(make_projection(
-            column_population(sc, st), column_population(tc, tt), comp, false, spec.p_connect,
-            strength * spec.w_excitatory, column_size(src_spec, st)));
+namespace {
+struct link_pathway {
+    const char* key;
+    bool from_upper;       ///< source in the upper column, target in the lower
+    const char* source;
+    const char* target;
+    const char* compartment;
+    double strength;
+};
+
+// Between areas: the same drive as the column's own feedforward pathway (6) for the
+// feedforward link, a weaker summed drive (3.5) for feedback into L1; the upper CT layer
+// predicts the lower pulvinar as the lower's own does (24), and the lower pulvinar's
+// plus/minus signal reaches the upper CT layer's apical tuft (one-hot, 1).
+const std::vector<link_pathway>& link_pathways() {
+    static const std::vector<link_pathway> p = {
+        {"L23->L4", false, "L23", "L4", "basal", 6.0},
+        {"L5->L23", true, "L5", "L23", "apical", 3.5},
+        {"L6->L5", true, "L6", "L5", "apical", 3.5},
+        {"L6->pulvinar", true, "L6", "pulvinar", "modulator", 24.0},
+        {"pulvinar->L6", false, "pulvinar", "L6", "apical", 1.0},
     };
-    link(lower, lo, "L23", upper, "L4", "basal", 6.0, up);   // feedforward: superficial to input layer
-    link(upper, up, "L5", lower, "L23", "apical", 3.5, lo);  // feedback into L1 apical tufts
-    link(upper, up, "L6", lower, "L5", "apical", 3.5, lo);
+    return p;
+}
+} // namespace
+
+const std::map<std::string, double>& column_link_pathway_strengths() {
+    static const std::map<std::string, double> m = [] {
+        std::map<std::string, double> out;
+        for (const auto& p : link_pathways()) out[p.key] = p.strength;
+        return out;
+    }();
+    return m;
+}
+
+void add_column_link(model_desc& model, const column_spec& lo, const column_spec& up,
+                     const column_link_spec& link, const source_loc& where) {
+    std::vector<std::string> known;
+    for (const auto& [k, g] : column_link_pathway_strengths()) known.push_back(k);
+    for (const auto* table : {&link.strengths})
+        for (const auto& [k, g] : *table)
+            if (!column_link_pathway_strengths().count(k))
+                throw model_error(where, "unknown link pathway '" + k + "'; a column link has " +
+                                             one_of(known) + did_you_mean(k, known));
+    for (const auto& [k, rule] : link.plasticity)
+        if (!column_link_pathway_strengths().count(k))
+            throw model_error(where, "unknown link pathway '" + k + "'; a column link has " +
+                                         one_of(known) + did_you_mean(k, known));
+    for (const link_pathway& w : link_pathways()) {
+        const column_spec& src = w.from_upper ? up : lo;
+        const column_spec& tgt = w.from_upper ? lo : up;
+        auto it = link.strengths.find(w.key);
+        const double g = it != link.strengths.end() ? it->second : w.strength * tgt.w_excitatory;
+        projection_desc d = make_projection(column_population(src.name, w.source),
+                                            column_population(tgt.name, w.target), w.compartment,
+                                            false, tgt.p_connect, g,
+                                            one_hot_source(w.source) ? 0 : column_size(src, w.source));
+        if (std::string(w.key) == "L6->pulvinar") {
+            // The upper CT layer learns to predict the lower pulvinar as the lower's does.
+            if (!lo.dale) d.sign = std::string("free");
+            const auto lower_rules = column_default_plasticity(lo);
+            d.plasticity = lower_rules.at("L6->pulvinar");
+            if (auto own = lo.plasticity.find("L6->pulvinar"); own != lo.plasticity.end())
+                d.plasticity = own->second;
+        }
+        if (auto r = link.plasticity.find(w.key); r != link.plasticity.end())
+            d.plasticity = r->second.rule.value == "none" ? plasticity_desc{} : r->second;
+        d.loc = where;
+        const std::string name = d.source.value + "->" + d.target.value + "." + d.compartment.value;
+        model.projections.push_back(d);
+        // With projection gating the upper CT prediction is silenced in the outcome phase too.
+        if (std::string(w.key) == "L6->pulvinar" && lo.pulvinar_gating == "projection")
+            gate(model, lo.outcome_phase, name, 0.0, where);
+    }
+}
+
+std::vector<phase_desc> alpha_cycle_phases(const std::vector<std::string>& outcome_inputs,
+                                           const std::string& prediction, const std::string& outcome) {
+    phase_desc minus, plus;
+    minus.name = prediction;
+    minus.duration_ms = 75.0;
+    plus.name = outcome;
+    plus.duration_ms = 25.0;
+    for (const auto& in : outcome_inputs) plus.inputs.emplace_back(in);
+    return {minus, plus};
 }
 
 } // namespace cortexsim

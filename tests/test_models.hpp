@@ -7,7 +7,7 @@
 #include "circuits/network.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
-#include "cortex_models/expand_templates.hpp"
+#include "cortex_models/template_registry.hpp"
 #include "core/model_desc.hpp"
 #include "core/simulation.hpp"
 
@@ -53,6 +53,15 @@ inline projection_desc nudging_proj_desc(const std::string& src, const std::stri
     p.connectivity = std::string("one_to_one");
     p.type = std::string("nudging");
     p.weights.params["value"] = g_som;
+    return p;
+}
+
+/// A plasticity rule with numeric settings, e.g. rule("dendritic_prediction", {{"eta", 0.5}}).
+inline plasticity_desc rule(const std::string& name,
+                            const std::vector<std::pair<std::string, double>>& settings = {}) {
+    plasticity_desc p;
+    p.rule = name;
+    for (const auto& [k, v] : settings) p.params.set(k, param_value::of(v));
     return p;
 }
 
@@ -131,7 +140,7 @@ inline std::string model_error_of(const std::string& text) {
     try {
         model_desc m = config::parse_model(text, "model.toml", "");
         expand_templates(m);
-        lower(m);
+        network net(lower(m));
     } catch (const model_error& e) {
         return e.what();
     }

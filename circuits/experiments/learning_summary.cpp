@@ -1,4 +1,4 @@
-#include "tools/cli/learning_summary.hpp"
+#include "circuits/experiments/learning_summary.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "tools/cli/run_outputs.hpp"
+#include "circuits/experiments/run_outputs.hpp"
 
 #include <algorithm>
 #include <Eigen/Core>
@@ -6,7 +6,6 @@
 #include <fstream>
 
 #include "circuits/lowered_model.hpp"
-#include "circuits/tasks/lowered_task.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/config/toml_version.hpp"
 
@@ -21,7 +20,7 @@ namespace {
 class sonata_sink final : public trace_sink {
 public:
     sonata_sink(sonata_writer& report, const std::string& group, const std::string& population,
-                const lowered_record& r)
+                const lowered_record& r, const lowered_model& m)
         : report_(report) {
         node_major_layout layout = make_node_major_layout(r.variables.size(), r.neurons);
         sonata_population_desc d;
@@ -30,6 +29,15 @@ public:
         d.variables = r.variables;
         d.start_ms = 0.0;  // the simulation samples at k * interval_ms, k = 0, 1, ...
         d.step_ms = r.interval_ms;
+        if (r.at_phase >= 0) {
+            // Once per trial, at the phase's end: trials follow each other without gaps.
+            d.step_ms = 0.0;
+            for (std::size_t k = 0; k < m.phases.size(); ++k) {
+                d.step_ms += m.phases[k].duration_ms;
+                if (k == static_cast<std::size_t>(r.at_phase)) d.start_ms = d.step_ms;
+            }
+            d.attributes["sampled_at"] = "end of phase " + m.phases[static_cast<std::size_t>(r.at_phase)].name;
+        }
         d.attributes = {{"population", population}};
         index_ = report_.add_population(d);
         source_ = std::move(layout.source_column);
@@ -71,15 +79,40 @@ std::string choose_run_dir(const model_desc& desc, const run_options& options) {
 void write_resolved_model(const model_desc& desc, const std::string& run_dir) {
     fs::create_directories(run_dir);
     std::ofstream resolved(fs::path(run_dir) / "model.resolved.toml");
-    model_desc full = fill_defaults(desc);
-    full.task = fill_task_defaults(desc.task);
-    resolved << config::write_model_toml(full, provenance());
+    resolved << config::write_model_toml(desc, provenance());
+    resolved.flush();
     if (!resolved) throw std::runtime_error("cannot write the resolved model to " + run_dir);
 }
 
+void task_table::write(double key, const std::vector<double>& values) {
+    csv_->write_row(key, values.data());
+    row_.resize(values.size() + 1);
+    row_[0] = key;
+    std::copy(values.begin(), values.end(), row_.begin() + 1);
+    outputs_->append_table_row(h5_table_, row_.data());
+}
+
+task_table& run_outputs::add_task_table(const std::string& name, const std::string& key,
+                                        const std::vector<std::string>& columns) {
+    auto t = std::make_unique<task_table>();
+    t->path_ = (fs::path(run_dir_) / (name + ".csv")).string();
+    t->csv_ = std::make_unique<csv_writer>(t->path_, columns, key);
+    t->outputs_ = this;
+    report_table_desc d;
+    d.path = "summary/" + name;
+    d.columns = {key};
+    d.columns.insert(d.columns.end(), columns.begin(), columns.end());
+    d.attributes = {{"csv", name + ".csv"}};
+    t->h5_table_ = add_table(d);
+    files_.push_back(t->path_);
+    tables_.push_back(std::move(t));
+    return *tables_.back();
+}
+
 run_outputs::run_outputs(network& net, const model_desc& desc, const run_options& options,
-                         const std::string& run_dir, simulation& sim, stop_check& stop)
-    : net_(net) {
+                         const std::string& run_dir, simulation& sim, stop_check& stop,
+                         trial_runner* trials)
+    : net_(net), run_dir_(run_dir), csv_(options.format != report_format::hdf5) {
     const lowered_model& m = net.model();
     const bool csv = options.format != report_format::hdf5;
     if (options.format != report_format::csv) {
@@ -102,7 +135,17 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
             rec->add_csv(file);
             files_.push_back(file);
         }
-        if (report_) rec->add_sink(std::make_unique<sonata_sink>(*report_, name, pop, r));
+        if (report_) rec->add_sink(std::make_unique<sonata_sink>(*report_, name, pop, r, m));
+        if (r.at_phase >= 0) {
+            // Once per trial, at the end of the phase, with the state its rules read.
+            if (!trials)
+                throw std::logic_error("record '" + name + "' samples at a phase end, but the run has no trials");
+            trials->on_phase_end([rec, phase = static_cast<std::size_t>(r.at_phase)](std::size_t k, double t,
+                                                                                     const double* y) {
+                if (k == phase) rec->sample(t, y);
+            });
+            continue;
+        }
         sim.add_sampler(r.interval_ms, [rec, &stop](double t, const double* y) {
             stop.before_sample(t);
             rec->sample(t, y);
@@ -151,6 +194,7 @@ void run_outputs::close(run_result& result) {
     }
     weights_->close();
     if (summary_csv_) summary_csv_->close();
+    for (auto& t : tables_) t->csv_->close();
     if (learning_) result.learning_table = learning_->format();
     if (report_) report_->close();
     result.files.insert(result.files.end(), files_.begin(), files_.end());

@@ -1,7 +1,8 @@
 #pragma once
-/// What every run writes to its folder, shared by plain runs (run_model.cpp) and task runs
-/// (run_task.cpp): the resolved model with provenance, the recorded traces (report.h5 and/or
-/// CSV), error_summary.csv, and the stop-on-signal check. docs/output_files.md describes them.
+/// What every run writes to its folder (circuits/experiments/session.cpp): the resolved model
+/// with provenance, the recorded traces (report.h5 and/or CSV), error_summary.csv, and the
+/// tables a task keeps (learning_curve.csv, ..., with their copies in report.h5).
+/// docs/output_files.md describes them.
 
 #include <csignal>
 #include <limits>
@@ -13,12 +14,13 @@
 #include "circuits/error_summary.hpp"
 #include "circuits/network.hpp"
 #include "circuits/trace_recorder.hpp"
+#include "circuits/trial_runner.hpp"
 #include "core/recording/csv_writer.hpp"
 #include "core/recording/sonata_writer.hpp"
 #include "core/simulation.hpp"
-#include "tools/cli/learning_summary.hpp"
-#include "tools/cli/run_model.hpp"
-#include "tools/cli/weight_outputs.hpp"
+#include "circuits/experiments/learning_summary.hpp"
+#include "circuits/experiments/run_types.hpp"
+#include "circuits/experiments/weight_outputs.hpp"
 
 namespace cortexsim {
 
@@ -26,40 +28,41 @@ namespace cortexsim {
 std::map<std::string, std::string> provenance();
 /// --out, else [simulation] output, else runs/<name>.
 std::string choose_run_dir(const model_desc& desc, const run_options& options);
-/// Creates the folder and writes model.resolved.toml: the expanded model with every default
-/// (circuits' fill_defaults) and the provenance table.
-void write_resolved_model(const model_desc& desc, const std::string& run_dir);
+/// Creates the folder and writes model.resolved.toml: `resolved` (the expanded model with every
+/// default) and the provenance table.
+void write_resolved_model(const model_desc& resolved, const std::string& run_dir);
 
-/*
- * Stopping on a signal. The simulation clock has no stop request, so the callbacks it calls
- * throw run_interrupted when the flag is up. They do so only where every record holds the
- * same sample times: in the progress callback (after all samplers due at t have fired) and in
- * a sampler only if it is the first to fire at its time. A stop never leaves one record a
- * sample ahead of another.
- */
-class stop_check {
+class run_outputs;
+
+/// A task's table: one CSV file in the run folder and its copy /summary/<name> in report.h5,
+/// written row by row (each row flushed, so an interrupted run keeps its rows).
+class task_table {
 public:
-    explicit stop_check(const volatile std::sig_atomic_t* flag) : flag_(flag) {}
-    void poll(double t_ms) const {
-        if (flag_ != nullptr && *flag_ != 0) throw run_interrupted(*flag_, t_ms);
-    }
-    void before_sample(double t_ms) {
-        if (t_ms != last_sample_ms_) poll(t_ms);
-        last_sample_ms_ = t_ms;
-    }
+    /// Appends one row: the key column's value, then one value per column.
+    void write(double key, const std::vector<double>& values);
+    const std::string& path() const { return path_; }
 
 private:
-    const volatile std::sig_atomic_t* flag_;
-    double last_sample_ms_ = -std::numeric_limits<double>::infinity();
+    friend class run_outputs;
+    std::unique_ptr<csv_writer> csv_;
+    run_outputs* outputs_ = nullptr;
+    std::size_t h5_table_ = 0;
+    std::string path_;
+    std::vector<double> row_;
 };
 
 /// The recorders of one run: [[record]] traces and weights and the error summary, attached to the
 /// simulation as samplers. close() flushes everything (also after an interrupted run).
 class run_outputs {
 public:
+    /// `trials` (null without a protocol) samples the records taken at phase ends (`at`).
     run_outputs(network& net, const model_desc& desc, const run_options& options,
-                const std::string& run_dir, simulation& sim, stop_check& stop);
+                const std::string& run_dir, simulation& sim, stop_check& stop,
+                trial_runner* trials = nullptr);
     void close(run_result& result);
+    /// A task's table `<name>.csv` (key column `key`, then `columns`) and /summary/<name>.
+    task_table& add_task_table(const std::string& name, const std::string& key,
+                               const std::vector<std::string>& columns);
     /// A task's own table in report.h5 (e.g. /summary/learning_curve, next to the CSV copy);
     /// without report.h5 (--format csv) the table and its rows are dropped.
     std::size_t add_table(const report_table_desc& desc);
@@ -78,6 +81,9 @@ private:
     std::vector<double> summary_table_row_;  // t_ms, then the error summary's row
     std::unique_ptr<learning_summary> learning_;
     std::unique_ptr<weight_outputs> weights_;  // [[record]] projection = ...
+    std::vector<std::unique_ptr<task_table>> tables_;
+    std::string run_dir_;
+    bool csv_ = true;
     void record_summary(double t_ms);
 };
 

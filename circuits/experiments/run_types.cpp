@@ -1,4 +1,4 @@
-#include "tools/cli/run_model.hpp"
+#include "circuits/experiments/run_types.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -6,10 +6,6 @@
 #include <fstream>
 #include <ostream>
 
-#include "circuits/network.hpp"
-#include "core/progress.hpp"
-#include "core/simulation.hpp"
-#include "tools/cli/run_outputs.hpp"
 
 namespace cortexsim {
 
@@ -39,50 +35,6 @@ std::string signal_name(int signal) {
     if (signal == SIGINT) return "SIGINT";
     if (signal == SIGTERM) return "SIGTERM";
     return "signal " + std::to_string(signal);
-}
-
-run_result run_model(const model_desc& desc, const run_options& options, std::ostream& log) {
-    // Lower and build before touching the file system: an invalid model leaves nothing behind.
-    network net(lower(desc));
-    const lowered_model& m = net.model();
-    simulation sim(net, net.integrator_options(), m.solver.atol, m.solver.atol_per_variable);
-    if (net.has_plasticity()) {
-        // Operator splitting: one plasticity step per interval, then the integrator restarts.
-        const double dt = m.plasticity_interval_ms;
-        sim.add_periodic_update(dt, [&net, dt](double t, double* y) {
-            return net.apply_plasticity(t, y, dt);
-        });
-    }
-
-    run_result result;
-    result.run_dir = choose_run_dir(desc, options);
-    result.duration_ms = m.duration_ms;
-    write_resolved_model(desc, result.run_dir);
-    stop_check stop(options.stop_flag);
-    run_outputs outputs(net, desc, options, result.run_dir, sim, stop);
-
-    progress_reporter progress(log, options.progress_on_terminal, m.duration_ms);
-    sim.set_progress([&progress, &stop, show = options.show_progress](double t) {
-        stop.poll(t);
-        if (show) progress.update(t);
-    });
-
-    const auto t0 = std::chrono::steady_clock::now();
-    try {
-        sim.run(m.duration_ms);
-    } catch (const run_interrupted& e) {
-        result.stop_signal = e.signal();
-        result.stopped_at_ms = e.t_ms();
-    }
-    result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    progress.finish();
-
-    outputs.close(result);
-    result.solver = sim.solver();
-    result.stats = sim.stats();
-    std::ofstream summary(fs::path(result.run_dir) / "run_summary.txt");
-    summary << format_summary(desc, result);
-    return result;
 }
 
 std::string format_summary(const model_desc& desc, const run_result& r) {

@@ -1,10 +1,11 @@
 #pragma once
-/// One model run end to end: description -> lowered model -> network -> simulation -> run
-/// folder (resolved model with provenance, HDF5 report and/or CSV traces, summary). Used by the
-/// CLI and by tests. docs/output_files.md describes the run folder.
+/// What a run is asked to do and what it reports: the options of a run session
+/// (circuits/experiments/session.hpp), its result and summary, and stopping on a signal.
+/// docs/output_files.md describes the run folder.
 
 #include <csignal>
 #include <iosfwd>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -48,6 +49,7 @@ struct run_result {
     /// the model has no error signals.
     std::string learning_table;
     std::string task_summary;  ///< a task's outcome in a line or two (e.g. trials to criterion)
+    std::map<std::string, double> metrics;  ///< the task's outcome as named numbers (task::metrics)
 };
 
 /// Raised inside the simulation loop's callbacks when run_options::stop_flag is set. The
@@ -67,8 +69,28 @@ private:
 /// "SIGINT", "SIGTERM", or "signal N".
 std::string signal_name(int signal);
 
-/// Runs `desc` (seed already applied) and writes the run folder. Progress goes to `log`.
-run_result run_model(const model_desc& desc, const run_options& options, std::ostream& log);
+/*
+ * Stopping on a signal. The simulation clock has no stop request, so the callbacks it calls
+ * throw run_interrupted when the flag is up. They do so only where every record holds the
+ * same sample times: in the progress callback (after all samplers due at t have fired) and in
+ * a sampler only if it is the first to fire at its time. A stop never leaves one record a
+ * sample ahead of another.
+ */
+class stop_check {
+public:
+    explicit stop_check(const volatile std::sig_atomic_t* flag) : flag_(flag) {}
+    void poll(double t_ms) const {
+        if (flag_ != nullptr && *flag_ != 0) throw run_interrupted(*flag_, t_ms);
+    }
+    void before_sample(double t_ms) {
+        if (t_ms != last_sample_ms_) poll(t_ms);
+        last_sample_ms_ = t_ms;
+    }
+
+private:
+    const volatile std::sig_atomic_t* flag_;
+    double last_sample_ms_ = -1e300;
+};
 
 /// The summary printed at the end of a run and stored as run_summary.txt, followed by the
 /// learning table.

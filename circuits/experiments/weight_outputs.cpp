@@ -1,11 +1,11 @@
-#include "tools/cli/weight_outputs.hpp"
+#include "circuits/experiments/weight_outputs.hpp"
 
 #include <exception>
 #include <filesystem>
 #include <stdexcept>
 
 #include "core/recording/csv_writer.hpp"
-#include "tools/cli/run_outputs.hpp"
+#include "circuits/experiments/run_outputs.hpp"
 
 namespace cortexsim {
 

@@ -14,7 +14,7 @@
 #include "circuits/weight_recorder.hpp"
 #include "core/recording/sonata_writer.hpp"
 #include "core/simulation.hpp"
-#include "tools/cli/run_model.hpp"
+#include "circuits/experiments/run_types.hpp"
 
 namespace cortexsim {
 

@@ -118,6 +118,7 @@ classification_curve classification_task::run(pattern_driver& driver) {
     std::size_t seen = 0;
     Eigen::VectorXd x(static_cast<Eigen::Index>(train_set_.n_features));
     for (std::size_t e = 1; e <= opt_.epochs; ++e) {
+        if (opt_.on_epoch) opt_.on_epoch(e);
         const std::vector<std::size_t> order =
             shuffled_indices(per_epoch, opt_.seed, "epoch " + std::to_string(e));
         for (std::size_t k = 0; k < per_epoch; ++k) {
@@ -129,6 +130,7 @@ classification_curve classification_task::run(pattern_driver& driver) {
             curve.train_wall_s += seconds_since(t0);
             ++seen;
             ++curve.train_samples;
+            if (opt_.after_sample) opt_.after_sample();
             if (opt_.progress && opt_.progress_every > 0 &&
                 (seen % opt_.progress_every == 0 || k + 1 == per_epoch)) {
                 classification_progress p;

@@ -70,6 +70,11 @@ struct classification_options {
     std::function<void(const classification_progress&)> progress;
     /// Called after every evaluation with the curve so far (its last entry is the new one).
     std::function<void(const classification_curve&)> on_evaluation;
+    /// Called before the training samples of epoch e (1-based), e.g. to set a learning-rate
+    /// schedule.
+    std::function<void(std::size_t epoch)> on_epoch;
+    /// Called after every training sample (e.g. to poll for a stop request).
+    std::function<void()> after_sample;
 };
 
 class classification_task {

@@ -4,16 +4,25 @@
 
 namespace cortexsim {
 
+void attach_plasticity(network& net, simulation& sim) {
+    if (!net.has_continuous_plasticity()) return;
+    const double dt = net.model().plasticity_interval_ms;
+    sim.add_periodic_update(dt, [&net, dt](double t, double* y) { return net.apply_plasticity(t, y, dt); });
+}
+
+pattern_driver::pattern_driver(network& net, simulation& sim, const std::string& input,
+                               const std::string& output, double g_som)
+    : net_(net), sim_(&sim), in_(net.population_index(input)), out_(net.population_index(output)),
+      g_som_(g_som) {}
+
 pattern_driver::pattern_driver(network& net, const std::string& input, const std::string& output,
                                double g_som)
     : net_(net),
-      sim_(net, net.integrator_options(true), net.model().solver.atol, net.model().solver.atol_per_variable),
-      in_(net.population_index(input)), out_(net.population_index(output)), g_som_(g_som) {
-    const double dt = net.model().plasticity_interval_ms;
-    if (net.has_plasticity())
-        sim_.add_periodic_update(dt, [this, dt](double t, double* y) {
-            return net_.apply_plasticity(t, y, dt);
-        });
+      owned_(std::make_unique<simulation>(net, net.integrator_options(true), net.model().solver.atol,
+                                          net.model().solver.atol_per_variable)),
+      sim_(owned_.get()), in_(net.population_index(input)), out_(net.population_index(output)),
+      g_som_(g_som) {
+    attach_plasticity(net, *sim_);
 }
 
 pattern_driver::output pattern_driver::present(const Eigen::Ref<const Eigen::VectorXd>& x,
@@ -27,11 +36,11 @@ pattern_driver::output pattern_driver::present(const Eigen::Ref<const Eigen::Vec
     net_.set_external_rates(in_, xc.data());
     net_.set_external_nudge(out_, target, target ? g_som_ : 0.0);
     net_.set_learning(learn);
-    sim_.restart();
-    sim_.run(sim_.time() + duration_ms);
+    sim_->restart();
+    sim_->run(sim_->time() + duration_ms);
 
     const std::size_t n_out = net_.model().populations[out_].size;
-    const double* u = sim_.state().data() + net_.soma_offset(out_);
+    const double* u = sim_->state().data() + net_.soma_offset(out_);
     output o;
     o.u = Eigen::Map<const Eigen::VectorXd>(u, static_cast<Eigen::Index>(n_out));
     o.r.resize(o.u.size());

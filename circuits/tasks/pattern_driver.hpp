@@ -5,6 +5,7 @@
 /// plasticity at its interval, and read the settled output at the end.
 
 #include <Eigen/Dense>
+#include <memory>
 #include <string>
 
 #include "circuits/network.hpp"
@@ -14,7 +15,13 @@ namespace cortexsim {
 
 class pattern_driver {
 public:
-    /// `g_som`: nudging strength of the teacher on the output population.
+    /// Drives `sim` (a run session's simulation of `net`, with the plasticity step attached if
+    /// the network has continuous rules). `g_som`: nudging strength of the teacher on the
+    /// output population.
+    pattern_driver(network& net, simulation& sim, const std::string& input, const std::string& output,
+                   double g_som);
+    /// Stand-alone: owns a simulation of `net` for task-driven runs and attaches the plasticity
+    /// step (attach_plasticity).
     pattern_driver(network& net, const std::string& input, const std::string& output, double g_som);
 
     struct output {
@@ -26,16 +33,22 @@ public:
     output present(const Eigen::Ref<const Eigen::VectorXd>& x, const double* target,
                    double duration_ms, bool learn);
 
-    simulation& sim() { return sim_; }
+    simulation& sim() { return *sim_; }
     network& net() { return net_; }
     std::size_t input_index() const { return in_; }
     std::size_t output_index() const { return out_; }
 
 private:
     network& net_;
-    simulation sim_;
+    std::unique_ptr<simulation> owned_;
+    simulation* sim_;
     std::size_t in_, out_;
     double g_som_;
 };
+
+/// Attaches the continuous plasticity rules of `net` to `sim` as a periodic update every
+/// plasticity_interval_ms (operator splitting; the integrator restarts after a change). Does
+/// nothing for a network without continuous rules.
+void attach_plasticity(network& net, simulation& sim);
 
 } // namespace cortexsim

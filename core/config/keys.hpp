@@ -8,7 +8,9 @@
 
 namespace cortexsim::config::keys {
 
-/// Top-level sections.
+/// Top-level sections core reads itself. Every other `[[<kind>]]` array of tables is a
+/// template instance (its kinds are registered in cortex_models/) and `[task]` a task (registered
+/// in circuits/experiments/): the loader keeps both as parameter trees (core/param_tree.hpp).
 namespace root {
 inline constexpr std::string_view simulation = "simulation";
 inline constexpr std::string_view solver = "solver";
@@ -16,71 +18,25 @@ inline constexpr std::string_view population = "population";
 inline constexpr std::string_view projection = "projection";
 inline constexpr std::string_view stimulus = "stimulus";
 inline constexpr std::string_view record = "record";
+inline constexpr std::string_view phase = "phase";
 inline constexpr std::string_view provenance = "provenance"; ///< free-form strings, ignored
-inline constexpr std::string_view microcircuit = "microcircuit";
 inline constexpr std::string_view task = "task";
-inline constexpr std::string_view column = "column";
-inline constexpr std::string_view column_link = "column_link";
-inline constexpr std::array all{simulation, solver,       population, projection,
-                                stimulus,   record,       provenance, microcircuit,
-                                task,       column,       column_link};
+inline constexpr std::array all{simulation, solver, population, projection, stimulus,
+                                record,     phase,  provenance, task};
 } // namespace root
 
-/// [[microcircuit]] (the layered dendritic microcircuit template)
-namespace microcircuit {
-inline constexpr std::string_view prefix = "prefix";
-inline constexpr std::string_view n_input = "n_input";
-inline constexpr std::string_view layers = "layers";
-inline constexpr std::string_view transfer = "transfer";
-inline constexpr std::string_view dendrites = "dendrites";
-inline constexpr std::string_view eta_PP = "eta_PP";
-inline constexpr std::string_view self_predicting_init = "self_predicting_init";
-/// Numeric parameters, each optional with the template's default.
-inline constexpr std::array numbers{
-    std::string_view{"g_lk"},   std::string_view{"g_B"},    std::string_view{"g_A"},
-    std::string_view{"g_D"},    std::string_view{"g_som"},  std::string_view{"weight_scale"},
-    std::string_view{"eta_IP"}, std::string_view{"eta_PI"}, std::string_view{"tau_w_ms"},
-    std::string_view{"pause_ms"}};
-inline constexpr std::array all{prefix,    n_input, layers, transfer, dendrites, eta_PP,
-                                self_predicting_init, numbers[0], numbers[1], numbers[2],
-                                numbers[3], numbers[4], numbers[5], numbers[6], numbers[7],
-                                numbers[8], numbers[9]};
-} // namespace microcircuit
-
-/// [[column]] and [[column_link]] (cortex_models/six_layer_column.hpp)
-namespace column {
+/// [[phase]]
+namespace phase {
 inline constexpr std::string_view name = "name";
-inline constexpr std::string_view sizes = "sizes";
-inline constexpr std::string_view p_connect = "p_connect";
-inline constexpr std::string_view w_excitatory = "w_excitatory";
-inline constexpr std::string_view w_inhibitory = "w_inhibitory";
-inline constexpr std::string_view transfer = "transfer";
-inline constexpr std::string_view dendrites = "dendrites";
-inline constexpr std::string_view strengths = "strengths";
-inline constexpr std::string_view pulvinar_beta = "pulvinar_beta";
-inline constexpr std::string_view l6_theta = "l6_theta";
-inline constexpr std::string_view ct_self_context = "ct_self_context";
-inline constexpr std::string_view dale = "dale";
-inline constexpr std::array all{name,      sizes,         p_connect,       w_excitatory,
-                                w_inhibitory, transfer,   dendrites,       strengths,
-                                pulvinar_beta, l6_theta, ct_self_context, dale};
-inline constexpr std::string_view lower = "lower";
-inline constexpr std::string_view upper = "upper";
-inline constexpr std::array link_all{lower, upper};
-} // namespace column
+inline constexpr std::string_view duration_ms = "duration_ms";
+inline constexpr std::string_view inputs = "inputs";
+inline constexpr std::string_view gains = "gains";
+inline constexpr std::array all{name, duration_ms, inputs, gains};
+} // namespace phase
 
-/// [task]: string keys here; every other key is a number checked per task kind in lowering.
+/// [task]: `kind`; every other key belongs to the task kind, which reads it.
 namespace task {
 inline constexpr std::string_view kind = "kind";
-inline constexpr std::string_view input = "input";
-inline constexpr std::string_view hidden = "hidden";
-inline constexpr std::string_view output = "output";
-inline constexpr std::string_view dataset = "dataset";
-inline constexpr std::string_view column = "column";
-inline constexpr std::string_view sequence = "sequence";
-inline constexpr std::string_view cycle = "cycle";
-inline constexpr std::string_view ablation = "ablation";
-inline constexpr std::array all{kind, input, hidden, output, dataset, column, sequence, cycle, ablation};
 } // namespace task
 
 /// [simulation]
@@ -123,7 +79,11 @@ inline constexpr std::string_view transfer = "transfer";
 inline constexpr std::string_view transfer_kind = "kind";
 inline constexpr std::string_view params = "params";
 inline constexpr std::string_view initial = "initial";
-inline constexpr std::array all{name, model, size, dendrites, transfer, params, initial};
+inline constexpr std::string_view context = "context";
+inline constexpr std::string_view context_from = "from";   ///< inside `context = { ... }`
+inline constexpr std::string_view context_at = "at";
+inline constexpr std::string_view context_mix = "mix";
+inline constexpr std::array all{name, model, size, dendrites, transfer, params, initial, context};
 } // namespace population
 
 /// [[projection]]; `weights` is a number or a table {distribution = "...", numeric parameters}.
@@ -181,8 +141,9 @@ inline constexpr std::string_view neurons = "neurons";
 inline constexpr std::string_view sample = "sample";          ///< population records
 inline constexpr std::string_view projection = "projection";  ///< weight records
 inline constexpr std::string_view what = "what";              ///< weight records
+inline constexpr std::string_view at = "at";                  ///< phase-end sampling
 inline constexpr std::array all{population, variables, interval_ms, neurons, sample, projection,
-                                what};
+                                what,       at};
 } // namespace record
 
 /// Allowed values of the enumerated string keys (the loader checks them; lowering checks the

@@ -38,17 +38,6 @@ std::string type_name(const toml::node& node) {
     return "nothing";
 }
 
-std::string format_number(double value) {
-    if (std::isnan(value))
-        return "nan"; // to_chars would print "-nan" for a negative NaN
-    char buf[64];
-    const auto res = std::to_chars(buf, buf + sizeof buf, value);
-    std::string out(buf, res.ptr);
-    if (std::isfinite(value) && out.find_first_of(".e") == std::string::npos)
-        out += ".0";
-    return out;
-}
-
 namespace {
 
 [[noreturn]] void fail_at(const source_loc& where, const std::string& what) {

@@ -31,7 +31,10 @@ std::string type_name(const toml::node& node);
 
 /// Shortest text that reads back to the same double; integral values keep a ".0" so that they
 /// stay floats in TOML and are not mistaken for integers in messages ("got 2.0").
-std::string format_number(double value);
+using cortexsim::format_number;
+
+/// A TOML value as a parameter tree, positions and key paths (`path`) on every node.
+param_value to_param_value(const toml::node& node, const std::string& file, const std::string& path);
 
 /// Copies a key list from keys.hpp into the form did_you_mean and one_of take.
 template <std::size_t N>

@@ -1,5 +1,6 @@
 #include "core/config/toml_loader.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -31,6 +32,49 @@ table_reader section_or_empty(table_reader& root, std::string_view key,
                                  const std::string& forms, const toml::node& got) {
     t.fail(key, "must be " + forms + ", got " + type_name(got));
 }
+
+} // namespace
+
+param_value to_param_value(const toml::node& node, const std::string& file, const std::string& path) {
+    param_value v;
+    v.loc = node_loc(node, file, path);
+    if (const auto* i = node.as_integer()) {
+        v.kind = param_value::type::integer;
+        v.integer = i->get();
+    } else if (const auto* f = node.as_floating_point()) {
+        v.kind = param_value::type::number;
+        v.number = f->get();
+    } else if (const auto* b = node.as_boolean()) {
+        v.kind = param_value::type::boolean;
+        v.boolean = b->get();
+    } else if (const auto* s = node.as_string()) {
+        v.kind = param_value::type::string;
+        v.string = s->get();
+    } else if (const auto* a = node.as_array()) {
+        v.kind = param_value::type::array;
+        for (std::size_t k = 0; k < a->size(); ++k)
+            v.items.push_back(to_param_value((*a)[k], file, path + "[" + std::to_string(k) + "]"));
+    } else if (const auto* t = node.as_table()) {
+        v.kind = param_value::type::table;
+        // TOML++ sorts a table's keys; the tree keeps them in the order written.
+        std::vector<std::pair<const toml::key*, const toml::node*>> order;
+        for (const auto& [key, child] : *t) order.emplace_back(&key, &child);
+        std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+            const auto& pa = a.first->source().begin;
+            const auto& pb = b.first->source().begin;
+            return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+        });
+        for (const auto& [key, child] : order) {
+            const std::string name(key->str());
+            v.entries.push_back({name, to_param_value(*child, file, path.empty() ? name : path + "." + name)});
+        }
+    } else {
+        throw model_error(v.loc, "dates and times are not model values, got " + type_name(node));
+    }
+    return v;
+}
+
+namespace {
 
 simulation_desc read_simulation(table_reader& root) {
     namespace key = keys::simulation;
@@ -115,6 +159,15 @@ population_desc read_population(table_reader& t) {
     read_transfer(t, key::transfer, d.transfer, d.transfer_params);
     d.params = t.number_table(key::params);
     d.initial = t.number_table(key::initial);
+    if (auto c = t.optional_table(key::context, names(std::array{key::context_from, key::context_at,
+                                                                 key::context_mix}))) {
+        c->check_keys();
+        d.context.loc = c->where();
+        d.context.from = c->required_array<std::string>(key::context_from);
+        d.context.at = c->required<std::string>(key::context_at);
+        d.context.mix = c->optional<double>(key::context_mix, 1.0, bound::unit_interval);
+        c->finish();
+    }
     t.finish();
     return d;
 }
@@ -161,9 +214,14 @@ plasticity_desc read_plasticity(table_reader& t) {
         return p;
     if (!n->is_table())
         fail_two_forms(t, key::plasticity, "a table { rule = \"...\", ... }", *n);
-    table_reader x(*n->as_table(), p.loc, names(std::array{key::rule}));
-    p.rule = x.required<std::string>(key::rule);
-    p.params = x.remaining_numbers();
+    param_value tree = to_param_value(*n, p.loc.file, p.loc.path);
+    const param_value* rule = tree.find(std::string(key::rule));
+    if (!rule) throw model_error(p.loc, "missing required key 'rule'");
+    if (rule->kind != param_value::type::string)
+        throw model_error(rule->loc, "must be a string, got " + type_name(*rule));
+    p.rule = located<std::string>(rule->string, rule->loc);
+    tree.erase(std::string(key::rule));
+    p.params = std::move(tree);
     return p;
 }
 
@@ -362,32 +420,20 @@ stimulus_desc read_stimulus(table_reader& t, const std::string& base_dir) {
     return d;
 }
 
-microcircuit_desc read_microcircuit(table_reader& t) {
-    namespace key = keys::microcircuit;
+phase_desc read_phase(table_reader& t) {
+    namespace key = keys::phase;
     t.check_keys();
-    microcircuit_desc d;
+    phase_desc d;
     d.loc = t.where();
-    d.prefix = t.optional<std::string>(key::prefix, d.prefix.value);
-    d.n_input = t.required<long>(key::n_input, bound::positive);
-    d.layers = t.required_array<long>(key::layers, bound::positive);
-    read_transfer(t, key::transfer, d.transfer, d.transfer_params);
-    d.dendrites = t.choice(key::dendrites, d.dendrites.value, names(allowed::dendrites));
-    if (const toml::node* eta = t.take(key::eta_PP)) {
-        const source_loc loc = t.loc_of(key::eta_PP);
-        if (eta->is_number()) {
-            d.eta_PP.emplace_back(convert<double>(*eta, loc, bound::non_negative), loc);
-        } else if (const auto* arr = eta->as_array()) {
-            for (std::size_t i = 0; i < arr->size(); ++i) {
-                source_loc li = node_loc((*arr)[i], loc.file, loc.path + "[" + std::to_string(i) + "]");
-                d.eta_PP.emplace_back(convert<double>((*arr)[i], li, bound::non_negative), li);
-            }
-        } else {
-            fail_two_forms(t, key::eta_PP, "a number or an array of numbers", *eta);
-        }
-    }
-    d.self_predicting_init = t.optional<bool>(key::self_predicting_init, false);
-    for (std::string_view k : key::numbers)
-        if (t.has(k)) d.params[std::string(k)] = t.optional<double>(k, 0.0, bound::non_negative);
+    d.name = t.required<std::string>(key::name);
+    d.duration_ms = t.required<double>(key::duration_ms, bound::positive);
+    d.inputs = t.optional_array<std::string>(key::inputs);
+    for (auto& [name, v] : t.number_table(key::gains, bound::non_negative)) d.gains.emplace_back(name, v);
+    // number_table is keyed by name; keep the file's order for the resolved model.
+    std::sort(d.gains.begin(), d.gains.end(), [](const auto& a, const auto& b) {
+        return a.second.loc.line != b.second.loc.line ? a.second.loc.line < b.second.loc.line
+                                                      : a.second.loc.column < b.second.loc.column;
+    });
     t.finish();
     return d;
 }
@@ -433,6 +479,7 @@ record_desc read_record(table_reader& t) {
     d.interval_ms = t.optional<double>(key::interval_ms, d.interval_ms.value, bound::positive);
     d.neurons = t.optional_array<long>(key::neurons, bound::non_negative);
     d.sample = t.optional<long>(key::sample, d.sample.value, bound::positive);
+    d.at = t.optional<std::string>(key::at, d.at.value);
     if (t.has(key::sample) && t.has(key::neurons))
         t.fail(key::sample, "'sample' and 'neurons' exclude each other: list the neurons, or "
                             "give how many to draw at random");
@@ -452,8 +499,151 @@ void check_unique_names(const std::vector<population_desc>& pops) {
 
 } // namespace
 
+namespace {
+/// The document's unknown top-level sections as templates, in the order written. `kinds`
+/// non-empty: only these are templates, anything else is reported like any unknown key.
+std::vector<section_desc> read_templates(const toml::table& doc, const std::string& file,
+                                         const std::vector<std::string>& kinds) {
+    std::vector<std::string> known = names(keys::root::all);
+    std::vector<std::pair<const toml::key*, const toml::node*>> unknown;
+    for (const auto& [key, node] : doc)
+        if (std::find(known.begin(), known.end(), key.str()) == known.end())
+            unknown.emplace_back(&key, &node);
+    std::sort(unknown.begin(), unknown.end(), [](const auto& a, const auto& b) {
+        const auto& pa = a.first->source().begin;
+        const auto& pb = b.first->source().begin;
+        return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+    });
+    std::vector<std::string> hints = known;
+    hints.insert(hints.end(), kinds.begin(), kinds.end());
+    std::vector<std::pair<std::size_t, section_desc>> out;  // (line, section) for file order
+    for (const auto& [key, node] : unknown) {
+        const std::string name(key->str());
+        const source_loc loc{file, static_cast<int>(key->source().begin.line),
+                             static_cast<int>(key->source().begin.column), name};
+        const bool listed = std::find(kinds.begin(), kinds.end(), name) != kinds.end();
+        if (!node->is_array_of_tables() || (!kinds.empty() && !listed)) {
+            const std::string noun = node->is_table() || node->is_array_of_tables()
+                                         ? "top-level section" : "top-level key";
+            if (listed)
+                throw model_error(loc, "must be an array of tables ([[" + name + "]]), got " +
+                                           type_name(*node));
+            throw model_error(loc, "unknown " + noun + " '" + name + "'" + did_you_mean(name, hints));
+        }
+        const auto& arr = *node->as_array();
+        for (std::size_t i = 0; i < arr.size(); ++i) {
+            section_desc t;
+            t.params = to_param_value(arr[i], file, name + "[" + std::to_string(i) + "]");
+            t.loc = t.params.loc;
+            t.kind = located<std::string>(name, t.loc);
+            out.emplace_back(static_cast<std::size_t>(t.loc.line), std::move(t));
+        }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<section_desc> sections;
+    for (auto& [line, t] : out) sections.push_back(std::move(t));
+    return sections;
+}
+} // namespace
+
+override_setting parse_override(const std::string& assignment) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw model_error(source_loc{"--set " + assignment, 0, 0, ""},
+                          "an override is key.path=value, e.g. task.trials=5000");
+    return {assignment.substr(0, eq), assignment.substr(eq + 1)};
+}
+
+namespace {
+/// The path's segments: names, with an index for `name[i]`.
+struct path_segment {
+    std::string name;
+    long index = -1;
+};
+
+std::vector<path_segment> split_path(const std::string& path, const source_loc& where) {
+    std::vector<path_segment> out;
+    std::size_t i = 0;
+    while (i < path.size()) {
+        path_segment seg;
+        if (path[i] == '"') {
+            const auto close = path.find('"', i + 1);
+            if (close == std::string::npos) throw model_error(where, "unterminated quote in the key path");
+            seg.name = path.substr(i + 1, close - i - 1);
+            i = close + 1;
+        } else {
+            const auto end = path.find_first_of(".[", i);
+            seg.name = path.substr(i, end == std::string::npos ? std::string::npos : end - i);
+            i = end == std::string::npos ? path.size() : end;
+        }
+        if (seg.name.empty()) throw model_error(where, "empty key in the key path");
+        if (i < path.size() && path[i] == '[') {
+            const auto close = path.find(']', i);
+            if (close == std::string::npos) throw model_error(where, "unterminated '[' in the key path");
+            const std::string digits = path.substr(i + 1, close - i - 1);
+            if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9)
+                throw model_error(where, "an index must be a non-negative integer, got '" + digits + "'");
+            seg.index = std::stol(digits);
+            i = close + 1;
+        }
+        out.push_back(seg);
+        if (i < path.size()) {
+            if (path[i] != '.') throw model_error(where, "expected '.' after ']' in the key path");
+            ++i;
+            if (i == path.size()) throw model_error(where, "the key path ends with '.'");
+        }
+    }
+    if (out.empty()) throw model_error(where, "empty key path");
+    return out;
+}
+
+void apply_override(toml::table& doc, const override_setting& o) {
+    const std::string source = "--set " + o.path;
+    const source_loc where{source, 0, 0, o.path};
+    toml::table value_doc;
+    try {
+        value_doc = toml::parse("value = " + o.value, std::string_view(source));
+    } catch (const toml::parse_error& e) {
+        throw model_error(where, "the value '" + o.value + "' is not TOML: " + std::string(e.description()) +
+                                     " (strings need quotes: key=\"text\")");
+    }
+    const std::vector<path_segment> segments = split_path(o.path, where);
+    toml::table* table = &doc;
+    std::string walked;
+    for (std::size_t k = 0; k < segments.size(); ++k) {
+        const path_segment& seg = segments[k];
+        walked += (walked.empty() ? "" : ".") + seg.name;
+        const bool last = k + 1 == segments.size();
+        if (seg.index >= 0) {
+            toml::array* arr = (*table)[seg.name].as_array();
+            if (!arr || static_cast<std::size_t>(seg.index) >= arr->size())
+                throw model_error(where, "'" + walked + "' has no element " + std::to_string(seg.index) +
+                                             (arr ? " (it has " + std::to_string(arr->size()) + ")" : ""));
+            walked += "[" + std::to_string(seg.index) + "]";
+            if (last) {
+                arr->replace(arr->cbegin() + seg.index, *value_doc.get("value"));
+                return;
+            }
+            toml::node& element = (*arr)[static_cast<std::size_t>(seg.index)];
+            table = element.as_table();
+            if (!table) throw model_error(where, "'" + walked + "' is not a table");
+            continue;
+        }
+        if (last) {
+            table->insert_or_assign(seg.name, *value_doc.get("value"));
+            return;
+        }
+        toml::node* next = table->get(seg.name);
+        if (!next) next = &table->insert_or_assign(seg.name, toml::table{}).first->second;
+        table = next->as_table();
+        if (!table) throw model_error(where, "'" + walked + "' is not a table");
+    }
+}
+} // namespace
+
 model_desc parse_model(const std::string& text, const std::string& file_name,
-                       const std::string& base_dir) {
+                       const std::string& base_dir, const std::vector<std::string>& template_kinds,
+                       const std::vector<override_setting>& overrides) {
     toml::table doc;
     try {
         doc = toml::parse(text, std::string_view(file_name));
@@ -463,10 +653,15 @@ model_desc parse_model(const std::string& text, const std::string& file_name,
             source_loc{file_name, static_cast<int>(at.line), static_cast<int>(at.column), ""},
             std::string(e.description()));
     }
-    table_reader root(doc, node_loc(doc, file_name, ""), keys::root::all);
+    for (const override_setting& o : overrides) apply_override(doc, o);
     // Unknown sections first: a misspelt [simulaton] is better reported as such than as a
-    // missing [simulation].
-    root.check_keys();
+    // missing [simulation]. Template sections are every other array of tables.
+    std::vector<section_desc> templates = read_templates(doc, file_name, template_kinds);
+    std::vector<std::string> root_keys = names(keys::root::all);
+    for (const section_desc& t : templates)
+        if (std::find(root_keys.begin(), root_keys.end(), t.kind.value) == root_keys.end())
+            root_keys.push_back(t.kind.value);
+    table_reader root(doc, node_loc(doc, file_name, ""), root_keys);
     model_desc m;
     m.source_file = file_name;
     m.simulation = read_simulation(root);
@@ -480,50 +675,24 @@ model_desc parse_model(const std::string& text, const std::string& file_name,
         m.stimuli.push_back(read_stimulus(t, base_dir));
     for (table_reader& t : root.table_array(keys::root::record, names(keys::record::all)))
         m.records.push_back(read_record(t));
-    for (table_reader& t : root.table_array(keys::root::microcircuit, names(keys::microcircuit::all)))
-        m.microcircuits.push_back(read_microcircuit(t));
-    for (table_reader& t : root.table_array(keys::root::column, names(keys::column::all))) {
-        namespace key = keys::column;
-        t.check_keys();
-        column_desc c;
-        c.loc = t.where();
-        c.name = t.required<std::string>(key::name);
-        c.sizes = t.number_table(key::sizes, bound::positive);
-        c.p_connect = t.optional<double>(key::p_connect, c.p_connect.value, bound::unit_interval);
-        c.w_excitatory = t.optional<double>(key::w_excitatory, c.w_excitatory.value, bound::non_negative);
-        c.w_inhibitory = t.optional<double>(key::w_inhibitory, c.w_inhibitory.value, bound::non_negative);
-        read_transfer(t, key::transfer, c.transfer, c.transfer_params);
-        c.dendrites = t.choice(key::dendrites, c.dendrites.value, names(allowed::dendrites));
-        c.strengths = t.number_table(key::strengths, bound::non_negative);
-        c.pulvinar_beta = t.optional<double>(key::pulvinar_beta, c.pulvinar_beta.value, bound::positive);
-        c.l6_theta = t.optional<double>(key::l6_theta, c.l6_theta.value);
-        c.ct_self_context = t.optional<bool>(key::ct_self_context, c.ct_self_context.value);
-        c.dale = t.optional<bool>(key::dale, c.dale.value);
-        t.finish();
-        m.columns.push_back(c);
-    }
-    for (table_reader& t : root.table_array(keys::root::column_link, names(keys::column::link_all))) {
-        t.check_keys();
-        column_link_desc c;
-        c.loc = t.where();
-        c.lower = t.required<std::string>(keys::column::lower);
-        c.upper = t.required<std::string>(keys::column::upper);
-        t.finish();
-        m.column_links.push_back(c);
-    }
-    if (auto t = root.optional_table(keys::root::task, names(keys::task::all))) {
-        namespace key = keys::task;
-        m.task.loc = t->where();
-        m.task.kind = t->required<std::string>(key::kind);
-        m.task.input = t->optional<std::string>(key::input, m.task.input.value);
-        m.task.hidden = t->optional<std::string>(key::hidden, m.task.hidden.value);
-        m.task.output = t->optional<std::string>(key::output, m.task.output.value);
-        m.task.dataset = t->optional<std::string>(key::dataset, m.task.dataset.value);
-        m.task.column = t->optional<std::string>(key::column, m.task.column.value);
-        m.task.sequence = t->optional<std::string>(key::sequence, m.task.sequence.value);
-        m.task.cycle = t->optional<std::string>(key::cycle, m.task.cycle.value);
-        m.task.ablation = t->optional<std::string>(key::ablation, m.task.ablation.value);
-        m.task.params = t->remaining_numbers();
+    for (table_reader& t : root.table_array(keys::root::phase, names(keys::phase::all)))
+        m.phases.push_back(read_phase(t));
+    for (const section_desc& t : templates) root.take(t.kind.value);
+    m.templates = std::move(templates);
+    if (const toml::node* task = root.take(keys::root::task)) {
+        const source_loc loc = root.loc_of(keys::root::task);
+        if (!task->is_table())
+            throw model_error(loc, "must be a table ([task]), got " + type_name(*task));
+        m.task.params = to_param_value(*task, file_name, std::string(keys::root::task));
+        m.task.loc = m.task.params.loc;
+        const param_value* kind = m.task.params.find(std::string(keys::task::kind));
+        if (!kind) throw model_error(m.task.loc, "missing required key 'kind'");
+        if (kind->kind != param_value::type::string)
+            throw model_error(kind->loc, "must be a string, got " + type_name(*kind));
+        m.task.kind = located<std::string>(kind->string, kind->loc);
+        m.task.params.erase(std::string(keys::task::kind));
+    } else {
+        m.task.kind.loc = source_loc{file_name, 0, 0, "task.kind", true};
     }
     // [provenance] is informational (written by write_model_toml) and never interpreted.
     root.optional_table(keys::root::provenance, {});
@@ -531,13 +700,28 @@ model_desc parse_model(const std::string& text, const std::string& file_name,
     return m;
 }
 
-model_desc load_model_file(const std::string& path) {
+param_value parse_param_table(const std::string& text, const std::string& file_name) {
+    toml::table doc;
+    try {
+        doc = toml::parse(text, std::string_view(file_name));
+    } catch (const toml::parse_error& e) {
+        const toml::source_position& at = e.source().begin;
+        throw model_error(
+            source_loc{file_name, static_cast<int>(at.line), static_cast<int>(at.column), ""},
+            std::string(e.description()));
+    }
+    return to_param_value(doc, file_name, "");
+}
+
+model_desc load_model_file(const std::string& path, const std::vector<std::string>& template_kinds,
+                           const std::vector<override_setting>& overrides) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw model_error(source_loc{path, 0, 0, ""}, "cannot open model file");
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_model(text.str(), path, std::filesystem::path(path).parent_path().string());
+    return parse_model(text.str(), path, std::filesystem::path(path).parent_path().string(),
+                       template_kinds, overrides);
 }
 
 } // namespace cortexsim::config

@@ -145,6 +145,11 @@ void write_population(section_writer& w, const population_desc& p) {
     }
     w.line(key::params, w.inline_table(p.params));
     w.line(key::initial, w.inline_table(p.initial));
+    if (!p.context.from.empty())
+        w.line(key::context, "{ " + std::string(key::context_from) + " = " + array_text(p.context.from) +
+                                 ", " + std::string(key::context_at) + " = " + quote(p.context.at.value) +
+                                 ", " + std::string(key::context_mix) + " = " +
+                                 text(p.context.mix.value) + " }");
 }
 
 void write_projection(section_writer& w, const projection_desc& p) {
@@ -169,9 +174,12 @@ void write_projection(section_writer& w, const projection_desc& p) {
     w.line(key::weights, w.inline_table(p.weights.params, weights_head));
     w.put(key::sign, p.sign);
     w.put(key::type, p.type);
-    if (p.plasticity.rule.value != "none")
-        w.line(key::plasticity, w.inline_table(p.plasticity.params, std::string(key::rule) + " = " +
-                                                                    quote(p.plasticity.rule.value)));
+    if (p.plasticity.rule.value != "none") {
+        param_value table = param_value::make_table();
+        table.set(std::string(key::rule), param_value::of(p.plasticity.rule.value));
+        for (const param_entry& e : p.plasticity.params.entries) table.set(e.key, e.value);
+        w.line(key::plasticity, param_text(table));
+    }
 }
 
 void write_stimulus(section_writer& w, const stimulus_desc& s) {
@@ -214,31 +222,6 @@ void write_stimulus(section_writer& w, const stimulus_desc& s) {
         w.put(key::g_som, s.g_som);
 }
 
-void write_microcircuit(section_writer& w, const microcircuit_desc& m) {
-    namespace key = keys::microcircuit;
-    w.header("[[" + std::string(keys::root::microcircuit) + "]]");
-    w.put(key::prefix, m.prefix);
-    w.put(key::n_input, m.n_input);
-    std::string layer_text = "[";
-    for (std::size_t i = 0; i < m.layers.size(); ++i)
-        layer_text += (i ? ", " : "") + std::to_string(m.layers[i].value);
-    w.line(key::layers, layer_text + "]");
-    if (m.transfer_params.empty())
-        w.put(key::transfer, m.transfer);
-    else
-        w.line(key::transfer, w.inline_table(m.transfer_params,
-                                             std::string(keys::population::transfer_kind) + " = " +
-                                                 quote(m.transfer.value)));
-    w.put(key::dendrites, m.dendrites);
-    if (!m.eta_PP.empty()) {
-        std::vector<double> eta;
-        for (const auto& e : m.eta_PP) eta.push_back(e.value);
-        w.line(key::eta_PP, array_text(eta));
-    }
-    w.put(key::self_predicting_init, m.self_predicting_init);
-    for (const auto& [name, v] : m.params) w.line(name, text(v.value));
-}
-
 void write_record(section_writer& w, const record_desc& r) {
     namespace key = keys::record;
     w.header("[[" + std::string(keys::root::record) + "]]");
@@ -250,13 +233,48 @@ void write_record(section_writer& w, const record_desc& r) {
     }
     w.put(key::population, r.population);
     w.line(key::variables, array_text(r.variables));
-    w.put(key::interval_ms, r.interval_ms);
+    if (r.at.value.empty()) w.put(key::interval_ms, r.interval_ms);  // `at` samples per trial
     // A sample is drawn again from the seed, which the resolved model holds.
     if (r.sample.value > 0) w.put(key::sample, r.sample);
     else w.line(key::neurons, array_text(r.neurons));
+    if (!r.at.value.empty()) w.put(key::at, r.at);
+}
+
+void write_phase(section_writer& w, const phase_desc& p) {
+    namespace key = keys::phase;
+    w.header("[[" + std::string(keys::root::phase) + "]]");
+    w.put(key::name, p.name);
+    w.put(key::duration_ms, p.duration_ms);
+    w.line(key::inputs, array_text(p.inputs));
+    std::string gains = "{ ";
+    for (std::size_t i = 0; i < p.gains.size(); ++i)
+        gains += (i ? ", " : "") + key_text(p.gains[i].first) + " = " + text(p.gains[i].second.value);
+    w.line(key::gains, p.gains.empty() ? "{}" : gains + " }");
 }
 
 } // namespace
+
+std::string param_text(const param_value& v) {
+    switch (v.kind) {
+    case param_value::type::integer: return std::to_string(v.integer);
+    case param_value::type::number: return text(v.number);
+    case param_value::type::boolean: return text(v.boolean);
+    case param_value::type::string: return quote(v.string);
+    case param_value::type::array: {
+        std::string out = "[";
+        for (std::size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + param_text(v.items[i]);
+        return out + "]";
+    }
+    case param_value::type::table: {
+        if (v.entries.empty()) return "{}";
+        std::string out = "{ ";
+        for (std::size_t i = 0; i < v.entries.size(); ++i)
+            out += (i ? ", " : "") + key_text(v.entries[i].key) + " = " + param_text(v.entries[i].value);
+        return out + " }";
+    }
+    }
+    return "";
+}
 
 std::string write_model_toml(const model_desc& model,
                              const std::map<std::string, std::string>& provenance) {
@@ -286,50 +304,16 @@ std::string write_model_toml(const model_desc& model,
         write_stimulus(w, s);
     for (const record_desc& r : model.records)
         write_record(w, r);
-    for (const microcircuit_desc& mc : model.microcircuits)
-        write_microcircuit(w, mc);
-    for (const column_desc& c : model.columns) {
-        namespace key = keys::column;
-        w.header("[[" + std::string(keys::root::column) + "]]");
-        w.put(key::name, c.name);
-        w.line(key::sizes, w.inline_table(c.sizes));
-        w.put(key::p_connect, c.p_connect);
-        w.put(key::w_excitatory, c.w_excitatory);
-        w.put(key::w_inhibitory, c.w_inhibitory);
-        if (c.transfer_params.empty())
-            w.put(key::transfer, c.transfer);
-        else
-            w.line(key::transfer, w.inline_table(c.transfer_params,
-                                                 std::string(keys::population::transfer_kind) +
-                                                     " = " + quote(c.transfer.value)));
-        w.put(key::dendrites, c.dendrites);
-        w.line(key::strengths, w.inline_table(c.strengths));
-        w.put(key::pulvinar_beta, c.pulvinar_beta);
-        w.put(key::l6_theta, c.l6_theta);
-        w.put(key::ct_self_context, c.ct_self_context);
-        w.put(key::dale, c.dale);
-    }
-    for (const column_link_desc& c : model.column_links) {
-        w.header("[[" + std::string(keys::root::column_link) + "]]");
-        w.put(keys::column::lower, c.lower);
-        w.put(keys::column::upper, c.upper);
+    for (const phase_desc& p : model.phases)
+        write_phase(w, p);
+    for (const section_desc& t : model.templates) {
+        w.header("[[" + key_text(t.kind.value) + "]]");
+        for (const param_entry& e : t.params.entries) w.line(e.key, param_text(e.value));
     }
     if (model.task.kind.value != "none") {
-        namespace key = keys::task;
         w.header("[" + std::string(keys::root::task) + "]");
-        w.put(key::kind, model.task.kind);
-        if (model.task.kind.value == "sequence") {  // only the keys the kind reads back
-            w.put(key::column, model.task.column);
-            w.put(key::sequence, model.task.sequence);
-            if (model.task.sequence.value == "cyclic") w.put(key::cycle, model.task.cycle);
-            w.put(key::ablation, model.task.ablation);
-        } else {
-            w.put(key::input, model.task.input);
-            w.put(key::hidden, model.task.hidden);
-            w.put(key::output, model.task.output);
-            w.put(key::dataset, model.task.dataset);
-        }
-        for (const auto& [name, v] : model.task.params) w.line(name, text(v.value));
+        w.line(keys::task::kind, quote(model.task.kind.value));
+        for (const param_entry& e : model.task.params.entries) w.line(e.key, param_text(e.value));
     }
     return out.str();
 }

@@ -11,7 +11,7 @@
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
 #include "core/simulation.hpp"
-#include "cortex_models/expand_templates.hpp"
+#include "cortex_models/template_registry.hpp"
 #include "cortex_models/six_layer_column.hpp"
 
 using namespace cortexsim;
@@ -19,6 +19,14 @@ using namespace cortexsim;
 namespace {
 const char* hierarchy_toml = R"([simulation]
 duration_ms = 20.0
+
+[[phase]]
+name = "minus"
+duration_ms = 15.0
+
+[[phase]]
+name = "plus"
+duration_ms = 5.0
 
 [[column]]
 name = "V1"
@@ -49,6 +57,7 @@ TEST_CASE("the six-layer column wires every pathway to its compartment", "[colum
     network net(lower(m));
     const auto& pops = net.model().populations;
     REQUIRE(pops.size() == 2 * column_cell_types().size());
+    CHECK(m.templates.empty());
     std::map<std::string, std::string> model_of;
     for (const auto& p : pops) model_of[p.name] = p.model->name;
     CHECK(model_of.at("V1.L23") == "pyramidal");
@@ -73,10 +82,14 @@ TEST_CASE("the six-layer column wires every pathway to its compartment", "[colum
         if (s == "SST" && t != "SST") CHECK(d.compartment == "apical");
         if (s == "L4" || s == "relay") CHECK((d.compartment == "basal" || t == "L4"));
         if (column_of(src) != column_of(tgt)) {
-            // Between columns: feedforward onto basal dendrites of the upper L4, feedback onto
-            // apical tufts of the lower column.
-            if (column_of(src) == "V1") CHECK((t == "L4" && d.compartment == "basal"));
-            else CHECK(d.compartment == "apical");
+            // Between columns: feedforward onto basal dendrites of the upper L4 and the lower
+            // pulvinar's signal onto the upper CT layer's apical tuft; feedback onto apical
+            // tufts of the lower column, and the upper CT layer's prediction of the lower
+            // pulvinar onto its modulator (O'Reilly et al. 2021).
+            if (column_of(src) == "V1")
+                CHECK(((t == "L4" && d.compartment == "basal") || (s == "pulvinar" && t == "L6" && d.compartment == "apical")));
+            else
+                CHECK((d.compartment == "apical" || (s == "L6" && t == "pulvinar" && d.compartment == "modulator")));
         }
         if (s == "L5" && t == "pulvinar") CHECK(d.compartment == "driver");
         if (s == "L6" && t == "pulvinar") CHECK(d.compartment == "modulator");
@@ -98,6 +111,39 @@ TEST_CASE("the six-layer column wires every pathway to its compartment", "[colum
         INFO("pathway " << required);
         CHECK(seen.count(required) == 1);
     }
+    // The learned pathways carry GeneRec on the declared phases, within and between columns.
+    for (const char* name : {"V1.L6->V1.pulvinar.modulator", "V1.ctx->V1.L6.basal", "V2.L6->V1.pulvinar.modulator",
+                             "V2.L6->V2.pulvinar.modulator", "V2.ctx->V2.L6.basal"}) {
+        INFO(name);
+        const auto& d = net.projections()[net.projection_index(name)].desc();
+        CHECK(d.rule_name == "generec");
+        CHECK(d.rule_params.find("minus")->string == "minus");
+        CHECK(d.rule_params.find("plus")->string == "plus");
+    }
+    // The thalamic loop's gates: no L5 drive of the pulvinar while it predicts, and its soma
+    // decoupled from the CT prediction while the outcome drives it.
+    const auto& phases = net.model().phases;
+    REQUIRE(phases.size() == 2);
+    auto gain_of = [&](const lowered_phase& ph, const std::string& projection) {
+        for (const auto& [k, g] : ph.projection_gains)
+            if (net.projections()[k].desc().name == projection) return g;
+        return 1.0;
+    };
+    CHECK(gain_of(phases[0], "V1.L5->V1.pulvinar.driver") == 0.0);
+    CHECK(gain_of(phases[1], "V1.L5->V1.pulvinar.driver") == 1.0);
+    std::set<std::string> decoupled;
+    for (const auto& c : phases[1].coupling_gains) {
+        CHECK(c.gain == 0.0);
+        decoupled.insert(pops[c.population].name + "." + pops[c.population].model->dendrites[c.slot]);
+    }
+    CHECK(decoupled == std::set<std::string>{"V1.pulvinar.modulator", "V2.pulvinar.modulator"});
+    // The CT context: L5's and L6's rates at the end of the outcome phase.
+    REQUIRE(net.model().contexts.size() == 2);
+    CHECK(net.model().contexts[0].population == net.population_index("V1.ctx"));
+    CHECK(net.model().contexts[0].from ==
+          std::vector<std::size_t>{net.population_index("V1.L5"), net.population_index("V1.L6")});
+    CHECK(net.model().contexts[0].phase == 1);
+
     // The expanded model runs: it is an ordinary network.
     simulation sim(net, net.integrator_options(), 1e-8);
     sim.run(20.0);
@@ -108,14 +154,26 @@ TEST_CASE("column mistakes are reported where they were written", "[column]") {
     const auto error_of = [](const std::string& text) { return testing::model_error_of(text); };
     std::string t = hierarchy_toml;
     t.replace(t.find("L23 = 12"), 8, "L2_3 = 12");
-    CHECK(error_of(t) == "model.toml:6:18: column[0].sizes.L2_3: unknown cell type 'L2_3'; a column has "
+    CHECK(error_of(t) == "model.toml:14:18: column[0].sizes.L2_3: unknown cell type 'L2_3'; a column has "
                          "'relay', 'L4', 'L23', 'SST', 'PV', 'VIP', 'L5', 'L6', 'pulvinar', 'TRN' or "
                          "'ctx', "
                          "did you mean 'L23'?");
     t = hierarchy_toml;
     t.replace(t.find("upper = \"V2\""), 12, "upper = \"V3\"");
-    CHECK(error_of(t) == "model.toml:14:9: column_link[0].upper: unknown column 'V3', did you mean 'V1'?");
+    CHECK(error_of(t) == "model.toml:22:9: column_link[0].upper: unknown column 'V3', did you mean 'V1'?");
     t = hierarchy_toml;
     t.replace(t.find("L5 = 10"), 7, "L5 = 2.5");
-    CHECK(error_of(t) == "model.toml:6:26: column[0].sizes.L5: must be a whole number of neurons, got 2.5");
+    CHECK(error_of(t) == "model.toml:14:26: column[0].sizes.L5: must be a whole number of neurons from 1 to "
+                         "100000000, got 2.5");
+    t = hierarchy_toml;
+    t.replace(t.find("name = \"plus\""), 13, "name = \"outcome\"");
+    CHECK(error_of(t) == "model.toml:12:1: column[0]: column 'V1' needs its outcome phase 'plus', but the "
+                         "model declares only the phases 'minus' or 'outcome'; declare the alpha cycle, e.g. "
+                         "[[phase]] name = \"minus\" duration_ms = 75.0 and [[phase]] name = \"plus\" "
+                         "duration_ms = 25.0 with the task's inputs (docs/column_anatomy.md)");
+    t = hierarchy_toml;
+    t.replace(t.find("sizes = {"), 9, "plasticity = { \"L6->pulvinar\" = { rule = \"generic\" } }\nsizes = {");
+    CHECK(error_of(t) == "model.toml:14:42: column[0].plasticity.L6->pulvinar.rule: unknown plasticity rule "
+                         "'generic'; expected 'none', 'dendritic_prediction', 'apical_silencing' or 'generec', "
+                         "did you mean 'generec'?");
 }

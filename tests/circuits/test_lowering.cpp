@@ -116,24 +116,33 @@ TEST_CASE("lowering rejects semantically wrong models with exact messages", "[ci
         {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
          "plasticity = { rule = 'dendritic_predictoin', eta = 0.1 }\n",
          "model.toml:19:23: projection[0].plasticity.rule: unknown plasticity rule "
-         "'dendritic_predictoin'; expected 'none', 'apical_silencing' or 'dendritic_prediction', "
-         "did you mean 'dendritic_prediction'?"},
+         "'dendritic_predictoin'; expected 'none', 'dendritic_prediction', 'apical_silencing' or "
+         "'generec', did you mean 'dendritic_prediction'?"},
         {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
          "plasticity = { rule = 'dendritic_prediction', eta = 0.1, tau_ms = 3.0 }\n",
-         "model.toml:19:67: projection[0].plasticity.tau_ms: unknown parameter 'tau_ms' of rule "
-         "'dendritic_prediction'; it has 'eta', 'pause_ms' or 'tau_w_ms', did you mean 'tau_w_ms'?"},
+         "model.toml:19:67: projection[0].plasticity.tau_ms: unknown key 'tau_ms' of rule "
+         "'dendritic_prediction'; it has 'eta', 'eta_decay_trials', 'eta_floor', 'at', 'tau_w_ms', "
+         "'pause_ms' or 'pre', did you mean 'tau_w_ms'?"},
         {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
          "plasticity = { rule = 'apical_silencing' }\n",
-         "model.toml:19:14: projection[0].plasticity: rule 'apical_silencing' needs 'eta'"},
+         "model.toml:19:14: projection[0].plasticity: missing required key 'eta' of rule 'apical_silencing'"},
         {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'soma'\nweights = 1.0\n"
          "plasticity = { rule = 'dendritic_prediction', eta = 0.1 }\n",
          "model.toml:19:23: projection[0].plasticity.rule: rule 'dendritic_prediction' compares a "
          "dendritic potential with the soma, so it needs a dendritic target compartment, got 'soma'"},
         {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
          "connectivity = 'fixed_indegree'\nindegree = 2\n"
-         "plasticity = { rule = 'dendritic_prediction', eta = 0.1 }\n",
-         "model.toml:21:23: projection[0].plasticity.rule: plastic projections need connectivity = "
-         "'all_to_all' for now (sparse plastic projections are not supported yet)"},
+         "plasticity = { rule = 'dendritic_prediction', eta = 0.1, pre = 'rate@minus' }\n",
+         "model.toml:21:64: projection[0].plasticity.pre: names phase 'minus', but the model declares "
+         "no [[phase]]"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
+         "plasticity = { rule = 'dendritic_prediction', eta = 0.1, pre = 'u_soma' }\n",
+         "model.toml:19:64: projection[0].plasticity.pre: population 'in' (model 'input') has no signal "
+         "'u_soma'; it has 'rate'"},
+        {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
+         "plasticity = { rule = 'generec', eta = 0.1 }\n",
+         "model.toml:19:14: projection[0].plasticity.minus: names phase 'minus', but the model declares no "
+         "[[phase]]"},
         {"\n[[population]]\nname = 'in4'\nmodel = 'input'\nsize = 4\n"
          "[[projection]]\nsource = 'in4'\ntarget = 'hidden'\ncompartment = 'soma'\nweights = 1.0\n"
          "connectivity = 'one_to_one'\ntype = 'nudging'\n",

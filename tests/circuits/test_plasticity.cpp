@@ -1,4 +1,4 @@
-// Plasticity by operator splitting (circuits/plasticity.hpp) against independent truths: the
+// Plasticity by operator splitting (circuits/plasticity/) against independent truths: the
 // continuous filter equations integrated finely, and closed-form fixed points of the rules.
 #include <catch2/catch.hpp>
 
@@ -6,58 +6,85 @@
 #include <cmath>
 
 #include "../test_models.hpp"
-#include "circuits/plasticity.hpp"
+#include "circuits/plasticity/rule_support.hpp"
 
 using namespace cortexsim;
 using namespace cortexsim::testing;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
+namespace {
+/// A 2x3 projection with constant weights 0.25, dense or (all synapses drawn) sparse.
+model_desc two_by_three(bool dense) {
+    model_desc m = base_model(10.0);
+    m.populations = {population("in", "input", 3), population("P", "pyramidal", 2)};
+    projection_desc p = proj_desc("in", "P", "basal", 0.25, 0.25);
+    if (!dense) {
+        p.connectivity = std::string("fixed_indegree");
+        p.indegree = 3;
+    }
+    m.projections = {p};
+    return m;
+}
+} // namespace
+
 TEST_CASE("one plasticity step solves the filtered update exactly for a constant term",
           "[circuits][plasticity]") {
-    lowered_plasticity rule;
-    rule.eta = 0.7;
-    rule.tau_w_ms = 30.0;
+    const double eta = 0.7, tau_w = 30.0;
     const Eigen::Vector2d e(0.3, -1.2);
     const Eigen::Vector3d r(0.5, 0.1, 2.0);
-    Eigen::MatrixXd W = Eigen::MatrixXd::Constant(2, 3, 0.25);
-    plasticity_trace tr;
-    tr.delta = Eigen::MatrixXd::Constant(2, 3, -0.4);
-    tr.scratch.resize(2, 3);
-
-    // Reference: tau dD/dt = -D + T, dW/dt = eta D by RK4 with 1e5 steps over 5 ms.
     const Eigen::MatrixXd T = e * r.transpose();
-    Eigen::MatrixXd D_ref = tr.delta, W_ref = W;
+    // Reference: tau dD/dt = -D + T, dW/dt = eta D by RK4 with 1e5 steps per 5 ms, two steps
+    // (the second starts from the filter state the first left).
+    Eigen::MatrixXd D_ref = Eigen::MatrixXd::Zero(2, 3), W_ref = Eigen::MatrixXd::Constant(2, 3, 0.25);
     const double dt = 5.0, h = dt / 1e5;
-    for (int k = 0; k < 100000; ++k) {
-        auto fD = [&](const Eigen::MatrixXd& D) -> Eigen::MatrixXd { return (T - D) / rule.tau_w_ms; };
+    for (int k = 0; k < 200000; ++k) {
+        auto fD = [&](const Eigen::MatrixXd& D) -> Eigen::MatrixXd { return (T - D) / tau_w; };
         const Eigen::MatrixXd k1 = fD(D_ref), k2 = fD(D_ref + 0.5 * h * k1),
                               k3 = fD(D_ref + 0.5 * h * k2), k4 = fD(D_ref + h * k3);
-        const Eigen::MatrixXd l1 = rule.eta * D_ref, l2 = rule.eta * (D_ref + 0.5 * h * k1),
-                              l3 = rule.eta * (D_ref + 0.5 * h * k2), l4 = rule.eta * (D_ref + h * k3);
+        const Eigen::MatrixXd l1 = eta * D_ref, l2 = eta * (D_ref + 0.5 * h * k1),
+                              l3 = eta * (D_ref + 0.5 * h * k2), l4 = eta * (D_ref + h * k3);
         D_ref += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
         W_ref += h / 6 * (l1 + 2 * l2 + 2 * l3 + l4);
     }
-    plasticity_step(rule, e, r, dt, tr, W);
-    CHECK((W - W_ref).cwiseAbs().maxCoeff() < 1e-12);  // RK4 at h = 5e-5: error ~1e-18
-    CHECK((tr.delta - D_ref).cwiseAbs().maxCoeff() < 1e-12);
+    for (const bool dense : {true, false}) {
+        INFO((dense ? "dense" : "sparse"));
+        network net(lower(two_by_three(dense)));
+        projection& p = net.projection_at(0);
+        REQUIRE(p.is_dense() == dense);
+        filtered_outer_product step;
+        step.step(p, e, r, eta, tau_w, dt);
+        step.step(p, e, r, eta, tau_w, dt);
+        CHECK((p.weights() - W_ref).cwiseAbs().maxCoeff() < 1e-12);  // RK4 at h = 5e-5: ~1e-18
 
-    rule.tau_w_ms = 0.0;  // unfiltered: W += eta dt e r^T
-    Eigen::MatrixXd W0 = Eigen::MatrixXd::Zero(2, 3);
-    plasticity_step(rule, e, r, 2.0, tr, W0);
-    CHECK((W0 - 0.7 * 2.0 * T).cwiseAbs().maxCoeff() < 1e-15);
+        // Unfiltered: W += eta dt e r^T.
+        network plain(lower(two_by_three(dense)));
+        filtered_outer_product unfiltered;
+        unfiltered.step(plain.projection_at(0), e, r, eta, 0.0, 2.0);
+        CHECK((plain.projections()[0].weights() - (Eigen::MatrixXd::Constant(2, 3, 0.25) + eta * 2.0 * T))
+                  .cwiseAbs().maxCoeff() < 1e-15);
+    }
 }
 
 TEST_CASE("Dale's law holds after every update", "[circuits][plasticity]") {
-    Eigen::MatrixXd W(2, 2);
-    W << 0.5, -0.1, -2.0, 0.0;
-    enforce_sign(sign_constraint::excitatory, W);
-    CHECK((W.array() >= 0).all());
-    CHECK(W(0, 0) == 0.5);
-    W << 0.5, -0.1, -2.0, 0.0;
-    enforce_sign(sign_constraint::inhibitory, W);
-    CHECK((W.array() <= 0).all());
-    CHECK(W(1, 0) == -2.0);
+    for (const bool dense : {true, false}) {
+        for (const char* sign : {"excitatory", "inhibitory"}) {
+            model_desc m = two_by_three(dense);
+            m.projections[0].weights.params["low"] = 0.0;
+            m.projections[0].weights.params["high"] = 0.0;
+            m.projections[0].sign = std::string(sign);
+            network net(lower(m));
+            projection& p = net.projection_at(0);
+            Eigen::MatrixXd W(2, 3);
+            W << 0.5, -0.1, -2.0, 0.0, 1.0, -3.0;
+            p.set_weights(W);
+            p.enforce_sign();
+            const Eigen::MatrixXd after = p.weights();
+            const bool exc = std::string(sign) == "excitatory";
+            for (int i = 0; i < 2; ++i)
+                for (int j = 0; j < 3; ++j) CHECK(after(i, j) == (exc ? std::max(W(i, j), 0.0) : std::min(W(i, j), 0.0)));
+        }
+    }
 }
 
 namespace {
@@ -69,9 +96,7 @@ model_desc dendritic_prediction_model(double interval_ms, double duration_ms) {
     m.populations[1].params["g_A"] = 0.0;
     m.populations[1].transfer = std::string("logistic");  // strictly monotonic: a unique fixed point
     m.projections = {proj_desc("x", "out", "basal", -0.5, 0.5)};
-    m.projections[0].plasticity.rule = std::string("dendritic_prediction");
-    m.projections[0].plasticity.params["eta"] = 0.5;
-    m.projections[0].plasticity.params["tau_w_ms"] = 5.0;
+    m.projections[0].plasticity = rule("dendritic_prediction", {{"eta", 0.5}, {"tau_w_ms", 5.0}});
     m.stimuli = {stimulus("x", "rate", {0.0}, {{0.9, 0.2, 0.6}}),
                  stimulus("out", "nudge", {0.0}, {{1.5, -0.7}})};
     return m;
@@ -121,7 +146,7 @@ TEST_CASE("learned weights converge to the fine-interval reference at first orde
 TEST_CASE("add_outer_product updates existing synapses only, under Dale's law", "[plasticity]") {
     // A sparse (fixed in-degree) and a dense projection get W(i, j) += s post_i pre_j, computed
     // here entry by entry; absent synapses stay absent, and an excitatory projection is clamped
-    // at 0 (the GeneRec step of the sequence task, circuits/tasks/sequence_prediction.cpp).
+    // at 0 (the GeneRec rule's step, circuits/plasticity/rules/generec.cpp).
     const bool dense = GENERATE(false, true);
     const bool dale = GENERATE(false, true);
     model_desc m = base_model(10.0);

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "../test_models.hpp"
-#include "tools/cli/run_model.hpp"
+#include "circuits/experiments/session.hpp"
 #include "../file_text.hpp"
 
 using namespace cortexsim;

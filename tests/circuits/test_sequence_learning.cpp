@@ -1,102 +1,152 @@
-// The mechanics of the column's predictive-learning trial (circuits/tasks/sequence_prediction):
-// phase gating, the context copy and the GeneRec step, each against its definition; then
-// learning: a cyclic sequence to zero error, and the ablations of issue 4 item 4 failing.
+// The column's predictive-learning trial, now a declared protocol (phases, gates, rules,
+// context) run by the trial runner: each mechanism against its definition (the gates, the
+// context copy, the GeneRec step from the phase-end snapshots, phase-end recording); then
+// learning through the sequence task: a cyclic sequence to zero error, and the ablations of
+// O'Reilly et al. 2021 (REFERENCES.md section 3), each a change of the TOML, failing.
 #include <catch2/catch.hpp>
 
-#include "circuits/tasks/sequence_prediction.hpp"
-#include "circuits/tasks/sequence_training.hpp"
-#include "cortex_models/six_layer_column.hpp"
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "../file_text.hpp"
+#include "circuits/experiments/session.hpp"
+#include "circuits/trial_runner.hpp"
+#include "core/config/toml_loader.hpp"
+#include "cortex_models/template_registry.hpp"
 
 using namespace cortexsim;
+namespace fs = std::filesystem;
 
 namespace {
+
+std::string column_toml(std::size_t n_symbols, long hidden, const std::string& column_extra = "") {
+    const std::string n = std::to_string(n_symbols), h = std::to_string(hidden);
+    return "[simulation]\nseed = 1\nduration_ms = 100.0\n[solver]\nmethod = \"euler\"\ndt_ms = 0.1\n"
+           "[[phase]]\nname = \"minus\"\nduration_ms = 75.0\n"
+           "[[phase]]\nname = \"plus\"\nduration_ms = 25.0\ninputs = [\"symbol\", \"target\"]\n"
+           "[[column]]\nname = \"col\"\nsizes = { relay = " + n + ", pulvinar = " + n + ", L4 = " + h +
+           ", L23 = " + h + ", L5 = " + h + ", L6 = " + h + " }\n" + column_extra;
+}
+
+/// A column with the sequence task's two inputs, driven trial by trial.
 struct column_fixture {
-    model_desc m;
     std::unique_ptr<network> net;
-    explicit column_fixture(std::size_t n_symbols, long hidden = 12, bool dale = false) {
-        m.simulation.seed = 1;
-        m.solver.method = std::string("euler");
-        m.solver.dt_ms = 0.1;
-        column_spec c;
-        c.name = "col";
-        const auto n = static_cast<long>(n_symbols);
-        c.sizes = {{"relay", n}, {"pulvinar", n}, {"L4", hidden}, {"L23", hidden}, {"L5", hidden}, {"L6", hidden}};
-        c.dale = dale;
-        add_six_layer_column(m, c);
+    std::unique_ptr<simulation> sim;
+    std::unique_ptr<trial_runner> trials;
+    std::size_t symbol = 0, target = 0, n = 0;
+
+    column_fixture(std::size_t n_symbols, const std::string& column_extra = "") : n(n_symbols) {
+        model_desc m = config::parse_model(column_toml(n_symbols, 12, column_extra), "model.toml", "");
+        expand_templates(m);
         net = std::make_unique<network>(lower(m));
+        symbol = net->add_input("symbol", net->population_index("col.relay"), network::input_mode::current, 0);
+        target = net->add_input("target", net->population_index("col.pulvinar"), network::input_mode::nudge, -1, 3.0);
+        sim = std::make_unique<simulation>(*net, net->integrator_options(true), 1e-8);
+        trials = std::make_unique<trial_runner>(*net, *sim);
     }
-    std::size_t proj(const std::string& name) const {
-        for (std::size_t k = 0; k < net->projections().size(); ++k)
-            if (net->projections()[k].desc().name == name) return k;
-        FAIL("no projection " << name);
-        return 0;
+    /// One trial showing `s`: a current of 4 into its relay neuron's driver and the pulvinar
+    /// nudged towards 4 for it, -2 elsewhere (the sequence task's defaults).
+    void trial(std::size_t s) {
+        std::vector<double> drive(n, 0.0), u(n, -2.0);
+        drive[s] = 4.0;
+        u[s] = 4.0;
+        net->set_input(symbol, drive.data());
+        net->set_input(target, u.data());
+        trials->run_trial();
     }
-    Eigen::VectorXd rates(const std::string& pop, const simulation& sim) {
+    Eigen::VectorXd rates(const std::string& pop) {
         const std::size_t p = net->population_index(pop);
-        net->observe(sim.time(), sim.state().data());
+        net->observe(sim->time(), sim->state().data());
         const variable_ref r = net->resolve_variable(p, "rate");
         Eigen::VectorXd out(static_cast<Eigen::Index>(net->model().populations[p].size));
         for (Eigen::Index i = 0; i < out.size(); ++i)
-            out[i] = net->value(p, r, static_cast<std::size_t>(i), sim.state().data());
+            out[i] = net->value(p, r, static_cast<std::size_t>(i), sim->state().data());
         return out;
     }
+    Eigen::VectorXd snapshot(const std::string& pop, const std::string& signal) {
+        const bound_signal s = net->plasticity().request(net->population_index(pop), signal);
+        const std::vector<double>& v = *net->plasticity().snapshot(s);
+        return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+    }
 };
+
 } // namespace
 
-TEST_CASE("a trial copies L5's outcome into the context and gates the pulvinar's inputs",
+TEST_CASE("a trial gates the thalamic loop by phase and copies the outcome into the context",
           "[column][sequences]") {
-    column_fixture f(4);
-    sequence_task_options o;
-    o.learn = false;
-    sequence_prediction_task task(*f.net, "col", 4, o);
-    const std::size_t l5_drv = f.proj("col.L5->col.pulvinar.driver");
-    const std::size_t ct_mod = f.proj("col.L6->col.pulvinar.modulator");
-    const Eigen::MatrixXd W0 = f.net->projections()[ct_mod].weights();
-    task.trial(2, symbol_bit(2));
-    // After the plus phase: L5 drives the pulvinar, the CT prediction is suppressed.
+    column_fixture f(4, "plasticity = \"none\"\n");
+    CHECK(!f.net->has_plasticity());
+    const std::size_t l5_drv = f.net->projection_index("col.L5->col.pulvinar.driver");
+    // Snapshots requested before the trial are taken at every phase end.
+    f.snapshot("col.L5", "rate@plus");
+    f.snapshot("col.L6", "rate@plus");
+    f.snapshot("col.pulvinar", "rate@plus");
+    f.trial(2);
+    CHECK(f.sim->time() == 100.0);  // 75 ms minus + 25 ms plus
+    // In the outcome phase L5 drives the pulvinar (gain 1; 0 while it predicts).
     CHECK(f.net->projections()[l5_drv].gain() == 1.0);
-    CHECK(f.net->projections()[ct_mod].gain() == 0.0);
-    CHECK(task.sim().time() == 100.0);  // 75 ms minus + 25 ms plus
-    // The context for the next trial is exactly L5's rates at the end of this plus phase.
-    const Eigen::VectorXd l5 = f.rates("col.L5", task.sim());
-    task.sim().restart();  // latch the context that trial() set
-    const Eigen::VectorXd l6 = f.rates("col.L6", task.sim());
-    const Eigen::VectorXd ctx = f.rates("col.ctx", task.sim());
-    // The CT self-context: ctx = [L5, L6] of this plus phase.
+    f.net->enter_phase(0);
+    CHECK(f.net->projections()[l5_drv].gain() == 0.0);
+    f.net->enter_phase(1);
+    // The context for the next trial is exactly [L5, L6] at the end of this outcome phase.
+    const Eigen::VectorXd l5 = f.snapshot("col.L5", "rate@plus"), l6 = f.snapshot("col.L6", "rate@plus");
+    CHECK((l5 - f.rates("col.L5")).cwiseAbs().maxCoeff() == 0.0);  // the snapshot is the state at t = 100
+    f.sim->restart();  // latch the new context
+    const Eigen::VectorXd ctx = f.rates("col.ctx");
     REQUIRE(ctx.size() == l5.size() + l6.size());
     CHECK((ctx.head(l5.size()) - l5).cwiseAbs().maxCoeff() == 0.0);
     CHECK((ctx.tail(l6.size()) - l6).cwiseAbs().maxCoeff() == 0.0);
-    // The plus phase showed symbol 2 on the pulvinar, above every other unit.
-    const Eigen::VectorXd pulv = f.rates("col.pulvinar", task.sim());
+    // The outcome phase showed symbol 2 on the pulvinar, above every other unit.
     Eigen::Index best;
-    pulv.maxCoeff(&best);
+    f.snapshot("col.pulvinar", "rate@plus").maxCoeff(&best);
     CHECK(best == 2);
-    CHECK(f.net->projections()[ct_mod].weights() == W0);  // learn = false: weights untouched
 }
 
-TEST_CASE("the end-of-trial update is GeneRec on the CT pathway", "[column][sequences]") {
-    // Run the same trial twice from the same state, once without learning to observe the
-    // phase rates, once with; the weight change must equal eta (y+ - y-) x-^T.
+TEST_CASE("the pulvinar's prediction error compares the outcome with the modulator's prediction",
+          "[column][sequences]") {
+    // prediction_error = phi(u) - phi(k_mod v_mod), k_mod = g_mod / (g_lk + g_drv + g_mod): in the
+    // outcome phase the soma is decoupled from the modulator (gain 0), which still holds L6's
+    // prediction, so the signal is outcome minus prediction.
+    column_fixture f(4, "plasticity = \"none\"\n");
+    f.snapshot("col.pulvinar", "prediction_error@plus");
+    f.snapshot("col.pulvinar", "v_modulator@plus");
+    f.snapshot("col.pulvinar", "rate@plus");
+    f.trial(1);
+    const auto& pop = f.net->model().populations[f.net->population_index("col.pulvinar")];
+    const double k = 1.0 / (0.1 + 1.0 + 1.0);  // the column's pulvinar: g_drv 1, g_mod 1, g_lk 0.1
+    CHECK(f.net->prediction_factor(f.net->population_index("col.pulvinar"), 1) == Approx(k).epsilon(1e-15));
+    const Eigen::VectorXd e = f.snapshot("col.pulvinar", "prediction_error@plus");
+    const Eigen::VectorXd v = f.snapshot("col.pulvinar", "v_modulator@plus");
+    const Eigen::VectorXd r = f.snapshot("col.pulvinar", "rate@plus");
+    for (Eigen::Index i = 0; i < e.size(); ++i) CHECK(e[i] == Approx(r[i] - pop.transfer(k * v[i])).margin(1e-14));
+    // The outcome's unit is driven on; before learning the prediction does not single it out.
+    for (Eigen::Index i = 0; i < e.size(); ++i)
+        if (i != 1) CHECK(e[1] > e[i] + 0.3);
+}
+
+TEST_CASE("GeneRec on the CT pathway updates from the phase-end rates", "[column][sequences]") {
+    // Run the same trial twice from the same state, without and with the rule; the weight
+    // change must be eta (y+ - y-) x-^T from the rates at the phases' ends, sampled here by
+    // independent samplers at 75 and 100 ms.
     const bool dale = GENERATE(false, true);
-    auto run = [dale](bool learn, Eigen::MatrixXd& before, Eigen::MatrixXd& after, Eigen::VectorXd& pre,
-                  Eigen::VectorXd& post_minus, Eigen::VectorXd& post_plus) {
-        column_fixture f(4, 12, dale);
-        sequence_task_options o;
-        o.learn = learn;
-        o.eta = 3.0;  // large enough that some weights cross 0
-        sequence_prediction_task task(*f.net, "col", 4, o);
-        const std::size_t k = f.proj("col.L6->col.pulvinar.modulator");
+    const std::string rules = "plasticity = { \"L6->pulvinar\" = { rule = \"generec\", eta = 3.0 }, "
+                              "\"ctx->L6\" = { rule = \"none\" } }\n";
+    auto run = [&](bool learn, Eigen::MatrixXd& before, Eigen::MatrixXd& after, Eigen::VectorXd& pre,
+                   Eigen::VectorXd& post_minus, Eigen::VectorXd& post_plus) {
+        column_fixture f(4, rules + (dale ? "dale = true\n" : ""));
+        f.net->set_learning(learn);
+        const std::size_t k = f.net->projection_index("col.L6->col.pulvinar.modulator");
         before = f.net->projections()[k].weights();
-        // Record the phases' final rates with samplers at 75 ms and 100 ms.
-        task.sim().add_sampler(25.0, [&](double t, const double*) {
+        f.sim->add_sampler(25.0, [&](double t, const double*) {
             if (t == 75.0) {
-                pre = f.rates("col.L6", task.sim());
-                post_minus = f.rates("col.pulvinar", task.sim());
+                pre = f.rates("col.L6");
+                post_minus = f.rates("col.pulvinar");
             } else if (t == 100.0) {
-                post_plus = f.rates("col.pulvinar", task.sim());
+                post_plus = f.rates("col.pulvinar");
             }
         });
-        task.trial(1, symbol_bit(1));
+        f.trial(1);
         after = f.net->projections()[k].weights();
     };
     Eigen::MatrixXd b0, a0, b1, a1;
@@ -104,60 +154,88 @@ TEST_CASE("the end-of-trial update is GeneRec on the CT pathway", "[column][sequ
     run(false, b0, a0, x, ym, yp);
     run(true, b1, a1, x1, ym1, yp1);
     CHECK(b0 == b1);  // same seed, same initial weights
+    CHECK(a0 == b0);  // learning off: untouched
     CHECK(x == x1);   // learning happens after the phases: same rates
-    // Dale's law clamps the excitatory CT weights at 0; without it they change sign freely.
     Eigen::MatrixXd expected = b1 + 3.0 * (yp - ym) * x.transpose();
-    CHECK(expected.minCoeff() < 0.0);  // so the sign rule matters
+    CHECK(expected.minCoeff() < 0.0);  // so Dale's law matters
     if (dale) expected = expected.cwiseMax(0.0);
-
     CHECK((a1 - expected).cwiseAbs().maxCoeff() < 1e-15);
     CHECK((a1 - b1).norm() > 0.0);
 }
 
 namespace {
-/// Trains a 24-neuron-per-layer column on the cycle ABCDE for at most `max_trials`.
-sequence_training_result train_cycle(const sequence_task_options& o, std::size_t max_trials) {
-    column_fixture f(5, 24);
-    sequence_prediction_task task(*f.net, "col", 5, o);
-    sequence_source source = sequence_source::cyclic("ABCDE");
-    sequence_training_options t;
-    t.max_trials = max_trials;
-    return train_sequence(task, source, t);
+
+struct run_tables {
+    std::vector<std::vector<double>> curve;  ///< learning_curve.csv rows
+    std::string summary;
+};
+
+std::vector<std::vector<double>> read_csv(const fs::path& file) {
+    std::ifstream in(file);
+    std::string line;
+    std::getline(in, line);  // header
+    std::vector<std::vector<double>> rows;
+    while (std::getline(in, line)) {
+        std::vector<double> row;
+        std::stringstream ss(line);
+        std::string cell;
+        while (std::getline(ss, cell, ',')) row.push_back(std::stod(cell));
+        rows.push_back(row);
+    }
+    return rows;
 }
-sequence_task_options tuned() {
-    sequence_task_options o;  // the [task] kind = "sequence" defaults (lowered_task.cpp)
-    o.eta = 0.03;
-    o.eta_context = 0.6;
-    o.threshold = 0.25;
-    return o;
+
+/// The sequence task on the cycle ABCDE through a run session, 24-neuron layers.
+run_tables run_cycle(const std::string& column_extra, std::size_t trials, const std::string& name) {
+    std::string text = column_toml(5, 24, column_extra) +
+                       "[task]\nkind = \"sequence\"\nsequence = \"cyclic\"\ncycle = \"ABCDE\"\n"
+                       "drive = \"col.relay\"\ntarget = \"col.pulvinar\"\ncriterion_blocks = 2\ntrials = " +
+                       std::to_string(trials) + "\n";
+    const fs::path out = fs::temp_directory_path() / ("cortexsim_cycle_" + name);
+    fs::remove_all(out);
+    run_options o;
+    o.out_dir = out.string();
+    o.show_progress = false;
+    o.format = report_format::csv;
+    std::ostringstream log;
+    const run_result r = run_model(config::parse_model(text, "model.toml", ""), o, log);
+    run_tables t;
+    t.curve = read_csv(out / "learning_curve.csv");
+    t.summary = r.task_summary;
+    fs::remove_all(out);
+    return t;
 }
+
 } // namespace
 
 TEST_CASE("a column learns a cyclic sequence to zero error", "[column][sequences][learning]") {
-    // Issue 4 item 5. Every symbol's successor is fixed, so once the CT pathway has learned,
-    // every minus-phase prediction is the next symbol alone: two clean blocks of 100 trials.
-    const auto r = train_cycle(tuned(), 2000);
-    INFO("blocks: " << r.blocks.size());
-    REQUIRE(r.trials_to_criterion > 0);
-    CHECK(r.trials_to_criterion <= 2000);
-    CHECK(r.blocks.front().errors >= 90);  // it starts out wrong
-    CHECK(r.blocks.back().errors == 0);
-    // The thalamic prediction error (mean |y+ - y-| of the pulvinar) shrinks with learning.
-    CHECK(r.blocks.back().thalamic_prediction_error < 0.6 * r.blocks.front().thalamic_prediction_error);
+    // Every symbol's successor is fixed, so once the CT pathways have learned, every
+    // prediction is the next symbol alone: two clean blocks of 100 trials.
+    const run_tables t = run_cycle("", 2000, "intact");
+    INFO(t.summary);
+    REQUIRE(!t.curve.empty());
+    CHECK(t.summary.find("criterion (2 blocks") != std::string::npos);
+    CHECK(t.curve.front()[1] >= 90);  // it starts out wrong
+    CHECK(t.curve.back()[1] == 0);
+    // The pulvinar's phase difference |y+ - y-| and its compartment prediction error shrink.
+    CHECK(t.curve.back()[3] < 0.6 * t.curve.front()[3]);
+    CHECK(t.curve.back()[4] < 0.5 * t.curve.front()[4]);
 }
 
 TEST_CASE("ablations of the column make sequence learning fail", "[column][sequences][learning]") {
-    // Issue 4 item 4 (REFERENCES.md section 3): CT seeing the current step, no thalamic loop,
-    // plasticity off. Each must leave the cycle unlearned where the intact column learns it
-    // (previous test, 800 trials with this seed).
-    sequence_task_options o = tuned();
-    std::string which = GENERATE(std::string("context_current"), std::string("no_thalamic_loop"),
-                                 std::string("no_plasticity"));
-    if (which == "context_current") o.context_current = true;
-    if (which == "no_thalamic_loop") o.thalamic_loop = false;
-    if (which == "no_plasticity") o.learn = false;
-    const auto r = train_cycle(o, 1500);
-    INFO(which);
-    CHECK(r.trials_to_criterion == 0);
-    CHECK(r.blocks.back().errors >= 50);
+    // REFERENCES.md section 3: CT seeing the current step, no thalamic loop, no plasticity, each
+    // a change of the column's keys. Each leaves the cycle unlearned where the intact column
+    // learns it (previous test).
+    const std::string which = GENERATE(std::string("context_current"), std::string("no_thalamic_loop"),
+                                       std::string("no_plasticity"));
+    std::string extra;
+    if (which == "context_current") extra = "context_phase = \"minus\"\n";
+    if (which == "no_thalamic_loop")
+        extra = "strengths = { \"pulvinar->L23\" = 0.0, \"pulvinar->L5\" = 0.0, \"pulvinar->L6\" = 0.0, "
+                "\"pulvinar->VIP\" = 0.0 }\n";
+    if (which == "no_plasticity") extra = "plasticity = \"none\"\n";
+    const run_tables t = run_cycle(extra, 1500, which);
+    INFO(which << ": " << t.summary);
+    CHECK(t.summary.find("criterion not reached") != std::string::npos);
+    CHECK(t.curve.back()[1] >= 50);
 }

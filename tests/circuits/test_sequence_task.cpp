@@ -1,12 +1,10 @@
-// `[task] kind = "sequence"` and the column's TOML keys: what they lower to, and every mistake
-// reported at its position (issue 4; docs/toml_reference.md).
+// `[task] kind = "sequence"` and the column's TOML keys: what they resolve to, and every
+// mistake reported at its position (docs/toml_reference.md).
 #include <catch2/catch.hpp>
 
-#include "circuits/network.hpp"
-#include "circuits/tasks/lowered_task.hpp"
+#include "circuits/experiments/session.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
-#include "cortex_models/expand_templates.hpp"
 
 using namespace cortexsim;
 
@@ -14,34 +12,34 @@ namespace {
 const char* base = R"([simulation]
 seed = 4
 
+[[phase]]
+name = "minus"
+duration_ms = 75.0
+
+[[phase]]
+name = "plus"
+duration_ms = 25.0
+inputs = ["symbol", "target"]
+
 [[column]]
 name = "col"
 sizes = { relay = 7, pulvinar = 7, L4 = 8, L23 = 8, L5 = 8, L6 = 8 }
 
 [task]
 kind = "sequence"
-column = "col"
 sequence = "reber"
+drive = "col.relay"
+target = "col.pulvinar"
 trials = 300
 )";
 
-struct lowered {
-    std::unique_ptr<network> net;
-    lowered_task task;
-};
-
-lowered lower_text(const std::string& text) {
-    model_desc m = config::parse_model(text, "model.toml", "");
-    expand_templates(m);
-    lowered out;
-    out.net = std::make_unique<network>(lower(m));
-    out.task = lower_task(m.task, *out.net);
-    return out;
+std::unique_ptr<run_session> session_of(const std::string& text) {
+    return std::make_unique<run_session>(config::parse_model(text, "model.toml", ""));
 }
 
 std::string error_of(const std::string& text) {
     try {
-        lower_text(text);
+        session_of(text);
     } catch (const model_error& e) {
         return e.what();
     }
@@ -53,74 +51,101 @@ std::string replaced(std::string text, const std::string& from, const std::strin
     REQUIRE(at != std::string::npos);
     return text.replace(at, from.size(), to);
 }
+
+const param_value& setting(const run_session& s, const std::string& key) {
+    const param_value* v = s.resolved_model().task.params.find(key);
+    REQUIRE(v != nullptr);
+    return *v;
+}
 } // namespace
 
-TEST_CASE("a sequence task lowers to the column's trial settings", "[sequences][task]") {
-    const lowered l = lower_text(base);
-    CHECK(l.task.kind == task_kind::sequence);
-    CHECK(l.task.column == "col");
-    CHECK(l.task.training.max_trials == 300);
-    CHECK(l.task.training.block_trials == 100);
-    CHECK(l.task.training.criterion_blocks == 2);
-    CHECK(l.task.sequence_task.minus_ms == 75.0);
-    CHECK(l.task.sequence_task.plus_ms == 25.0);
-    CHECK(l.task.sequence_task.u_off == -2.0);
-    CHECK(l.task.sequence_task.learn);
-    CHECK(l.task.make_source().n_symbols() == 7);
-    // Ablations switch exactly one mechanism off.
-    const lowered a = lower_text(std::string(base) + "ablation = \"no_thalamic_loop\"\n");
-    CHECK(!a.task.sequence_task.thalamic_loop);
-    CHECK(a.task.sequence_task.learn);
-    CHECK(!a.task.sequence_task.context_current);
+TEST_CASE("a sequence task resolves every setting and names its inputs", "[sequences][task]") {
+    const auto s = session_of(base);
+    REQUIRE(s->net().input_count() == 2);
+    CHECK(s->net().input_name(0) == "symbol");
+    CHECK(s->net().input_name(1) == "target");
+    // Every default is written to the resolved model.
+    CHECK(setting(*s, "trials").integer == 300);
+    CHECK(setting(*s, "block_trials").integer == 100);
+    CHECK(setting(*s, "criterion_blocks").integer == 5);
+    CHECK(setting(*s, "prediction_phase").string == "minus");
+    CHECK(setting(*s, "outcome_phase").string == "plus");
+    CHECK(setting(*s, "drive_compartment").string == "driver");
+    CHECK(setting(*s, "u_off").number == -2.0);
+    CHECK(setting(*s, "readout").string == "col.pulvinar");
+    CHECK(s->describe().find("task: sequence 'reber'") != std::string::npos);
     // A cyclic stream takes its alphabet from the cycle.
-    const lowered c = lower_text(replaced(replaced(replaced(base, "relay = 7", "relay = 3"), "pulvinar = 7",
-                                                   "pulvinar = 3"),
-                                          "sequence = \"reber\"", "sequence = \"cyclic\"\ncycle = \"ABAC\""));
-    CHECK(c.task.make_source().n_symbols() == 3);
+    const auto c = session_of(replaced(replaced(replaced(base, "relay = 7", "relay = 3"), "pulvinar = 7", "pulvinar = 3"),
+                                       "sequence = \"reber\"", "sequence = \"cyclic\"\ncycle = \"ABAC\""));
+    CHECK(setting(*c, "cycle").string == "ABAC");
+    // The column's rules are written out with every setting.
+    for (const auto& p : s->resolved_model().projections)
+        if (p.name.value.empty() && p.source.value == "col.ctx") {
+            CHECK(p.plasticity.rule.value == "generec");
+            CHECK(p.plasticity.params.find("eta")->number == 0.6);
+            CHECK(p.plasticity.params.find("decay") != nullptr);
+        }
 }
 
 TEST_CASE("sequence task mistakes are reported where they were written", "[sequences][task]") {
     const std::string b = base;
-    CHECK(error_of(replaced(b, "column = \"col\"", "column = \"cl\"")) ==
-          "model.toml:10:10: task.column: unknown column 'cl', did you mean 'col'?");
+    CHECK(error_of(replaced(b, "drive = \"col.relay\"", "drive = \"col.rely\"")) ==
+          "model.toml:20:9: task.drive: unknown population 'col.rely', did you mean 'col.relay'?");
     CHECK(error_of(replaced(b, "sequence = \"reber\"", "sequence = \"rebber\"")) ==
-          "model.toml:11:12: task.sequence: unknown sequence 'rebber'; expected 'reber', "
-          "'embedded_reber' or 'cyclic', did you mean 'reber'?");
+          "model.toml:19:12: task.sequence: must be 'reber', 'embedded_reber' or 'cyclic', got 'rebber', "
+          "did you mean 'reber'?");
     CHECK(error_of(replaced(b, "sequence = \"reber\"", "sequence = \"cyclic\"")) ==
-          "model.toml:8:1: task: sequence 'cyclic' needs a cycle, e.g. cycle = \"ABCDE\"");
-    CHECK(error_of(b + "cycle = \"ABC\"\n") ==
-          "model.toml:13:9: task.cycle: cycle applies to sequence = \"cyclic\" only");
-    CHECK(error_of(b + "ablation = \"no_loop\"\n") ==
-          "model.toml:13:12: task.ablation: unknown ablation 'no_loop'; expected 'none', "
-          "'context_current', 'no_thalamic_loop', 'no_plasticity' or 'no_context_learning'");
+          "model.toml:17:1: task: missing required key 'cycle' of task 'sequence'");
+    CHECK(error_of(b + "cycle = \"ABC\"\n") == "model.toml:23:9: task.cycle: cycle applies to sequence = \"cyclic\" only");
     CHECK(error_of(replaced(b, "relay = 7", "relay = 5")) ==
-          "model.toml:10:10: task.column: column 'col' has 5 relay neurons; sequence 'reber' needs 7, "
-          "one per symbol (set sizes.relay)");
+          "model.toml:20:9: task.drive: population 'col.relay' has 5 neurons; sequence 'reber' needs 7, one per symbol");
     CHECK(error_of(replaced(b, "trials = 300", "trials = 2.5")) ==
-          "model.toml:12:10: task.trials: must be a positive integer, got 2.5");
-    CHECK(error_of(b + "input = \"x\"\n") == "model.toml:13:9: task.input: task 'sequence' takes no input");
-    CHECK(error_of(b + "eta_ctx = 0.1\n").rfind("model.toml:13:11: task.eta_ctx: unknown setting 'eta_ctx' of "
-                                                "task 'sequence'", 0) == 0);
-    CHECK(error_of(replaced(b, "column = \"col\"\n", "")) ==
-          "model.toml:8:1: task: task 'sequence' needs a column (the [[column]] that learns)");
+          "model.toml:22:10: task.trials: must be an integer from 1 to 1000000000, got 2.5");
+    CHECK(error_of(replaced(b, "trials = 300", "trials = 1e20")) ==
+          "model.toml:22:10: task.trials: must be an integer from 1 to 1000000000, got 1e+20");
+    CHECK(error_of(b + "eta_ctx = 0.1\n").rfind("model.toml:23:11: task.eta_ctx: unknown key 'eta_ctx' of task "
+                                                "'sequence'", 0) == 0);
+    CHECK(error_of(replaced(b, "drive = \"col.relay\"\n", "")) ==
+          "model.toml:17:1: task: missing required key 'drive' of task 'sequence'");
+    // Inputs the phases do not gate would leak the outcome into the prediction.
+    CHECK(error_of(replaced(b, "inputs = [\"symbol\", \"target\"]", "inputs = [\"symbol\"]")) ==
+          "model.toml:17:1: task: the task's input 'target' is not named in any [[phase]]'s inputs, so it "
+          "would be on in every phase; list it in the outcome phase ('plus')");
+    CHECK(error_of(replaced(b, "inputs = [\"symbol\", \"target\"]", "inputs = [\"symbol\", \"target\", \"sybmol\"]")) ==
+          "model.toml:11:31: phase[1].inputs[2]: phase 'plus' switches on 'sybmol', which is neither a stimulus "
+          "nor an input of the task; the model has 'symbol' or 'target', did you mean 'symbol'?");
+    CHECK(error_of(b + "prediction_phase = \"minsu\"\n") ==
+          "model.toml:23:20: task.prediction_phase: must be 'minus' or 'plus', got 'minsu', did you mean 'minus'?");
 }
 
-TEST_CASE("column keys: strengths, Dale's law and the self-context", "[column][task]") {
+TEST_CASE("column keys: strengths, Dale's law, the self-context and rules", "[column][task]") {
     const std::string b = base;
     // strengths set a pathway's summed weight: uniform on [0, 2 g / n].
-    const lowered s = lower_text(replaced(b, "name = \"col\"\n", "name = \"col\"\nstrengths = { \"L4->L23\" = 0.8 }\n"));
-    for (const auto& p : s.net->projections()) {
-        if (p.desc().name != "col.L4->col.L23.basal") continue;
-        CHECK(p.weights().maxCoeff() <= 2.0 * 0.8 / 8);
-        CHECK(p.weights().maxCoeff() > 0.5 * 2.0 * 0.8 / 8);
-    }
-    CHECK(error_of(replaced(b, "name = \"col\"\n", "name = \"col\"\nstrengths = { \"L4->L5\" = 1.0 }\n"))
-              .rfind("model.toml:6:26: column[0].strengths.L4->L5: unknown pathway 'L4->L5'; a column has ", 0) == 0);
+    const auto s = session_of(replaced(b, "name = \"col\"\n", "name = \"col\"\nstrengths = { \"L4->L23\" = 0.8 }\n"));
+    const auto& W = s->net().projections()[s->net().projection_index("col.L4->col.L23.basal")].weights();
+    CHECK(W.maxCoeff() <= 2.0 * 0.8 / 8);
+    CHECK(W.maxCoeff() > 0.5 * 2.0 * 0.8 / 8);
+    const std::string bad_pathway =
+        error_of(replaced(b, "name = \"col\"\n", "name = \"col\"\nstrengths = { \"L4->L5\" = 1.0 }\n"));
+    INFO(bad_pathway);
+    CHECK(bad_pathway.rfind("model.toml:15:26: column[0].strengths.L4->L5: unknown pathway 'L4->L5'; a column has ", 0) == 0);
     // dale = true keeps the learned CT pathways excitatory; ct_self_context = false shrinks ctx.
-    const lowered d = lower_text(replaced(b, "name = \"col\"\n", "name = \"col\"\ndale = true\nct_self_context = false\n"));
-    for (const auto& p : d.net->projections())
+    const auto d = session_of(replaced(b, "name = \"col\"\n", "name = \"col\"\ndale = true\nct_self_context = false\n"));
+    for (const auto& p : d->net().projections())
         if (p.desc().name == "col.L6->col.pulvinar.modulator" || p.desc().name == "col.ctx->col.L6.basal")
             CHECK(p.desc().sign == sign_constraint::excitatory);
-    CHECK(d.net->model().populations[d.net->population_index("col.ctx")].size == 8);
-    CHECK(s.net->model().populations[s.net->population_index("col.ctx")].size == 16);
+    CHECK(d->net().model().populations[d->net().population_index("col.ctx")].size == 8);
+    CHECK(s->net().model().populations[s->net().population_index("col.ctx")].size == 16);
+    // A rule's parameters are checked where they were written.
+    CHECK(error_of(replaced(b, "name = \"col\"\n",
+                            "name = \"col\"\nplasticity = { \"ctx->L6\" = { rule = \"generec\", eta = 0.5, "
+                            "plus = \"pluss\" } }\n")) ==
+          "model.toml:15:66: column[0].plasticity.ctx->L6.plus: unknown phase 'pluss'; the protocol has 'minus' or "
+          "'plus', did you mean 'plus'?");
+    CHECK(error_of(replaced(b, "name = \"col\"\n",
+                            "name = \"col\"\nplasticity = { \"ctx->L6\" = { rule = \"generec\", etta = 0.5 } }\n")) ==
+          "model.toml:15:55: column[0].plasticity.ctx->L6.etta: unknown key 'etta', did you mean 'eta'?");
+    CHECK(error_of(replaced(b, "name = \"col\"\n",
+                            "name = \"col\"\nplasticity = { \"ctx->L6\" = { rule = \"generec\", eta = -1.0 } }\n")) ==
+          "model.toml:15:54: column[0].plasticity.ctx->L6.eta: must be non-negative, got -1.0");
 }

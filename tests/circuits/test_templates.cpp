@@ -50,7 +50,7 @@ TEST_CASE("the microcircuit template wires each pathway to its compartment", "[t
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
 #include "core/simulation.hpp"
-#include "cortex_models/expand_templates.hpp"
+#include "cortex_models/template_registry.hpp"
 
 namespace {
 const char* microcircuit_toml = R"([simulation]
@@ -81,16 +81,17 @@ high = 0.9
 TEST_CASE("[[microcircuit]] in TOML expands to the same model as the C++ template", "[templates]") {
     model_desc m = config::parse_model(microcircuit_toml, "model.toml", "");
     expand_templates(m);
-    CHECK(m.microcircuits.empty());
+    CHECK(m.templates.empty());
     network net(lower(m));
     REQUIRE(net.model().populations.size() == 1 + 3 + 2);
     CHECK(net.model().populations[1].transfer.kind == transfer_kind::logistic);
     // Forward rates per layer, interneuron and apical rules as written.
-    CHECK(net.projections()[0].desc().plasticity.eta == 0.1);
-    CHECK(net.projections()[1].desc().plasticity.eta == 0.05);
+    CHECK(net.projections()[0].desc().rule_params.find("eta")->number == 0.1);
+    CHECK(net.projections()[1].desc().rule_params.find("eta")->number == 0.05);
+    CHECK(net.projections()[0].desc().rule_name == "dendritic_prediction");
     std::size_t plastic = 0, nudging = 0;
     for (const auto& pr : net.projections()) {
-        plastic += pr.desc().plasticity.kind != plasticity_kind::none;
+        plastic += pr.desc().rule != nullptr;
         nudging += pr.desc().nudging;
     }
     CHECK(plastic == 3 + 2 * 2);

@@ -1,5 +1,5 @@
 // The learning summary of a run: /summary/error_signals in report.h5 equals error_summary.csv,
-// and the start/end table printed after the run summary (tools/cli/learning_summary.hpp).
+// and the start/end table printed after the run summary (circuits/experiments/learning_summary.hpp).
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -7,7 +7,7 @@
 
 #include "../h5_read.hpp"
 #include "cli_runner.hpp"
-#include "tools/cli/learning_summary.hpp"
+#include "circuits/experiments/learning_summary.hpp"
 
 using namespace cortexsim;
 using namespace cortexsim::testing;

@@ -28,21 +28,36 @@ TEST_CASE("a sequence task run writes its learning curve and stops at the criter
                        dir.string());
     INFO(r.out);
     REQUIRE(r.code == 0);
-    CHECK_THAT(r.out, Contains("sequence 'cyclic': criterion (2 blocks of 100 trials without an error) after 800 trials"));
     const std::string curve = slurp(dir / "learning_curve.csv");
-    CHECK(curve.rfind("trials,errors,error_rate,thalamic_prediction_error,L5_mismatch,L6_mismatch\n", 0) == 0);
-    CHECK(lines(curve) == 1 + 8);  // header and one row per block of 100 trials
-    CHECK_THAT(curve, Contains("\n800,0,0,"));
+    CHECK(curve.rfind("trials,errors,error_rate,thalamic_prediction_error,prediction_error,col.L5_mismatch,"
+                      "col.L6_mismatch\n", 0) == 0);
+    const std::size_t blocks = lines(curve) - 1;  // one row per block of 100 trials
+    REQUIRE(blocks >= 2);
+    CHECK_THAT(r.out, Contains("sequence 'cyclic': criterion (2 blocks of 100 trials without an error) after " +
+                               std::to_string(100 * blocks) + " trials"));
+    CHECK_THAT(curve, Contains("\n" + std::to_string(100 * blocks) + ",0,0,"));
     const std::string trials = slurp(dir / "trials.csv");
-    CHECK(trials.rfind("trial,symbol,legal_mask,predicted_mask,correct,thalamic_prediction_error\n", 0) == 0);
-    CHECK(lines(trials) == 1 + 800);
-    // Each row: the symbol shown and what could legally come then; the cycle starts with A (0),
-    // the only legal symbol at that point (mask 1), then B (1, mask 2).
-    CHECK(trials.find("\n1,0,1,") != std::string::npos);
-    CHECK(trials.find("\n2,1,2,") != std::string::npos);
+    CHECK(trials.rfind("trial,symbol,state,legal_mask,predicted_mask,correct,thalamic_prediction_error\n", 0) == 0);
+    CHECK(lines(trials) == 1 + 100 * blocks);
+    // Each row: the symbol shown, the state it was predicted in and what could legally come
+    // then; the cycle starts with A (0), the only legal symbol at that point (mask 1), then B
+    // (1, mask 2).
+    CHECK(trials.find("\n1,0,4,1,") != std::string::npos);
+    CHECK(trials.find("\n2,1,0,2,") != std::string::npos);
+    // The pulvinar's prediction error, sampled at the end of every outcome phase.
+    const std::string pulvinar = slurp(dir / "col.pulvinar.csv");
+    CHECK(lines(pulvinar) == 1 + 100 * blocks);
+    CHECK_THAT(pulvinar, Contains("\n100,"));
+    CHECK_THAT(pulvinar, Contains("\n200,"));
     const std::string resolved = slurp(dir / "model.resolved.toml");
-    CHECK_THAT(resolved, Contains("eta_context = 0.6"));
-    // The resolved model holds the expanded column: the learned CT pathways' free sign.
+    // The resolved model holds the protocol, the expanded column's rules and gates, the task's
+    // settings with their defaults.
+    CHECK_THAT(resolved, Contains("plasticity = { rule = \"generec\", eta = 0.6, eta_decay_trials = 0.0, "));
+    CHECK_THAT(resolved, Contains("gains = { \"col.L5->col.pulvinar.driver\" = 0.0 }"));
+    CHECK_THAT(resolved, Contains("gains = { \"col.pulvinar.modulator\" = 0.0 }"));
+    CHECK_THAT(resolved, Contains("context = { from = [\"col.L5\", \"col.L6\"], at = \"plus\", mix = 1.0 }"));
+    CHECK_THAT(resolved, Contains("block_trials = 100"));
+    // The learned CT pathways' free sign.
     CHECK_THAT(resolved, Contains("sign = \"free\""));
 
     // report.h5 holds the same tables, value for value (read back with Debian's h5py).

@@ -11,7 +11,7 @@
 #include "../h5_read.hpp"
 #include "../test_models.hpp"
 #include "cli_runner.hpp"
-#include "tools/cli/run_outputs.hpp"
+#include "circuits/experiments/run_outputs.hpp"
 #include "../file_text.hpp"
 
 using namespace cortexsim;

@@ -63,6 +63,10 @@ inline void require_same(const model_desc& a, const model_desc& b) {
         require_same_params(p.transfer_params, q.transfer_params);
         require_same_params(p.params, q.params);
         require_same_params(p.initial, q.initial);
+        REQUIRE(p.context.from.size() == q.context.from.size());
+        for (std::size_t j = 0; j < p.context.from.size(); ++j) CHECK(p.context.from[j].value == q.context.from[j].value);
+        CHECK(p.context.at.value == q.context.at.value);
+        CHECK(p.context.mix.value == q.context.mix.value);
     }
     REQUIRE(a.projections.size() == b.projections.size());
     for (std::size_t i = 0; i < a.projections.size(); ++i) {
@@ -80,9 +84,7 @@ inline void require_same(const model_desc& a, const model_desc& b) {
         CHECK(p.sign.value == q.sign.value);
         CHECK(p.type.value == q.type.value);
         CHECK(p.plasticity.rule.value == q.plasticity.rule.value);
-        CHECK(p.plasticity.params.size() == q.plasticity.params.size());
-        for (const auto& [k, v] : p.plasticity.params)
-            CHECK(q.plasticity.params.count(k) == 1);
+        CHECK(same_values(p.plasticity.params, q.plasticity.params));
     }
     REQUIRE(a.stimuli.size() == b.stimuli.size());
     for (std::size_t i = 0; i < a.stimuli.size(); ++i) {
@@ -111,7 +113,28 @@ inline void require_same(const model_desc& a, const model_desc& b) {
         CHECK(r.sample.value == s.sample.value);
         CHECK(r.projection.value == s.projection.value);
         CHECK(r.what.value == s.what.value);
+        CHECK(r.at.value == s.at.value);
     }
+    REQUIRE(a.phases.size() == b.phases.size());
+    for (std::size_t i = 0; i < a.phases.size(); ++i) {
+        const auto &p = a.phases[i], &q = b.phases[i];
+        CHECK(p.name.value == q.name.value);
+        CHECK(p.duration_ms.value == q.duration_ms.value);
+        REQUIRE(p.inputs.size() == q.inputs.size());
+        for (std::size_t j = 0; j < p.inputs.size(); ++j) CHECK(p.inputs[j].value == q.inputs[j].value);
+        REQUIRE(p.gains.size() == q.gains.size());
+        for (std::size_t j = 0; j < p.gains.size(); ++j) {
+            CHECK(p.gains[j].first == q.gains[j].first);
+            CHECK(p.gains[j].second.value == q.gains[j].second.value);
+        }
+    }
+    REQUIRE(a.templates.size() == b.templates.size());
+    for (std::size_t i = 0; i < a.templates.size(); ++i) {
+        CHECK(a.templates[i].kind.value == b.templates[i].kind.value);
+        CHECK(same_values(a.templates[i].params, b.templates[i].params));
+    }
+    CHECK(a.task.kind.value == b.task.kind.value);
+    CHECK(same_values(a.task.params, b.task.params));
 }
 
 } // namespace cortexsim::config::testing

@@ -166,8 +166,9 @@ TEST_CASE("a full model parses with values and positions", "[config]") {
     const auto& plast = m.projections[1].plasticity;
     CHECK(plast.rule.value == "apical_silencing");
     CHECK(plast.rule.loc.str() == "model.toml:50:23: projection[1].plasticity.rule");
-    CHECK(plast.params.at("eta").value == 0.0005);
-    CHECK(plast.params.at("tau_w_ms").value == 30.0);
+    CHECK(plast.params.find("eta")->number == 0.0005);
+    CHECK(plast.params.find("tau_w_ms")->number == 30.0);
+    CHECK(plast.params.find("eta")->loc.str() == "model.toml:50:49: projection[1].plasticity.eta");
 
     REQUIRE(m.stimuli.size() == 2);
     const auto& drive = m.stimuli[0];

@@ -11,17 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "circuits/describe.hpp"
-#include "circuits/network.hpp"
+#include "circuits/experiments/session.hpp"
 #include "circuits/threads.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
-#include "circuits/tasks/lowered_task.hpp"
-#include "cortex_models/expand_templates.hpp"
+#include "cortex_models/template_registry.hpp"
 #include "tools/cli/inspect_run.hpp"
 #include "tools/cli/plot_command.hpp"
-#include "tools/cli/run_model.hpp"
-#include "tools/cli/run_task.hpp"
 
 namespace {
 
@@ -36,8 +32,13 @@ const char* usage_text =
     "      [--precision float32|float64]                 report.h5's values (default float32)\n"
     "      [--threads N]                                 threads for large projections (default\n"
     "                                                    1, or OMP_NUM_THREADS); same results\n"
+    "      [--set key.path=value]...                     override any key of the model (e.g.\n"
+    "                                                    task.trials=500); checked like the\n"
+    "                                                    file's own, written to the resolved\n"
+    "                                                    model (validate and describe too)\n"
     "  validate MODEL.toml                               check the model, print nothing else\n"
-    "  describe MODEL.toml                               populations, projections, state size\n"
+    "  describe MODEL.toml                               populations, projections, rules,\n"
+    "                                                    protocol, task, state size\n"
     "  inspect RUN_DIR                                   what a run folder holds: files, seed,\n"
     "                                                    solver, report.h5 groups, CSV columns\n"
     "  plot RUN_DIR [--out DIR]                          PNG and SVG figures of a run, by\n"
@@ -57,6 +58,7 @@ struct cli_args {
     bool has_seed = false, quiet = false;
     int threads = 0;  ///< 0: the default (circuits/threads.hpp)
     std::uint64_t seed = 0;
+    std::vector<cortexsim::config::override_setting> overrides;
     cortexsim::report_format format = cortexsim::report_format::both;
     cortexsim::sample_precision precision = cortexsim::sample_precision::float32;
 };
@@ -107,6 +109,11 @@ cli_args parse_args(const std::vector<std::string>& args) {
             if (v.empty() || *end || errno == ERANGE || n < 1 || n > 1024)
                 throw usage_error("--threads needs an integer from 1 to 1024, got '" + v + "'");
             a.threads = static_cast<int>(n);
+        } else if (s == "--set" && !on_run_dir) {
+            const std::string v = value(s);
+            if (v.find('=') == std::string::npos || v[0] == '=')
+                throw usage_error("--set needs key.path=value, got '" + v + "'");
+            a.overrides.push_back(cortexsim::config::parse_override(v));
         } else if (s == "--quiet" && a.command == "run") {
             a.quiet = true;
         } else if (!s.empty() && s[0] == '-') {
@@ -171,34 +178,16 @@ int main(int argc, char** argv) {
             return exit_ok;
         }
         if (a.command == "plot") return plot_run(a.model, a.out, argv[0]);
-        model_desc desc = config::load_model_file(a.model);
+        model_desc desc = config::load_model_file(a.model, default_templates().names(), a.overrides);
         if (a.has_seed) desc.simulation.seed.value = a.seed;
-        expand_templates(desc);
+        run_session session(std::move(desc));  // everything checked, nothing written yet
         if (a.command == "validate") {
-            network net(lower(desc));
-            if (desc.task.kind.value != "none") lower_task(desc.task, net);
-            std::cout << a.model << ": valid (" << net.model().populations.size()
-                      << " populations, " << net.size() << " state variables)\n";
+            std::cout << a.model << ": valid (" << session.net().model().populations.size()
+                      << " populations, " << session.net().size() << " state variables)\n";
             return exit_ok;
         }
         if (a.command == "describe") {
-            network net(lower(desc));
-            const lowered_task task = lower_task(desc.task, net);  // validates it too
-            std::cout << describe(net);
-            if (task.kind == task_kind::teacher_student)
-                std::cout << "\ntask: teacher_student, " << task.teacher_student.n_train
-                          << " training patterns of " << task.teacher_student.present_ms
-                          << " ms, input '" << task.input << "', hidden '" << task.hidden
-                          << "', output '" << task.output << "' (duration_ms is not used)\n";
-            if (task.kind == task_kind::sequence)
-                std::cout << "\ntask: sequence '" << task.sequence
-                          << (task.cycle.empty() ? "" : " " + task.cycle) << "' on column '"
-                          << task.column << "', up to " << task.training.max_trials
-                          << " trials of " << task.sequence_task.minus_ms << " ms minus + "
-                          << task.sequence_task.plus_ms
-                          << " ms plus phase, criterion: " << task.training.criterion_blocks
-                          << " blocks of " << task.training.block_trials
-                          << " trials without an error (duration_ms is not used)\n";
+            std::cout << session.describe();
             return exit_ok;
         }
         if (a.threads > 0) set_worker_threads(a.threads);
@@ -210,9 +199,8 @@ int main(int argc, char** argv) {
         opts.precision = a.precision;
         opts.stop_flag = &stop_signal;
         install_stop_handlers();
-        const run_result r = desc.task.kind.value != "none" ? run_task(desc, opts, std::cerr)
-                                                            : run_model(desc, opts, std::cerr);
-        std::cout << format_summary(desc, r);
+        const run_result r = session.run(opts, std::cerr);
+        std::cout << format_summary(session.resolved_model(), r);
         if (r.stop_signal != 0) {
             std::cerr << "cortexsim: stopped by " << signal_name(r.stop_signal) << " at t = "
                       << r.stopped_at_ms << " ms; partial results (every sample up to then) in "

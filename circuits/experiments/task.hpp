@@ -1,0 +1,84 @@
+#pragma once
+/// Tasks by kind: `[task] kind = "..."` selects a registered task, whose factory reads the
+/// rest of the section (param_reader: located errors, defaults remembered for the resolved
+/// model) and checks it against the built network. A task drives the run session's
+/// simulation (pattern by pattern, or trial by trial through the protocol) and keeps its own
+/// tables in the run folder. Adding a task kind is one file with its factory and one
+/// registration line (task_registry.cpp); programs may add their own.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "circuits/experiments/run_outputs.hpp"
+#include "circuits/experiments/run_types.hpp"
+#include "circuits/network.hpp"
+#include "circuits/trial_runner.hpp"
+#include "core/simulation.hpp"
+
+namespace cortexsim {
+
+class param_reader;
+
+/// What a running task gets from its session.
+struct task_run {
+    network& net;
+    simulation& sim;
+    trial_runner* trials;       ///< null when the model has no [[phase]]
+    run_outputs& outputs;       ///< add_task_table() for the task's own tables
+    stop_check& stop;           ///< poll(t) between patterns or trials
+    const run_options& options;
+    std::ostream& log;          ///< progress lines (when options.show_progress)
+};
+
+class task {
+public:
+    virtual ~task() = default;
+    /// Runs the task to its end (or until the stop check throws run_interrupted).
+    virtual void run(task_run& r) = 0;
+    /// A paragraph for `cortexsim describe`.
+    virtual std::string describe() const = 0;
+    /// One or two lines for the run summary (e.g. trials to criterion); "" before run().
+    virtual std::string summary() const { return {}; }
+    /// The task's outcome as named numbers (e.g. "trials_to_criterion"), for benchmarks and
+    /// sweeps; empty before run().
+    virtual std::map<std::string, double> metrics() const { return {}; }
+    /// True if the task integrates trial by trial through the protocol (it needs [[phase]]s).
+    virtual bool uses_protocol() const { return false; }
+};
+
+/// What a factory may use: the task's section, the built network (to find populations and
+/// add named inputs) and the whole description (e.g. the seed).
+struct task_kind {
+    std::string name;
+    std::string summary;
+    std::function<std::unique_ptr<task>(param_reader& settings, network& net, const model_desc& desc)> make;
+};
+
+class task_registry {
+public:
+    void add(task_kind kind);
+    const task_kind* find(const std::string& name) const;
+    std::vector<std::string> names() const;
+
+private:
+    std::vector<task_kind> kinds_;
+};
+
+/// The registry with cortexsim's tasks (teacher_student, sequence, classification).
+task_registry& default_tasks();
+
+/// The task of `section` (kind "none": null), its settings read and checked; `resolved`
+/// receives the settings with every default, for the resolved model.
+std::unique_ptr<task> make_task(const section_desc& section, network& net, const model_desc& desc,
+                                param_value& resolved, const task_registry& registry = default_tasks());
+
+/// Helpers for factories: a population by name (model_error at `where` with a hint), which
+/// must be of kind `kind` unless `kind` is empty ("pyramidal", "input", ...).
+std::size_t task_population(const network& net, const std::string& name, const source_loc& where,
+                            const std::string& role, const std::string& kind = "");
+
+} // namespace cortexsim

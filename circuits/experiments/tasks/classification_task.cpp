@@ -1,0 +1,216 @@
+// [task] kind = "classification": supervised classification with the network's own rules
+// (circuits/tasks/classification.hpp; Sacramento et al. 2018, Sec. 3): every training sample
+// is shown for present_ms with the output nudged towards u_high at its label and u_low
+// elsewhere, learning on; evaluations show the test samples frozen (no nudging, no learning)
+// and take the output with the highest potential. Data: "digits" (scikit-learn's 8x8 digits,
+// Debian's python3-sklearn), "fashion-mnist" (Debian's dataset-fashion-mnist), a folder of IDX
+// files ({train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]), a CSV file (label last) or an NPY
+// file of features with `labels` an NPY file of labels. A single file is split at random
+// (`test_split` held-out samples); IDX folders keep their own split.
+//
+// The rates may decay per epoch (eta_decay, decay_after: a global plasticity gain set before
+// each epoch), as bench/fashion_mnist.cpp does; both run this same code.
+// Table: learning_curve.csv (per evaluation: epoch, test and training-subset accuracy).
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "circuits/experiments/task.hpp"
+#include "circuits/tasks/classification.hpp"
+#include "circuits/tasks/dataset.hpp"
+#include "circuits/tasks/pattern_driver.hpp"
+#include "core/errors.hpp"
+#include "core/param_tree.hpp"
+
+namespace cortexsim {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+class classification_run final : public task {
+public:
+    std::string input, output, source;
+    double g_som = 0.8, eta_decay = 1.0;
+    std::size_t decay_after = 0;
+    dataset train, test;
+    std::vector<std::size_t> train_idx, test_idx;
+    classification_options options;
+
+    void run(task_run& r) override {
+        pattern_driver driver(r.net, r.sim, input, output, g_som);
+        task_table& curve = r.outputs.add_task_table("learning_curve", "samples_trained",
+                                                     {"epoch", "test_accuracy", "train_accuracy"});
+        classification_options o = options;
+        const auto t0 = std::chrono::steady_clock::now();
+        o.on_epoch = [&](std::size_t e) {
+            const double f = std::pow(eta_decay, static_cast<double>(e > decay_after + 1 ? e - 1 - decay_after : 0));
+            r.net.plasticity().set_rate_factor(f);
+        };
+        o.after_sample = [&] { r.stop.poll(r.sim.time()); };
+        o.on_evaluation = [&](const classification_curve& c) {
+            curve.write(static_cast<double>(c.trained.back()),
+                        {c.epoch.back(), c.test_accuracy.back(), c.train_accuracy.back()});
+            first_ = first_ < 0 ? c.test_accuracy.back() : first_;
+            last_ = c.test_accuracy.back();
+            if (!r.options.show_progress) return;
+            char buf[200];
+            std::snprintf(buf, sizeof buf, "epoch %6.3f (%zu samples): test accuracy %.4f  (%.1f s)\n",
+                          c.epoch.back(), c.trained.back(), c.test_accuracy.back(),
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            r.log << buf << std::flush;
+        };
+        if (r.options.show_progress && o.progress_every > 0)
+            o.progress = [&](const classification_progress& p) {
+                char buf[200];
+                std::snprintf(buf, sizeof buf, "epoch %zu / %zu: %zu / %zu samples, %.0f samples/s\n", p.epoch,
+                              options.epochs, p.seen_in_epoch, p.per_epoch, p.samples_per_s);
+                r.log << buf << std::flush;
+            };
+        classification_task t(train, train_idx, test, test_idx, o);
+        t.run(driver);
+    }
+    std::string describe() const override {
+        char buf[400];
+        std::snprintf(buf, sizeof buf,
+                      "classification of %s: %zu training / %zu test samples, %zu features, %zu classes; "
+                      "%zu epochs of %g ms presentations, input '%s', output '%s'",
+                      source.c_str(), train_idx.size(), test_idx.size(), train.n_features,
+                      std::max(train.n_classes, test.n_classes), options.epochs, options.present_ms,
+                      input.c_str(), output.c_str());
+        return buf;
+    }
+    std::string summary() const override {
+        if (first_ < 0) return {};
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "classification: test accuracy %.2f%% untrained, %.2f%% after training\n",
+                      100.0 * first_, 100.0 * last_);
+        return buf;
+    }
+
+private:
+    double first_ = -1.0, last_ = 0.0;
+};
+
+std::vector<std::size_t> head(std::vector<std::size_t> v, std::size_t n) {
+    if (n > 0 && n < v.size()) v.resize(n);
+    return v;
+}
+
+/// IDX folder: the four files, gzipped or not.
+bool idx_files(const std::string& dir, std::string out[4]) {
+    const char* stems[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                            "t10k-labels-idx1-ubyte"};
+    for (int k = 0; k < 4; ++k) {
+        const fs::path plain = fs::path(dir) / stems[k];
+        const fs::path gz = fs::path(dir) / (std::string(stems[k]) + ".gz");
+        if (fs::exists(gz)) out[k] = gz.string();
+        else if (fs::exists(plain)) out[k] = plain.string();
+        else return false;
+    }
+    return true;
+}
+
+std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc) {
+    auto t = std::make_unique<classification_run>();
+    t->input = r.string("input", "input");
+    const std::size_t in = task_population(net, t->input, r.loc_of("input"), "input", "input");
+    t->output = r.required_string("output");
+    const std::size_t out = task_population(net, t->output, r.loc_of("output"), "output", "pyramidal");
+    const std::string data = r.required_string("dataset");
+    const std::string labels = r.string("labels", "");
+    const std::uint64_t seed = desc.simulation.seed.value;
+    const std::size_t n_train = static_cast<std::size_t>(r.count("n_train", 0, 0, 1000000000));
+    const std::size_t n_test = static_cast<std::size_t>(r.count("n_test", 0, 0, 1000000000));
+    // A relative data path is relative to the model file, like stimulus files.
+    auto resolve = [&](const std::string& p) {
+        if (p.empty() || fs::path(p).is_absolute() || desc.source_file.empty()) return p;
+        return (fs::path(desc.source_file).parent_path() / p).string();
+    };
+    std::string idx[4];
+    bool single_file = true;
+    try {
+        if (data == "digits") {
+            const std::string path = find_sklearn_digits();
+            if (path.empty())
+                r.fail("dataset", "scikit-learn's digits were not found: install Debian's python3-sklearn");
+            t->train = read_digits_csv(path);
+            t->source = "scikit-learn digits";
+        } else if (data == "fashion-mnist" || fs::is_directory(resolve(data))) {
+            const std::string dir = data == "fashion-mnist" ? find_fashion_mnist_dir() : resolve(data);
+            if (dir.empty())
+                r.fail("dataset", "Fashion-MNIST was not found: install Debian's dataset-fashion-mnist");
+            if (!idx_files(dir, idx))
+                r.fail("dataset", "folder '" + dir + "' lacks the IDX files {train,t10k}-{images-idx3,"
+                                  "labels-idx1}-ubyte[.gz]");
+            t->train = read_idx_pair(idx[0], idx[1]);
+            t->test = read_idx_pair(idx[2], idx[3]);
+            t->source = data == "fashion-mnist" ? "Fashion-MNIST" : dir;
+            single_file = false;
+        } else {
+            const std::string path = resolve(data);
+            const std::string ext = fs::path(path).extension().string();
+            if (ext == ".npy") {
+                if (labels.empty()) r.fail("dataset", "an NPY data set needs 'labels', the NPY file of its labels");
+                t->train = read_npy_dataset(path, resolve(labels));
+            } else if (ext == ".csv" || ext == ".gz") {
+                t->train = read_csv_dataset(path);
+            } else {
+                r.fail("dataset", "must be 'digits', 'fashion-mnist', a folder of IDX files, a .csv file "
+                                  "(label in the last column) or a .npy file, got '" + data + "'");
+            }
+            t->source = path;
+        }
+    } catch (const std::runtime_error& e) {
+        if (dynamic_cast<const model_error*>(&e)) throw;
+        r.fail("dataset", e.what());
+    }
+    if (!labels.empty() && (fs::path(data).extension() != ".npy"))
+        r.fail("labels", "'labels' applies to NPY data sets only");
+    if (single_file) {
+        const std::size_t n = t->train.n_samples;
+        const std::size_t held = static_cast<std::size_t>(
+            r.count("test_split", static_cast<std::int64_t>(std::llround(static_cast<double>(n) / 6.0)), 1,
+                    static_cast<std::int64_t>(n > 1 ? n - 1 : 1)));
+        if (n < 2) r.fail("dataset", "needs at least two samples to split");
+        const std::vector<std::size_t> all = shuffled_indices(n, seed, "split");
+        t->test = t->train;
+        t->test_idx = head(std::vector<std::size_t>(all.begin(), all.begin() + static_cast<long>(held)), n_test);
+        t->train_idx = head(std::vector<std::size_t>(all.begin() + static_cast<long>(held), all.end()), n_train);
+    } else {
+        if (r.has("test_split")) r.fail("test_split", "an IDX folder has its own test set");
+        t->train_idx = head(shuffled_indices(t->train.n_samples, seed, "train subset"), n_train);
+        t->test_idx = head(shuffled_indices(t->test.n_samples, seed, "test subset"), n_test);
+    }
+    const std::size_t n_in = net.model().populations[in].size, n_out = net.model().populations[out].size;
+    if (n_in != t->train.n_features)
+        r.fail("input", "the input population '" + t->input + "' has " + std::to_string(n_in) + " neurons, the " +
+                            t->source + " samples " + std::to_string(t->train.n_features) + " features");
+    const std::size_t classes = std::max(t->train.n_classes, t->test.n_classes);
+    if (n_out < classes)
+        r.fail("output", "the output population '" + t->output + "' has " + std::to_string(n_out) +
+                             " neurons, the data " + std::to_string(classes) + " classes");
+    classification_options& o = t->options;
+    o.epochs = static_cast<std::size_t>(r.count("epochs", 1, 1, 100000));
+    o.present_ms = r.number("present_ms", 10.0, param_bound::positive);
+    o.u_high = r.number("u_high", 1.5);
+    o.u_low = r.number("u_low", -1.5);
+    o.eval_every = static_cast<std::size_t>(r.count("eval_every", 0, 0, 1000000000));
+    o.n_train_eval = static_cast<std::size_t>(r.count("n_train_eval", 0, 0, 1000000000));
+    o.progress_every = static_cast<std::size_t>(r.count("progress_every", 10000, 0, 1000000000));
+    o.seed = seed;
+    t->g_som = r.number("g_som", 0.8, param_bound::positive);
+    t->eta_decay = r.number("eta_decay", 1.0, param_bound::positive);
+    t->decay_after = static_cast<std::size_t>(r.count("decay_after", 0, 0, 100000));
+    return t;
+}
+
+} // namespace
+
+task_kind classification_task_kind() {
+    return {"classification", "supervised classification with the network's rules (Sacramento et al. 2018)",
+            make};
+}
+
+} // namespace cortexsim

@@ -1,0 +1,92 @@
+// [task] kind = "teacher_student": the regression task of Sacramento et al. 2018, Sec. 3
+// (circuits/tasks/teacher_student.hpp), from TOML. Writes learning_curve.csv (test MSE after
+// every `eval_every` training patterns) and its copy /summary/learning_curve.
+#include <chrono>
+#include <cstdio>
+
+#include "circuits/experiments/task.hpp"
+#include "circuits/tasks/pattern_driver.hpp"
+#include "circuits/tasks/teacher_student.hpp"
+#include "core/param_tree.hpp"
+
+namespace cortexsim {
+
+namespace {
+
+class teacher_student_run final : public task {
+public:
+    std::string input, hidden, output;
+    double g_som = 0.8;
+    teacher_student_options options;
+
+    void run(task_run& r) override {
+        pattern_driver driver(r.net, r.sim, input, output, g_som);
+        teacher_student_task ts(r.net, input, hidden, output, options);
+        task_table& curve = r.outputs.add_task_table("learning_curve", "patterns_trained", {"test_mse"});
+        const auto t0 = std::chrono::steady_clock::now();
+        auto report = [&](std::size_t trained, double mse) {
+            curve.write(static_cast<double>(trained), {mse});
+            last_mse_ = mse;
+            if (!r.options.show_progress) return;
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "%6zu / %zu patterns trained: test MSE %.5g  (%.1f s)\n", trained,
+                          options.n_train, mse,
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            r.log << buf << std::flush;
+        };
+        report(0, ts.evaluate(driver));
+        first_mse_ = last_mse_;
+        for (std::size_t chunk = 0; chunk < options.n_train; chunk += options.eval_every) {
+            const std::size_t n = std::min(options.eval_every, options.n_train - chunk);
+            ts.train(driver, chunk, n);
+            report(chunk + n, ts.evaluate(driver));
+        }
+    }
+    std::string describe() const override {
+        char buf[256];
+        std::snprintf(buf, sizeof buf,
+                      "teacher_student, %zu training patterns of %g ms, input '%s', hidden '%s', output '%s'",
+                      options.n_train, options.present_ms, input.c_str(), hidden.c_str(), output.c_str());
+        return buf;
+    }
+    std::string summary() const override {
+        if (first_mse_ < 0) return {};
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "teacher_student: test MSE %.5g untrained, %.5g after training\n",
+                      first_mse_, last_mse_);
+        return buf;
+    }
+
+private:
+    double first_mse_ = -1.0, last_mse_ = -1.0;
+};
+
+std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc) {
+    auto t = std::make_unique<teacher_student_run>();
+    t->input = r.string("input", "input");
+    task_population(net, t->input, r.loc_of("input"), "input", "input");
+    t->hidden = r.required_string("hidden");
+    task_population(net, t->hidden, r.loc_of("hidden"), "hidden", "pyramidal");
+    t->output = r.required_string("output");
+    task_population(net, t->output, r.loc_of("output"), "output", "pyramidal");
+    // Defaults: the paper's task at CI-friendly length.
+    teacher_student_options& o = t->options;
+    o.n_train = static_cast<std::size_t>(r.count("n_train", 1000, 1, 100000000));
+    o.n_test = static_cast<std::size_t>(r.count("n_test", 50, 1, 10000000));
+    o.eval_every = static_cast<std::size_t>(r.count("eval_every", 100, 1, 100000000));
+    o.present_ms = r.number("present_ms", 30.0, param_bound::positive);
+    o.n_hidden_teacher = static_cast<std::size_t>(r.count("n_hidden_teacher", 20, 1, 1000000));
+    o.teacher_w1_scale = r.number("teacher_w1_scale", 5.0, param_bound::positive);
+    o.teacher_w2_scale = r.number("teacher_w2_scale", 2.0, param_bound::positive);
+    t->g_som = r.number("g_som", 0.8, param_bound::positive);
+    o.seed = desc.simulation.seed.value;
+    return t;
+}
+
+} // namespace
+
+task_kind teacher_student_task_kind() {
+    return {"teacher_student", "regression onto a random teacher network (Sacramento et al. 2018)", make};
+}
+
+} // namespace cortexsim

@@ -1,0 +1,156 @@
+#include "circuits/plasticity/engine.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "circuits/network.hpp"
+
+namespace cortexsim {
+
+class plasticity_engine::binding final : public rule_binding {
+public:
+    binding(plasticity_engine& e, std::size_t k) : e_(e), d_(e.net_.model().projections[k]) {}
+    std::size_t source() const override { return d_.source; }
+    std::size_t target() const override { return d_.target; }
+    int slot() const override { return d_.slot; }
+    std::size_t source_size() const override { return e_.net_.model().populations[d_.source].size; }
+    std::size_t target_size() const override { return e_.net_.model().populations[d_.target].size; }
+    bound_signal signal(std::size_t p, const std::string& name) override { return e_.request(p, name); }
+    double prediction_factor(int slot) const override { return e_.net_.prediction_factor(d_.target, slot); }
+    const network& net() const override { return e_.net_; }
+
+private:
+    plasticity_engine& e_;
+    const lowered_projection& d_;
+};
+
+class plasticity_engine::context final : public plasticity_context {
+public:
+    context(plasticity_engine& e, std::size_t k, const double* y) : e_(e), k_(k), y_(y) {}
+    Eigen::Map<const Eigen::VectorXd> values(const bound_signal& s) override {
+        signal_slot& sl = e_.signals_.at(static_cast<std::size_t>(s.id));
+        const auto n = static_cast<Eigen::Index>(sl.population < e_.net_.model().populations.size()
+                                                     ? e_.net_.model().populations[sl.population].size
+                                                     : 0);
+        if (sl.phase >= 0) return Eigen::Map<const Eigen::VectorXd>(sl.snapshot.data(), n);
+        e_.current_values(s, y_, sl.scratch.data());
+        return Eigen::Map<const Eigen::VectorXd>(sl.scratch.data(), n);
+    }
+    projection& proj() override { return e_.net_.projection_at(k_); }
+
+private:
+    plasticity_engine& e_;
+    std::size_t k_;
+    const double* y_;
+};
+
+plasticity_engine::plasticity_engine(network& net) : net_(net) {
+    const lowered_model& m = net.model();
+    for (std::size_t k = 0; k < m.projections.size(); ++k) {
+        const auto& proto = m.projections[k].rule;
+        if (!proto) continue;
+        bound_rule b;
+        b.projection = k;
+        b.rule = proto->clone();
+        if (!b.rule->continuous()) {
+            const std::string phase = b.rule->phase();
+            for (std::size_t i = 0; i < m.phases.size(); ++i)
+                if (m.phases[i].name == phase) b.phase = static_cast<int>(i);
+            if (b.phase < 0)
+                throw std::logic_error("rule on '" + m.projections[k].name + "' acts at the end of "
+                                       "phase '" + phase + "', which lowering should have checked");
+        }
+        binding bind(*this, k);
+        b.rule->bind(bind);
+        ++n_rules_;
+        if (b.rule->continuous()) ++n_continuous_;
+        rules_.push_back(std::move(b));
+    }
+}
+
+plasticity_engine::~plasticity_engine() = default;
+
+bound_signal plasticity_engine::request(std::size_t p, const std::string& name) {
+    for (std::size_t i = 0; i < signals_.size(); ++i)
+        if (signals_[i].population == p && signals_[i].name == name)
+            return {p, static_cast<int>(i)};
+    const lowered_model& m = net_.model();
+    if (p >= m.populations.size()) throw std::invalid_argument("signal of an unknown population");
+    signal_slot s;
+    s.population = p;
+    s.name = name;
+    std::string var = name;
+    if (const auto at = name.find('@'); at != std::string::npos) {
+        var = name.substr(0, at);
+        const std::string phase = name.substr(at + 1);
+        for (std::size_t i = 0; i < m.phases.size(); ++i)
+            if (m.phases[i].name == phase) s.phase = static_cast<int>(i);
+        if (s.phase < 0)
+            throw std::invalid_argument("signal '" + name + "': no phase '" + phase + "'");
+    }
+    if (!net_.has_variable(p, var))
+        throw std::invalid_argument("population '" + m.populations[p].name + "' has no signal '" + var + "'");
+    s.var = net_.resolve_variable(p, var);
+    const std::size_t n = m.populations[p].size;
+    if (s.phase >= 0) s.snapshot.assign(n, 0.0);
+    s.scratch.assign(n, 0.0);
+    signals_.push_back(std::move(s));
+    return {p, static_cast<int>(signals_.size() - 1)};
+}
+
+const std::vector<double>* plasticity_engine::snapshot(const bound_signal& s) const {
+    const signal_slot& sl = signals_.at(static_cast<std::size_t>(s.id));
+    return sl.phase >= 0 ? &sl.snapshot : nullptr;
+}
+
+void plasticity_engine::current_values(const bound_signal& s, const double* y, double* out) const {
+    const signal_slot& sl = signals_.at(static_cast<std::size_t>(s.id));
+    const std::size_t n = net_.model().populations[sl.population].size;
+    for (std::size_t i = 0; i < n; ++i) out[i] = net_.value(sl.population, sl.var, i, y);
+}
+
+bool plasticity_engine::step(double t, const double* y, double dt_ms) {
+    if (!learning_ || n_continuous_ == 0) return false;
+    net_.observe(t, y);
+    bool changed = false;
+    for (bound_rule& b : rules_) {
+        if (!b.rule->continuous()) continue;
+        context c(*this, b.projection, y);
+        c.t_ms = t;
+        c.dt_ms = dt_ms;
+        c.since_switch_ms = t - net_.last_switch_ms();
+        c.trial = trials_;
+        c.rate_factor = rate_factor_;
+        if (b.rule->update(c)) {
+            net_.projection_at(b.projection).enforce_sign();
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+bool plasticity_engine::end_phase(std::size_t k, double t, const double* y,
+                                  const std::function<void()>& before_rules) {
+    net_.observe(t, y);
+    for (signal_slot& s : signals_)
+        if (s.phase == static_cast<int>(k)) current_values({s.population, static_cast<int>(&s - signals_.data())}, y, s.snapshot.data());
+    if (before_rules) before_rules();
+    if (!learning_) return false;
+    bool changed = false;
+    for (bound_rule& b : rules_) {
+        if (b.rule->continuous() || b.phase != static_cast<int>(k)) continue;
+        context c(*this, b.projection, y);
+        c.t_ms = t;
+        c.dt_ms = 0.0;
+        c.since_switch_ms = t - net_.last_switch_ms();
+        c.trial = trials_;
+        c.rate_factor = rate_factor_;
+        if (b.rule->update(c)) {
+            net_.projection_at(b.projection).enforce_sign();
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+} // namespace cortexsim

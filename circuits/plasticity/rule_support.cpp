@@ -1,0 +1,75 @@
+#include "circuits/plasticity/rule_support.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "circuits/lowered_model.hpp"
+#include "circuits/projection.hpp"
+#include "core/errors.hpp"
+
+namespace cortexsim {
+
+std::string dendritic_error_signal(const lowered_population& pop, int slot) {
+    return pop.model->dendrites.at(static_cast<std::size_t>(slot)) + "_error";
+}
+
+void check_phase(const std::string& phase, const std::vector<std::string>& phases, const source_loc& where) {
+    if (std::find(phases.begin(), phases.end(), phase) != phases.end()) return;
+    throw model_error(where, phases.empty()
+                                 ? "names phase '" + phase + "', but the model declares no [[phase]]"
+                                 : "unknown phase '" + phase + "'; the protocol has " + one_of(phases) +
+                                       did_you_mean(phase, phases));
+}
+
+void check_signal(const lowered_population& pop, const std::string& name,
+                  const std::vector<std::string>& phases, const source_loc& where) {
+    std::string var = name;
+    if (const auto at = name.find('@'); at != std::string::npos) {
+        var = name.substr(0, at);
+        check_phase(name.substr(at + 1), phases, where);
+    }
+    std::vector<std::string> known = pop.model->variables;
+    for (const auto& d : pop.model->dendrites) known.push_back(d + "_error");
+    if (std::find(known.begin(), known.end(), var) == known.end())
+        throw model_error(where, "population '" + pop.name + "' (model '" + pop.model->name +
+                                     "') has no signal '" + var + "'; it has " + one_of(known) +
+                                     did_you_mean(var, known));
+}
+
+void filtered_outer_product::step(projection& p, const Eigen::Ref<const Eigen::VectorXd>& e,
+                                  const Eigen::Ref<const Eigen::VectorXd>& r, double eta,
+                                  double tau_w, double dt) {
+    if (p.is_dense()) {
+        Eigen::MatrixXd& W = p.dense_weights();
+        if (tau_w <= 0.0) {
+            W.noalias() += (eta * dt) * e * r.transpose();
+            return;
+        }
+        if (delta_.rows() != W.rows() || delta_.cols() != W.cols()) {
+            delta_ = Eigen::MatrixXd::Zero(W.rows(), W.cols());
+            scratch_.resize(W.rows(), W.cols());
+        }
+        const double a = std::exp(-dt / tau_w);
+        scratch_.noalias() = e * r.transpose();  // T
+        delta_ -= scratch_;                       // Delta - T
+        W += eta * dt * scratch_ + (eta * tau_w * (1.0 - a)) * delta_;
+        delta_ = scratch_ + a * delta_;
+        return;
+    }
+    if (tau_w <= 0.0) {
+        p.for_each_synapse([&](std::size_t i, std::size_t j, double& w, std::size_t) {
+            w += eta * dt * e[static_cast<Eigen::Index>(i)] * r[static_cast<Eigen::Index>(j)];
+        });
+        return;
+    }
+    if (delta_sparse_.size() != p.synapse_count()) delta_sparse_.assign(p.synapse_count(), 0.0);
+    const double a = std::exp(-dt / tau_w), b = eta * tau_w * (1.0 - a);
+    p.for_each_synapse([&](std::size_t i, std::size_t j, double& w, std::size_t s) {
+        const double T = e[static_cast<Eigen::Index>(i)] * r[static_cast<Eigen::Index>(j)];
+        const double d = delta_sparse_[s] - T;
+        w += eta * dt * T + b * d;
+        delta_sparse_[s] = T + a * d;
+    });
+}
+
+} // namespace cortexsim

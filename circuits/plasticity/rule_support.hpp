@@ -1,0 +1,46 @@
+#pragma once
+/// Pieces the built-in rules share: checking a signal name or phase at lowering, and the
+/// operator-split step of a low-pass filtered outer-product update on dense and sparse
+/// projections.
+
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "circuits/plasticity/rule.hpp"
+#include "core/source_loc.hpp"
+
+namespace cortexsim {
+
+/// Throws model_error at `where` unless `name` ("rate", "basal_error", "rate@minus", ...) is a
+/// signal of `pop` with a declared phase after '@' (if any).
+void check_signal(const lowered_population& pop, const std::string& name,
+                  const std::vector<std::string>& phases, const source_loc& where);
+/// Throws model_error at `where` unless `phase` is one of `phases`.
+void check_phase(const std::string& phase, const std::vector<std::string>& phases, const source_loc& where);
+/// The name of the dendritic prediction error of a population's dendrite: "<dendrite>_error".
+std::string dendritic_error_signal(const lowered_population& pop, int slot);
+
+/*
+ * One operator-split step of length dt of
+ *   tau_w dDelta/dt = -Delta + T,   dW/dt = eta Delta,   T = e r^T
+ * (Sacramento et al. 2018 low-pass filter the plasticity term with tau_w = 30 ms). With T held
+ * constant over the step the solution is exact:
+ *   Delta(t+dt) = T + (Delta - T) a,  W(t+dt) = W + eta (T dt + (Delta - T) tau_w (1 - a)),
+ *   a = exp(-dt / tau_w); tau_w = 0 gives W += eta dt T. As dt -> 0 this converges to the
+ * continuous rule at first order in dt (tests/circuits/test_plasticity.cpp). A phase-end
+ * update is the same with dt = 1 and no filter: W += eta T.
+ * The trace has one entry per synapse (projection::for_each_synapse's index).
+ */
+class filtered_outer_product {
+public:
+    void step(projection& p, const Eigen::Ref<const Eigen::VectorXd>& e,
+              const Eigen::Ref<const Eigen::VectorXd>& r, double eta, double tau_w_ms, double dt_ms);
+
+private:
+    Eigen::MatrixXd delta_, scratch_;  ///< dense projections
+    std::vector<double> delta_sparse_;
+};
+
+} // namespace cortexsim

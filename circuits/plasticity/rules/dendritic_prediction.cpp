@@ -1,0 +1,88 @@
+/*
+ * dendritic_prediction: dendritic prediction of somatic activity (Urbanczik & Senn 2014;
+ * Sacramento et al. 2018, eq. 7-8; REFERENCES.md sections 1-2):
+ *   dW/dt = eta (phi(u) - phi(k_d v_d)) r_pre^T,   k_d = g_d / (g_lk + sum of couplings),
+ * the soma's rate minus the rate the target dendrite alone predicts, times the presynaptic
+ * rate. The term is low-pass filtered with tau_w_ms (30 ms in the paper) and applied every
+ * plasticity interval (operator splitting, rule_support.hpp), except within pause_ms of an
+ * input switch (the settling transient). With `at = "<phase>"` it acts once at the end of that
+ * phase instead, dW = eta e r^T, from the values there (e.g. the pulvinar's prediction error
+ * at the end of the outcome phase); `pre` names the presynaptic signal ("rate", or
+ * "rate@<phase>" for the rate at another phase's end).
+ */
+#include "circuits/network.hpp"
+#include "circuits/plasticity/learning_rate.hpp"
+#include "circuits/plasticity/rule_support.hpp"
+#include "circuits/projection.hpp"
+#include "core/errors.hpp"
+#include "core/param_tree.hpp"
+
+namespace cortexsim {
+
+namespace {
+
+class dendritic_prediction final : public plasticity_rule {
+public:
+    learning_rate lr;
+    double tau_w_ms = 30.0, pause_ms = 0.0;
+    std::string at, pre = "rate";
+
+    std::unique_ptr<plasticity_rule> clone() const override {
+        auto c = std::make_unique<dendritic_prediction>();
+        c->lr = lr;
+        c->tau_w_ms = tau_w_ms;
+        c->pause_ms = pause_ms;
+        c->at = at;
+        c->pre = pre;
+        return c;
+    }
+    bool continuous() const override { return at.empty(); }
+    std::string phase() const override { return at; }
+    void bind(rule_binding& b) override {
+        const auto& target = b.net().model().populations[b.target()];
+        const std::string e = dendritic_error_signal(target, b.slot());
+        error_ = b.signal(b.target(), at.empty() ? e : e + "@" + at);
+        rate_ = b.signal(b.source(), pre);
+    }
+    bool update(plasticity_context& c) override {
+        const double eta = lr.at(c.trial) * c.rate_factor;
+        if (eta == 0.0) return false;
+        if (continuous() && c.since_switch_ms < pause_ms) return false;
+        step_.step(c.proj(), c.values(error_), c.values(rate_), eta, continuous() ? tau_w_ms : 0.0,
+                   continuous() ? c.dt_ms : 1.0);
+        return true;
+    }
+
+private:
+    bound_signal error_, rate_;
+    filtered_outer_product step_;
+};
+
+std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
+    auto rule = std::make_unique<dendritic_prediction>();
+    rule->lr = read_learning_rate(r);
+    rule->at = r.string("at", "");
+    if (!rule->at.empty()) check_phase(rule->at, t.phases, r.loc_of("at"));
+    // A phase-end update has no interval to filter over.
+    rule->tau_w_ms = r.number("tau_w_ms", rule->at.empty() ? 30.0 : 0.0, param_bound::non_negative);
+    if (!rule->at.empty() && rule->tau_w_ms > 0.0)
+        r.fail("tau_w_ms", "tau_w_ms filters continuous updates; a rule acting at the end of a "
+                           "phase ('at') takes none");
+    rule->pause_ms = r.number("pause_ms", 0.0, param_bound::non_negative);
+    rule->pre = r.string("pre", "rate");
+    check_signal(*t.source, rule->pre, t.phases, r.loc_of("pre"));
+    if (t.slot < 0)
+        throw model_error(t.rule_loc, "rule 'dendritic_prediction' compares a dendritic potential with "
+                                     "the soma, so it needs a dendritic target compartment, got 'soma'");
+    return rule;
+}
+
+} // namespace
+
+rule_kind dendritic_prediction_rule() {
+    return {"dendritic_prediction",
+            "dW = eta (phi(u) - phi(k_d v_d)) r_pre^T (Urbanczik & Senn 2014; Sacramento et al. 2018)",
+            make};
+}
+
+} // namespace cortexsim

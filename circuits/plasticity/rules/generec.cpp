@@ -1,0 +1,80 @@
+/*
+ * generec: GeneRec (O'Reilly 1996; REFERENCES.md section 4), the two-phase rule of Leabra and
+ * DeepLeabra:
+ *   dW = eta (y+ - y-) x-^T
+ * with y the target's rates at the ends of the `plus` (outcome) and `minus` (prediction)
+ * phases and x the source's rate at the end of the `pre` phase (the minus phase by default).
+ * It acts once per trial, at the end of whichever of the two phases comes later. `decay`
+ * adds weight decay, dW -= eta decay W, which bounds the weights where the outcome is random
+ * (the p = 0.5 branches of a grammar push them back and forth).
+ */
+#include <algorithm>
+
+#include "circuits/network.hpp"
+#include "circuits/plasticity/learning_rate.hpp"
+#include "circuits/plasticity/rule_support.hpp"
+#include "circuits/projection.hpp"
+#include "core/errors.hpp"
+#include "core/param_tree.hpp"
+
+namespace cortexsim {
+
+namespace {
+
+class generec final : public plasticity_rule {
+public:
+    learning_rate lr;
+    std::string minus = "minus", plus = "plus", pre, acts_at;
+    double decay = 0.0;
+
+    std::unique_ptr<plasticity_rule> clone() const override { return std::make_unique<generec>(*this); }
+    bool continuous() const override { return false; }
+    std::string phase() const override { return acts_at; }
+    void bind(rule_binding& b) override {
+        y_plus_ = b.signal(b.target(), "rate@" + plus);
+        y_minus_ = b.signal(b.target(), "rate@" + minus);
+        x_ = b.signal(b.source(), "rate@" + pre);
+    }
+    bool update(plasticity_context& c) override {
+        const double eta = lr.at(c.trial) * c.rate_factor;
+        if (eta == 0.0) return false;
+        projection& p = c.proj();
+        if (decay > 0.0) p.for_each_synapse([&](std::size_t, std::size_t, double& w, std::size_t) { w -= eta * decay * w; });
+        dy_ = c.values(y_plus_) - c.values(y_minus_);
+        x_values_ = c.values(x_);
+        p.add_outer_product(eta, dy_, x_values_);
+        return true;
+    }
+
+private:
+    bound_signal y_plus_, y_minus_, x_;
+    Eigen::VectorXd dy_, x_values_;
+};
+
+std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
+    auto rule = std::make_unique<generec>();
+    rule->lr = read_learning_rate(r);
+    rule->minus = r.string("minus", "minus");
+    check_phase(rule->minus, t.phases, r.loc_of("minus"));
+    rule->plus = r.string("plus", "plus");
+    check_phase(rule->plus, t.phases, r.loc_of("plus"));
+    if (rule->plus == rule->minus) r.fail("plus", "the plus and minus phases must differ");
+    rule->pre = r.string("pre", rule->minus);
+    check_phase(rule->pre, t.phases, r.loc_of("pre"));
+    rule->decay = r.number("decay", 0.0, param_bound::non_negative);
+    // Acts when both phases are over: at the end of the later one.
+    const auto index = [&](const std::string& p) {
+        return std::find(t.phases.begin(), t.phases.end(), p) - t.phases.begin();
+    };
+    const auto last = std::max({index(rule->plus), index(rule->minus), index(rule->pre)});
+    rule->acts_at = t.phases[static_cast<std::size_t>(last)];
+    return rule;
+}
+
+} // namespace
+
+rule_kind generec_rule() {
+    return {"generec", "dW = eta (y+ - y-) x-^T at the end of the trial's phases (O'Reilly 1996)", make};
+}
+
+} // namespace cortexsim

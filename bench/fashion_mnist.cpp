@@ -187,25 +187,29 @@ data load(const settings& s) {
 }
 
 /// The microcircuit: input -> P1 (hidden) -> P2 (output), logistic units, started in the
-/// self-predicting state, input weights U(-w_in, w_in) (a 784-wide input needs smaller weights
-/// than the template's common scale to keep the hidden layer out of saturation).
+/// self-predicting state (weight copies of the template), input weights U(-w_in, w_in) (a
+/// 784-wide input needs smaller weights than the template's common scale to keep the hidden
+/// layer out of saturation). This is what `[[microcircuit]]` in TOML builds with the same keys,
+/// so `[task] kind = "classification"` reproduces this program's runs
+/// (tests/circuits/test_classification.cpp checks it on the digits).
 struct microcircuit {
     std::unique_ptr<network> net;
     std::unique_ptr<pattern_driver> driver;
 };
 
-microcircuit build(const settings& s, std::size_t n_in, std::size_t n_out, const std::string& method,
-                   double eta_factor = 1.0) {
+microcircuit build(const settings& s, std::size_t n_in, std::size_t n_out, const std::string& method) {
     microcircuit_spec sp;
     sp.n_input = n_in;
     sp.layers = {s.hidden, n_out};
     sp.transfer = "logistic";
     sp.weight_scale = s.w_scale;
-    sp.eta_PP_per_layer = {eta_factor * s.eta_hidden, eta_factor * s.eta_out};
-    sp.eta_IP = eta_factor * s.eta_IP;
-    sp.eta_PI = eta_factor * s.eta_PI;
+    sp.w_input = s.w_in;
+    sp.eta_PP_per_layer = {s.eta_hidden, s.eta_out};
+    sp.eta_IP = s.eta_IP;
+    sp.eta_PI = s.eta_PI;
     sp.tau_w_ms = s.tau_w_ms;
     sp.pause_ms = s.pause_ms;
+    sp.self_predicting_init = true;
     model_desc m;
     m.simulation.duration_ms = 1.0;
     m.simulation.seed = s.seed;
@@ -217,9 +221,6 @@ microcircuit build(const settings& s, std::size_t n_in, std::size_t n_out, const
     add_microcircuit(m, sp);
     microcircuit mc;
     mc.net = std::make_unique<network>(lower(m));
-    projection& in = mc.net->projection_at(0);  // input -> P1.basal, the template's first
-    in.set_weights(in.weights() * (s.w_in / s.w_scale));
-    set_self_predicting_state(*mc.net);
     mc.driver = std::make_unique<pattern_driver>(*mc.net, microcircuit_input(sp),
                                                  microcircuit_pyramidal(sp, 2), s.g_som);
     return mc;
@@ -275,77 +276,43 @@ double median(std::vector<double> v) {
     return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
-/// Copies every dense weight matrix (the learned state) between microcircuits of one shape.
-void copy_weights(const network& from, network& to) {
-    for (std::size_t k = 0; k < from.projections().size(); ++k)
-        if (from.projections()[k].is_dense())
-            to.projection_at(k).set_weights(from.projections()[k].weights());
-}
-
 /*
- * Trains the microcircuit epoch by epoch. Learning rates are fixed in a lowered model, so a
- * rate schedule (--eta-decay) rebuilds the network with the scaled rates and copies the
- * weights over; the low-pass plasticity traces restart at zero then (none with tau_w = 0).
- * Epoch e shuffles with seed (seed + 1000 (e - 1)), so every epoch sees another order.
+ * Trains the microcircuit for the configured epochs in one classification task. A rate
+ * schedule (--eta-decay after --decay-after epochs) is a global plasticity gain set before
+ * each epoch (plasticity_engine::set_rate_factor), as the classification task of the TOML
+ * format does.
  */
 classification_curve train_microcircuit(const settings& s, const data& d, std::size_t n_out) {
-    classification_curve total;
-    microcircuit mc;
-    double factor = -1.0;
+    microcircuit mc = build(s, d.train.n_features, n_out, s.method);
     const auto run_start = std::chrono::steady_clock::now();
-    for (std::size_t e = 1; e <= s.epochs; ++e) {
+    classification_options o = task_options(s);
+    o.on_epoch = [&](std::size_t e) {
         const double f =
             std::pow(s.eta_decay, static_cast<double>(e > s.decay_after + 1 ? e - 1 - s.decay_after : 0));
-        if (f != factor) {
-            microcircuit next = build(s, d.train.n_features, n_out, s.method, f);
-            if (mc.net) {
-                copy_weights(*mc.net, *next.net);
-                std::printf("  epoch %zu: learning rates x %g\n", e, f);
-            }
-            mc.driver.reset();  // before the network it refers to
-            mc = std::move(next);
-            factor = f;
-        }
-        classification_options o = task_options(s);
-        o.epochs = 1;
-        o.eval_untrained = e == 1;
-        o.seed = s.seed + 1000 * (e - 1);
-        o.progress = [&, e](const classification_progress& p) {
-            const double el =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
-            // Weight sizes, and how far the interneurons are from the self-predicting state
-            // (relative mismatch of W_IP against (k_out / k_I) W_out; 0 right after the start).
-            const auto& prs = mc.net->projections();
-            const Eigen::MatrixXd W_out = prs[1].weights(), W_ip = prs[3].weights();
-            const double k = mc.net->prediction_factor(mc.driver->output_index(), 0) /
-                             mc.net->prediction_factor(mc.net->population_index("I1"), 0);
-            std::printf("  epoch %zu: %zu/%zu samples, %.1f samples/s, %.0f s elapsed; |W_in| "
-                        "%.2f |W_out| %.2f, interneuron mismatch %.3f\n",
-                        e, p.seen_in_epoch, p.per_epoch, p.samples_per_s, el,
-                        prs[0].weights().norm(), W_out.norm(), (W_ip - k * W_out).norm() / W_ip.norm());
-            std::fflush(stdout);
-        };
-        const std::size_t offset = total.train_samples;
-        o.on_evaluation = [offset, e](const classification_curve& c) {
-            std::printf("microcircuit  epoch %6.3f  (%7zu samples)  test accuracy %.4f  train "
-                        "subset %.4f\n",
-                        static_cast<double>(e - 1) + c.epoch.back(), offset + c.trained.back(),
-                        c.test_accuracy.back(), c.train_accuracy.back());
-            std::fflush(stdout);
-        };
-        classification_task task(d.train, d.train_idx, d.test, d.test_idx, o);
-        const classification_curve c = task.run(*mc.driver);
-        for (std::size_t k = 0; k < c.trained.size(); ++k) {
-            total.trained.push_back(offset + c.trained[k]);
-            total.epoch.push_back(static_cast<double>(e - 1) + c.epoch[k]);
-            total.test_accuracy.push_back(c.test_accuracy[k]);
-            total.train_accuracy.push_back(c.train_accuracy[k]);
-        }
-        total.train_wall_s += c.train_wall_s;
-        total.eval_wall_s += c.eval_wall_s;
-        total.train_samples += c.train_samples;
-    }
-    return total;
+        mc.net->plasticity().set_rate_factor(f);
+        if (f != 1.0) std::printf("  epoch %zu: learning rates x %g\n", e, f);
+    };
+    o.progress = [&](const classification_progress& p) {
+        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+        // Weight sizes, and how far the interneurons are from the self-predicting state
+        // (relative mismatch of W_IP against (k_out / k_I) W_out; 0 right after the start).
+        const auto& prs = mc.net->projections();
+        const Eigen::MatrixXd W_out = prs[1].weights(), W_ip = prs[3].weights();
+        const double k = mc.net->prediction_factor(mc.driver->output_index(), 0) /
+                         mc.net->prediction_factor(mc.net->population_index("I1"), 0);
+        std::printf("  epoch %zu: %zu/%zu samples, %.1f samples/s, %.0f s elapsed; |W_in| "
+                    "%.2f |W_out| %.2f, interneuron mismatch %.3f\n",
+                    p.epoch, p.seen_in_epoch, p.per_epoch, p.samples_per_s, el, prs[0].weights().norm(),
+                    W_out.norm(), (W_ip - k * W_out).norm() / W_ip.norm());
+        std::fflush(stdout);
+    };
+    o.on_evaluation = [](const classification_curve& c) {
+        std::printf("microcircuit  epoch %6.3f  (%7zu samples)  test accuracy %.4f  train subset %.4f\n",
+                    c.epoch.back(), c.trained.back(), c.test_accuracy.back(), c.train_accuracy.back());
+        std::fflush(stdout);
+    };
+    classification_task task(d.train, d.train_idx, d.test, d.test_idx, o);
+    return task.run(*mc.driver);
 }
 
 } // namespace

@@ -340,6 +340,7 @@ lowered_record lower_record(const model_desc& desc, const record_desc& r,
                             const std::vector<lowered_population>& pops);
 void lower_records(const model_desc& desc, lowered_model& out);
 void lower_protocol(const model_desc& desc, lowered_model& out);
+void check_phase_names(const model_desc& desc);
 lowered_solver lower_solver(const solver_desc& s);
 std::size_t find_population_index(const model_desc& desc, const located<std::string>& name) {
     return find_population(desc, name);
@@ -390,6 +391,7 @@ lowered_model lower(const model_desc& desc) {
             fail(p.name, "duplicate population name '" + p.name.value + "'");
         out.populations.push_back(lower_population(p));
     }
+    check_phase_names(desc);  // rules and gains refer to them
     seen.clear();
     for (const auto& p : desc.projections) {
         out.projections.push_back(lower_projection(desc, p, out.populations, out.projections));

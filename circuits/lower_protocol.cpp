@@ -59,16 +59,21 @@ void lower_gain(const std::string& key, const located<double>& g, const lowered_
 
 } // namespace
 
-void lower_protocol(const model_desc& desc, lowered_model& out) {
+void check_phase_names(const model_desc& desc) {
     std::set<std::string> seen;
+    for (const phase_desc& p : desc.phases) {
+        const std::string& name = p.name.value;
+        if (name.empty() || name.find_first_of("@. ") != std::string::npos)
+            throw model_error(p.name.loc, "a phase name must be non-empty and contain no '@', '.' or "
+                                          "space, got '" + name + "'");
+        if (!seen.insert(name).second) throw model_error(p.name.loc, "duplicate phase name '" + name + "'");
+    }
+}
+
+void lower_protocol(const model_desc& desc, lowered_model& out) {
     for (const phase_desc& p : desc.phases) {
         lowered_phase ph;
         ph.name = p.name.value;
-        if (ph.name.empty() || ph.name.find_first_of("@. ") != std::string::npos)
-            throw model_error(p.name.loc, "a phase name must be non-empty and contain no '@', '.' or "
-                                          "space, got '" + ph.name + "'");
-        if (!seen.insert(ph.name).second)
-            throw model_error(p.name.loc, "duplicate phase name '" + ph.name + "'");
         if (!(p.duration_ms.value > 0) || !std::isfinite(p.duration_ms.value))
             throw model_error(p.duration_ms.loc, "must be a positive number, got " +
                                                      format_value(p.duration_ms.value));

@@ -18,8 +18,15 @@
 #include <string>
 #include <vector>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "circuits/experiments/session.hpp"
 #include "circuits/tasks/classification.hpp"
+#include "core/config/toml_loader.hpp"
 #include "cortex_models/microcircuit_template.hpp"
+#include "cortex_models/template_registry.hpp"
 
 using namespace cortexsim;
 
@@ -298,4 +305,100 @@ TEST_CASE("a 784-100-10 microcircuit learns Fashion-MNIST from 2000 samples",
     // 1000 test images (1.3 points).
     CHECK(curve.test_accuracy.front() < 0.25);
     CHECK(curve.test_accuracy.back() >= 0.70);
+}
+
+namespace {
+/// The test accuracies of a `[task] kind = "classification"` run (learning_curve.csv).
+std::vector<double> accuracies_of(const std::string& toml, const std::vector<config::override_setting>& sets,
+                                  const std::string& name) {
+    model_desc m = config::parse_model(toml, "model.toml", "", default_templates().names(), sets);
+    const std::filesystem::path out = std::filesystem::temp_directory_path() / ("cortexsim_cls_" + name);
+    std::filesystem::remove_all(out);
+    run_options o;
+    o.out_dir = out.string();
+    o.show_progress = false;
+    o.format = report_format::csv;
+    std::ostringstream log;
+    run_model(m, o, log);
+    std::ifstream in(out / "learning_curve.csv");
+    std::string line;
+    std::getline(in, line);
+    CHECK(line == "samples_trained,epoch,test_accuracy,train_accuracy");
+    std::vector<double> acc;
+    while (std::getline(in, line)) {
+        std::stringstream ss(line);
+        std::string cell;
+        for (int c = 0; c < 3; ++c) std::getline(ss, cell, ',');
+        acc.push_back(std::stod(cell));
+    }
+    std::filesystem::remove_all(out);
+    return acc;
+}
+
+std::string example_text(const std::string& file) {
+    std::ifstream in(std::string(CORTEXSIM_SOURCE_DIR) + "/examples/" + file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+} // namespace
+
+TEST_CASE("the TOML classification task reproduces the C++ benchmark's run", "[learning][classification]") {
+    // bench/fashion_mnist.cpp builds its microcircuit with the template and trains it with
+    // classification_task; `[task] kind = "classification"` must give the same run from TOML,
+    // evaluation for evaluation, bit for bit (here on the digits, 2 epochs with a rate decay).
+    if (digits().n_samples == 0) {
+        WARN("python3-sklearn's digits.csv.gz not found; skipped");
+        return;
+    }
+    const std::string toml = example_text("digits_classification.toml");
+    const std::vector<config::override_setting> sets = {{"task.epochs", "2"}, {"task.decay_after", "0"},
+                                                        {"task.n_train", "400"}};
+    const std::vector<double> from_toml = accuracies_of(toml, sets, "toml");
+
+    microcircuit_spec sp;  // the example's [[microcircuit]], as the benchmark builds it
+    sp.n_input = 64;
+    sp.layers = {30, 10};
+    sp.transfer = "logistic";
+    sp.weight_scale = 0.5;
+    sp.w_input = 0.5;
+    sp.eta_PP_per_layer = {0.5, 0.05};
+    sp.eta_IP = 0.125;
+    sp.eta_PI = 0.0;
+    sp.tau_w_ms = 0.0;
+    sp.pause_ms = 4.0;
+    sp.self_predicting_init = true;
+    model_desc m;
+    m.simulation.duration_ms = 1.0;
+    m.simulation.seed = 7;
+    m.solver.method = std::string("euler");
+    m.solver.dt_ms = 0.1;
+    add_microcircuit(m, sp);
+    network net(lower(m));
+    pattern_driver driver(net, "input", "P2", 0.8);
+    const split s = digits_split(7);
+    classification_options o = fast_options(2, 7);
+    o.n_train = 400;
+    o.on_epoch = [&](std::size_t e) { net.plasticity().set_rate_factor(e > 1 ? 0.8 : 1.0); };
+    const classification_curve curve = classification_task(digits(), s.train, digits(), s.test, o).run(driver);
+    INFO("TOML " << from_toml.back() << ", C++ " << curve.test_accuracy.back());
+    CHECK(from_toml == curve.test_accuracy);
+}
+
+TEST_CASE("from TOML, a 64-30-10 microcircuit classifies the digits at 95% or better",
+          "[learning][classification]") {
+    // examples/digits_classification.toml: 15 epochs, rates x 0.8 per epoch after the fifth.
+    // Measured over seeds 1-10: 95.96-97.98% (mean 96.7%); each seed must reach 95%.
+    if (digits().n_samples == 0) {
+        WARN("python3-sklearn's digits.csv.gz not found; skipped");
+        return;
+    }
+    for (const char* seed : {"7", "2"}) {
+        const std::vector<double> acc =
+            accuracies_of(example_text("digits_classification.toml"), {{"simulation.seed", seed}}, seed);
+        INFO("seed " << seed << ": " << acc.front() << " -> " << acc.back());
+        REQUIRE(acc.size() == 16);  // untrained + one per epoch
+        CHECK(acc.front() < 0.25);
+        CHECK(acc.back() >= 0.95);
+    }
 }

@@ -246,9 +246,12 @@ def plot_learning_curve(run, writer):
     if "trials" in header and "errors" in header:
         plot_sequence_curve(path, header, data, writer)
         return
+    if "samples_trained" in header and "test_accuracy" in header:
+        plot_classification_curve(path, header, data, writer)
+        return
     if "patterns_trained" not in header or "test_mse" not in header:
         raise PlotError(f"{path}: expected the columns patterns_trained and test_mse "
-                        f"(or trials and errors), got {header}")
+                        f"(or trials and errors, or samples_trained and test_accuracy), got {header}")
     x, y = data[:, header.index("patterns_trained")], data[:, header.index("test_mse")]
     fig, axes = figure()
     ax = axes[0, 0]
@@ -272,14 +275,35 @@ def plot_sequence_curve(path, header, data, writer):
     ax.grid(True, alpha=0.3)
     ax.set_title(f"Sequence learning ({path.name})")
     ax = axes[1, 0]
-    for column, label in (("thalamic_prediction_error", "pulvinar (thalamic prediction error)"),
-                          ("L5_mismatch", "L5"), ("L6_mismatch", "L6")):
+    shown = [("thalamic_prediction_error", "readout |rate+ - rate-|"),
+             ("prediction_error", "readout prediction error |phi(u) - phi(k v_mod)| (outcome end)")]
+    shown += [(c, c[: -len("_mismatch")] + " |rate+ - rate-|") for c in header if c.endswith("_mismatch")]
+    for column, label in shown:
         if column in header:
             ax.plot(x, data[:, header.index(column)], lw=1.2, label=label)
     ax.set_xlabel("trials")
-    ax.set_ylabel("mean |rate+ - rate-|")
+    ax.set_ylabel("block mean over neurons and trials")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
+    writer.save(fig, "learning_curve")
+
+
+def plot_classification_curve(path, header, data, writer):
+    """A classification task: test (and training-subset) accuracy over the samples trained."""
+    x = data[:, header.index("samples_trained")]
+    fig, axes = figure()
+    ax = axes[0, 0]
+    ax.plot(x, 100 * data[:, header.index("test_accuracy")], "o-", lw=1.5, label="test")
+    if "train_accuracy" in header:
+        train = data[:, header.index("train_accuracy")]
+        if not all(v != v for v in train):  # all NaN: no training subset evaluated
+            ax.plot(x, 100 * train, "s--", lw=1.0, label="training subset")
+    ax.set_xlabel("training samples")
+    ax.set_ylabel("accuracy (%)")
+    ax.set_ylim(0, 100)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(f"Classification ({path.name})")
     writer.save(fig, "learning_curve")
 
 

@@ -271,15 +271,18 @@ struct link_pathway {
 };
 
 // Between areas: the same drive as the column's own feedforward pathway (6) for the
-// feedforward link, a weaker summed drive (3.5) for feedback into L1; the upper CT layer
-// predicts the lower pulvinar as the lower's own does (24), and the lower pulvinar's
-// plus/minus signal reaches the upper CT layer's apical tuft (one-hot, 1).
+// feedforward link, a weaker summed drive (3.5) for feedback into L1; the lower pulvinar's
+// plus/minus signal reaches the upper CT layer's apical tuft (one-hot, 1). The upper CT layer's
+// prediction of the lower pulvinar starts at 0 and is learned: an untrained upper column
+// predicting at the lower's own strength (24) doubled the modulator's drive and slowed the
+// hierarchy to 1.3-2.5x the single column's trials on the cycle ABCD (seeds 1-5); from 0 it
+// needs 1.0-1.2x (docs/column_anatomy.md).
 const std::vector<link_pathway>& link_pathways() {
     static const std::vector<link_pathway> p = {
         {"L23->L4", false, "L23", "L4", "basal", 6.0},
         {"L5->L23", true, "L5", "L23", "apical", 3.5},
         {"L6->L5", true, "L6", "L5", "apical", 3.5},
-        {"L6->pulvinar", true, "L6", "pulvinar", "modulator", 24.0},
+        {"L6->pulvinar", true, "L6", "pulvinar", "modulator", 0.0},
         {"pulvinar->L6", false, "pulvinar", "L6", "apical", 1.0},
     };
     return p;

@@ -11,6 +11,8 @@
 // 1/(g_lk + g_B) = 0.9 ms).
 #include <catch2/catch.hpp>
 
+#include "../skip.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -182,8 +184,7 @@ TEST_CASE("classification task checks its inputs", "[learning][classification]")
 TEST_CASE("a microcircuit learns to classify sklearn digits with local rules",
           "[learning][classification]") {
     if (digits().n_samples == 0) {
-        WARN("python3-sklearn's digits.csv.gz not found; skipped");
-        return;
+        CORTEXSIM_SKIP("python3-sklearn's digits.csv.gz not found (tools/install_deps.sh installs it)");
     }
     REQUIRE(digits().n_samples == 1797);
     const split sp = digits_split(7);
@@ -247,8 +248,7 @@ TEST_CASE("a microcircuit learns to classify sklearn digits with local rules",
 
 TEST_CASE("classification runs are reproducible", "[learning][classification]") {
     if (digits().n_samples == 0) {
-        WARN("python3-sklearn's digits.csv.gz not found; skipped");
-        return;
+        CORTEXSIM_SKIP("python3-sklearn's digits.csv.gz not found (tools/install_deps.sh installs it)");
     }
     const split sp = digits_split(3);
     classification_options o = fast_options(2, 3);
@@ -272,8 +272,7 @@ TEST_CASE("a 784-100-10 microcircuit learns Fashion-MNIST from 2000 samples",
           "[learning][classification]") {
     const std::string dir = find_fashion_mnist_dir();
     if (dir.empty()) {
-        WARN("dataset-fashion-mnist not installed; skipped");
-        return;
+        CORTEXSIM_SKIP("dataset-fashion-mnist is not installed (tools/install_deps.sh installs it)");
     }
     // The benchmark's network (bench/README.md) on a small subset: the first 2000 training
     // images twice (4000 presentations) and the first 1000 test images; both files are in
@@ -348,8 +347,7 @@ TEST_CASE("the TOML classification task reproduces the C++ benchmark's run", "[l
     // classification_task; `[task] kind = "classification"` must give the same run from TOML,
     // evaluation for evaluation, bit for bit (here on the digits, 2 epochs with a rate decay).
     if (digits().n_samples == 0) {
-        WARN("python3-sklearn's digits.csv.gz not found; skipped");
-        return;
+        CORTEXSIM_SKIP("python3-sklearn's digits.csv.gz not found (tools/install_deps.sh installs it)");
     }
     const std::string toml = example_text("digits_classification.toml");
     const std::vector<config::override_setting> sets = {{"task.epochs", "2"}, {"task.decay_after", "0"},
@@ -390,8 +388,7 @@ TEST_CASE("from TOML, a 64-30-10 microcircuit classifies the digits at 95% or be
     // examples/digits_classification.toml: 15 epochs, rates x 0.8 per epoch after the fifth.
     // Measured over seeds 1-10: 95.96-97.98% (mean 96.7%); each seed must reach 95%.
     if (digits().n_samples == 0) {
-        WARN("python3-sklearn's digits.csv.gz not found; skipped");
-        return;
+        CORTEXSIM_SKIP("python3-sklearn's digits.csv.gz not found (tools/install_deps.sh installs it)");
     }
     for (const char* seed : {"7", "2"}) {
         const std::vector<double> acc =

@@ -3,6 +3,8 @@
 // checked against published facts when their packages are installed.
 #include <catch2/catch.hpp>
 
+#include "../skip.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -650,9 +652,7 @@ TEST_CASE("shuffled_indices is a reproducible permutation", "[circuits][datasets
 TEST_CASE("Debian's Fashion-MNIST reads with its published properties", "[circuits][datasets]") {
     const std::string dir = find_fashion_mnist_dir();
     if (dir.empty()) {
-        WARN("dataset-fashion-mnist is not installed (tools/install_deps.sh installs it)");
-        SUCCEED();
-        return;
+        CORTEXSIM_SKIP("dataset-fashion-mnist is not installed (tools/install_deps.sh installs it)");
     }
     const dataset train = read_idx_pair(dir + "/train-images-idx3-ubyte.gz",
                                         dir + "/train-labels-idx1-ubyte.gz", 100);
@@ -679,9 +679,7 @@ TEST_CASE("Debian's Fashion-MNIST reads with its published properties", "[circui
 TEST_CASE("scikit-learn's digits read with their published properties", "[circuits][datasets]") {
     const std::string path = find_sklearn_digits();
     if (path.empty()) {
-        WARN("python3-sklearn is not installed (tools/install_deps.sh installs it)");
-        SUCCEED();
-        return;
+        CORTEXSIM_SKIP("python3-sklearn is not installed (tools/install_deps.sh installs it)");
     }
     const dataset ds = read_digits_csv(path);
     CHECK(ds.n_samples == 1797); // digits.rst: 1797 instances, 64 attributes, 10 classes

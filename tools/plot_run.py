@@ -6,7 +6,11 @@ usage: /usr/bin/python3 tools/plot_run.py RUN_DIR [--out DIR]
 Writes into DIR (default RUN_DIR/plots) a figure for each of these the run has:
   error_signals        error_summary.csv: every population's error signals (mean |value|
                        over neurons) over time, on a log scale where they are positive
-  learning_curve       learning_curve.csv: test MSE over the training patterns (tasks)
+  learning_curve       learning_curve.csv: test MSE over the training patterns, accuracy over
+                       the samples (classification), or errors and mismatch per block (sequence)
+  phase_end_<record>   a record sampled at a phase end (`at`): each variable's mean |value| over
+                       neurons per block of trials, and per neuron the first block against the
+                       last (neurons of a sequence task's symbol populations labelled by symbol)
   traces               report.h5 (or the CSV traces): apical, basal and somatic potentials
                        of up to three recorded neurons, around the first phase switch (the
                        start of training in a task, else a teacher's first nudge), or over
@@ -103,9 +107,11 @@ def phase_switch(model):
     from its free phase to the nudged one.
     """
     task = model.get("task", {})
-    if task.get("kind") == "sequence":
-        minus = float(task.get("minus_ms", 75.0))
-        return minus, "outcome (plus) phase begins", minus + float(task.get("plus_ms", 25.0))
+    phases = model.get("phase", [])
+    if len(phases) >= 2:
+        first = float(phases[0].get("duration_ms", 0.0))
+        trial = sum(float(p.get("duration_ms", 0.0)) for p in phases)
+        return first, f"phase '{phases[1].get('name', '?')}' begins", trial
     if task.get("kind") == "teacher_student":
         present = float(task.get("present_ms", 30.0))
         start = float(task.get("n_test", 50)) * present
@@ -307,13 +313,33 @@ def plot_classification_curve(path, header, data, writer):
     writer.save(fig, "learning_curve")
 
 
+def record_names(model):
+    """[(record name, record table)] of the population records, named as lowering names them:
+    <population>, then <population>_<k> for the k-th further record of the same population."""
+    out, seen = [], {}
+    for r in model.get("record", []):
+        if "population" not in r:
+            continue
+        k = seen.get(r["population"], 0)
+        seen[r["population"]] = k + 1
+        out.append((r["population"] if k == 0 else f"{r['population']}_{k}", r))
+    return out
+
+
+def phase_end_records(model):
+    """{record name: phase} of the records sampled at a phase end."""
+    return {name: r["at"] for name, r in record_names(model) if r.get("at")}
+
+
 def plot_traces(run, writer, model, h5):
     if h5 is not None:
         with h5.File(run / "report.h5", "r") as f:
             records = traces_from_report(f)
     else:
         records = traces_from_csv(run)
-    records = [r for r in records if len(r[2]) >= 2]  # a line needs two samples
+    # Phase-end records hold one sample per trial: phase_end_<record> shows them.
+    per_trial = phase_end_records(model)
+    records = [r for r in records if len(r[2]) >= 2 and r[0] not in per_trial]
     if not records:
         return
     # The record showing the most compartments (apical, basal, somatic) is the interesting one.
@@ -341,6 +367,93 @@ def plot_traces(run, writer, model, h5):
     where = f"around t = {switch[0]:g} ms: {switch[1]}" if switch else "whole record"
     fig.suptitle(f"{population}: compartment potentials of recorded neurons ({where})")
     writer.save(fig, "traces")
+
+
+def symbol_names(model, population):
+    """Letters of a sequence task's symbols when `population` is one of its symbol populations."""
+    task = model.get("task", {})
+    if task.get("kind") != "sequence":
+        return None
+    if population not in (task.get("drive"), task.get("target"), task.get("readout", task.get("target"))):
+        return None
+    if task.get("sequence") == "cyclic":
+        return sorted(set(task.get("cycle", "")))
+    return list("BTSXVPE")
+
+
+def phase_end_table(run, name, h5):
+    """(trial end times, {variable: samples x neurons}, neuron ids) of a phase-end record."""
+    if h5 is not None:
+        with h5.File(run / "report.h5", "r") as f:
+            g = f["report"][name]
+            m = g["mapping"]
+            variables = list(m["variables"].asstr()[()])
+            node_ids = [int(n) for n in m["node_ids"][()]]
+            ptr, elem = m["index_pointers"][()], m["element_ids"][()]
+            start, _, step = m["time"][()]
+            data = g["data"][()]
+            columns = {}
+            for v, var in enumerate(variables):
+                cols = []
+                for k in range(len(node_ids)):
+                    span = np.arange(int(ptr[k]), int(ptr[k + 1]))
+                    cols.append(int(span[elem[span] == v][0]))
+                columns[var] = data[:, cols]
+            return start + step * np.arange(data.shape[0]), columns, node_ids
+    header, data = read_csv(run / f"{name}.csv")
+    parsed = [TRACE_COLUMN.match(h) for h in header[1:]]
+    columns, ids = {}, []
+    for c, p in enumerate(parsed):
+        if p is None:
+            continue
+        columns.setdefault(p.group(1), []).append(data[:, c + 1])
+        if int(p.group(2)) not in ids:
+            ids.append(int(p.group(2)))
+    return data[:, 0], {v: np.column_stack(c) for v, c in columns.items()}, ids
+
+
+def plot_phase_end_records(run, writer, model, h5):
+    """Records sampled once per trial: where the signal lives and how it shrinks, per block."""
+    block = int(model.get("task", {}).get("block_trials", 100))
+    names = dict(record_names(model))
+    for name, phase in phase_end_records(model).items():
+        t, columns, ids = phase_end_table(run, name, h5)
+        n = len(t)
+        if n == 0:
+            continue
+        b = max(1, min(block, n))
+        blocks = n // b
+        if blocks == 0:
+            continue
+        population = names[name]["population"]
+        fig, axes = figure(2, 1)
+        ax = axes[0, 0]
+        x = b * (np.arange(blocks) + 1)
+        for var, values in columns.items():
+            mean_abs = np.abs(values[: blocks * b]).mean(axis=1).reshape(blocks, b).mean(axis=1)
+            fall = 100 * (1 - mean_abs[-1] / mean_abs[0]) if mean_abs[0] > 0 else float("nan")
+            ax.plot(x, mean_abs, "o-", ms=3, lw=1.2,
+                    label=f"{var}: {mean_abs[0]:.3g} -> {mean_abs[-1]:.3g} ({fall:.0f}% lower)")
+        ax.set_xlabel(f"trials (blocks of {b})")
+        ax.set_ylabel("mean |value| over neurons")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+        ax.set_title(f"{population} at the end of phase '{phase}', once per trial")
+        var = next(iter(columns))
+        values = np.abs(columns[var])
+        first, last = values[:b].mean(axis=0), values[(blocks - 1) * b: blocks * b].mean(axis=0)
+        ax = axes[1, 0]
+        pos = np.arange(len(ids))
+        ax.bar(pos - 0.2, first, width=0.4, label=f"first {b} trials")
+        ax.bar(pos + 0.2, last, width=0.4, label=f"last {b} trials")
+        letters = symbol_names(model, population)
+        labels = [letters[i] if letters and i < len(letters) else str(i) for i in ids]
+        ax.set_xticks(pos, labels, fontsize=8 if len(ids) <= 32 else 5)
+        ax.set_xlabel("symbol" if letters else "neuron")
+        ax.set_ylabel(f"mean |{var}|")
+        ax.grid(True, axis="y", alpha=0.3)
+        ax.legend(fontsize=8)
+        writer.save(fig, f"phase_end_{name}")
 
 
 def weight_series(run, h5):
@@ -499,6 +612,7 @@ def main(argv):
         plot_error_signals(run, writer)
         plot_learning_curve(run, writer)
         plot_traces(run, writer, model, h5)
+        plot_phase_end_records(run, writer, model, h5)
         plot_weights(run, writer, h5)
         plot_weight_stats(run, writer, h5)
     except (PlotError, OSError, KeyError) as e:

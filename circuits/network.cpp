@@ -177,7 +177,7 @@ variable_ref network::resolve_variable(std::size_t p, const std::string& name) c
     if (name == "rate") return {variable_ref::kind::rate, 0};
     for (std::size_t d = 0; d < m.dendrites.size(); ++d)
         if (name == m.dendrites[d] + "_error") return {variable_ref::kind::dendritic_error, static_cast<int>(d)};
-    if (name == "prediction_error") return {variable_ref::kind::dendritic_error, slot_of_modulator(m)};
+    if (name == "prediction_error") return {variable_ref::kind::somatic_prediction_error, slot_of_modulator(m)};
     auto slot_of = [&](const std::string& dendrite) {
         const auto it = std::find(m.dendrites.begin(), m.dendrites.end(), dendrite);
         if (it == m.dendrites.end()) throw std::logic_error("no dendrite '" + dendrite + "'");
@@ -204,6 +204,16 @@ double network::value(std::size_t p, const variable_ref& v, std::size_t i, const
         return ps.rate[i] - lp.transfer(prediction_factor(p, v.slot) * ps.v[v.slot][i]);
     }
     case variable_ref::kind::apical_mismatch: return ps.v[v.slot][i];
+    case variable_ref::kind::somatic_prediction_error: {
+        // The soma's synaptic input is what its projections add to the latched stimuli (which
+        // hold the task's currents and the noise, parts of no prediction).
+        const lowered_population& lp = model_.populations[p];
+        const dendritic_neuron_params& np = lp.params;
+        double g_total = np.g_lk;
+        for (int d = 0; d < np.n_dendrites; ++d) g_total += np.dend[d].g_couple;
+        const double i_syn = ps.soma_input[i] - ps.stim_soma[i];
+        return ps.rate[i] - lp.transfer(prediction_factor(p, v.slot) * ps.v[v.slot][i] + i_syn / g_total);
+    }
     }
     return 0.0;
 }

@@ -56,8 +56,9 @@ const std::vector<neuron_model_info>& neuron_catalogue() {
          {"soma", "driver", "modulator"},
          {"driver", "modulator"},
          {"g_drv", "g_mod"},
-         // prediction_error: phi(u) - phi(k_mod v_modulator), the soma (driven by the driver in
-         // the outcome phase) against what the CT-driven modulator alone predicts.
+         // prediction_error: phi(u) - phi(k_mod v_modulator + I_syn / g_total), the soma (driven
+         // by the driver in the outcome phase) against what the CT-driven modulator and the
+         // soma's synaptic (reticular) input predict; modulator_error leaves I_syn out.
          {"u_soma", "v_driver", "v_modulator", "rate", "prediction_error"},
          {
              // Driver inputs (sensory, or layer 5 for higher-order nuclei) dominate the relay;

@@ -104,26 +104,42 @@ TEST_CASE("a trial gates the thalamic loop by phase and copies the outcome into 
     CHECK(best == 2);
 }
 
-TEST_CASE("the pulvinar's prediction error compares the outcome with the modulator's prediction",
+TEST_CASE("the pulvinar's prediction error compares the outcome with the CT prediction",
           "[column][sequences]") {
-    // prediction_error = phi(u) - phi(k_mod v_mod), k_mod = g_mod / (g_lk + g_drv + g_mod): in the
-    // outcome phase the soma is decoupled from the modulator (gain 0), which still holds L6's
-    // prediction, so the signal is outcome minus prediction.
+    // modulator_error = phi(u) - phi(k_mod v_mod), k_mod = g_mod / (g_lk + g_drv + g_mod);
+    // prediction_error = phi(u) - phi(k_mod v_mod + I_TRN / (g_lk + g_drv + g_mod)): what the CT
+    // layer predicts through the modulator and through the reticular inhibition of the soma.
+    // In the outcome phase the soma is decoupled from the modulator (gain 0), which still holds
+    // L6's prediction: outcome minus prediction. At the end of the prediction phase the soma has
+    // settled where the prediction says: prediction_error ~ 0.
     column_fixture f(4, "plasticity = \"none\"\n");
-    f.snapshot("col.pulvinar", "prediction_error@plus");
-    f.snapshot("col.pulvinar", "v_modulator@plus");
-    f.snapshot("col.pulvinar", "rate@plus");
+    for (const char* s : {"prediction_error@plus", "modulator_error@plus", "v_modulator@plus", "rate@plus",
+                          "prediction_error@minus"})
+        f.snapshot("col.pulvinar", s);
+    f.snapshot("col.TRN", "rate@plus");
     f.trial(1);
-    const auto& pop = f.net->model().populations[f.net->population_index("col.pulvinar")];
-    const double k = 1.0 / (0.1 + 1.0 + 1.0);  // the column's pulvinar: g_drv 1, g_mod 1, g_lk 0.1
-    CHECK(f.net->prediction_factor(f.net->population_index("col.pulvinar"), 1) == Approx(k).epsilon(1e-15));
+    const std::size_t pulvinar = f.net->population_index("col.pulvinar");
+    const auto& pop = f.net->model().populations[pulvinar];
+    const double g_total = 0.1 + 1.0 + 1.0;  // the column's pulvinar: g_lk 0.1, g_drv 1, g_mod 1
+    const double k = 1.0 / g_total;
+    CHECK(f.net->prediction_factor(pulvinar, 1) == Approx(k).epsilon(1e-15));
     const Eigen::VectorXd e = f.snapshot("col.pulvinar", "prediction_error@plus");
+    const Eigen::VectorXd m = f.snapshot("col.pulvinar", "modulator_error@plus");
     const Eigen::VectorXd v = f.snapshot("col.pulvinar", "v_modulator@plus");
     const Eigen::VectorXd r = f.snapshot("col.pulvinar", "rate@plus");
-    for (Eigen::Index i = 0; i < e.size(); ++i) CHECK(e[i] == Approx(r[i] - pop.transfer(k * v[i])).margin(1e-14));
+    const Eigen::VectorXd trn = f.snapshot("col.TRN", "rate@plus");
+    const Eigen::VectorXd i_trn =
+        f.net->projections()[f.net->projection_index("col.TRN->col.pulvinar.soma")].weights() * trn;
+    for (Eigen::Index i = 0; i < e.size(); ++i) {
+        CHECK(m[i] == Approx(r[i] - pop.transfer(k * v[i])).margin(1e-14));
+        CHECK(e[i] == Approx(r[i] - pop.transfer(k * v[i] + i_trn[i] / g_total)).margin(1e-12));
+    }
+    CHECK(i_trn.maxCoeff() < -0.1);  // the reticular inhibition matters
     // The outcome's unit is driven on; before learning the prediction does not single it out.
     for (Eigen::Index i = 0; i < e.size(); ++i)
-        if (i != 1) CHECK(e[1] > e[i] + 0.3);
+        if (i != 1) CHECK(e[i] < e[1] - 0.3);
+    // 75 ms = 158 time constants of the pulvinar (1 / g_total): settled to rounding.
+    CHECK(f.snapshot("col.pulvinar", "prediction_error@minus").cwiseAbs().maxCoeff() < 1e-9);
 }
 
 TEST_CASE("GeneRec on the CT pathway updates from the phase-end rates", "[column][sequences]") {

@@ -8,7 +8,9 @@
  * input switch (the settling transient). With `at = "<phase>"` it acts once at the end of that
  * phase instead, dW = eta e r^T, from the values there (e.g. the pulvinar's prediction error
  * at the end of the outcome phase); `pre` names the presynaptic signal ("rate", or
- * "rate@<phase>" for the rate at another phase's end).
+ * "rate@<phase>" for the rate at another phase's end) and `error` the postsynaptic one (default
+ * "<target dendrite>_error"; "prediction_error" for the relay's soma against its modulator and
+ * somatic input together).
  */
 #include "circuits/network.hpp"
 #include "circuits/plasticity/learning_rate.hpp"
@@ -25,7 +27,7 @@ class dendritic_prediction final : public plasticity_rule {
 public:
     learning_rate lr;
     double tau_w_ms = 30.0, pause_ms = 0.0;
-    std::string at, pre = "rate";
+    std::string at, pre = "rate", error;
 
     std::unique_ptr<plasticity_rule> clone() const override {
         auto c = std::make_unique<dendritic_prediction>();
@@ -34,13 +36,14 @@ public:
         c->pause_ms = pause_ms;
         c->at = at;
         c->pre = pre;
+        c->error = error;
         return c;
     }
     bool continuous() const override { return at.empty(); }
     std::string phase() const override { return at; }
     void bind(rule_binding& b) override {
         const auto& target = b.net().model().populations[b.target()];
-        const std::string e = dendritic_error_signal(target, b.slot());
+        const std::string e = error.empty() ? dendritic_error_signal(target, b.slot()) : error;
         error_ = b.signal(b.target(), at.empty() ? e : e + "@" + at);
         rate_ = b.signal(b.source(), pre);
     }
@@ -73,7 +76,11 @@ std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
     check_signal(*t.source, rule->pre, t.phases, r.loc_of("pre"));
     if (t.slot < 0)
         throw model_error(t.rule_loc, "rule 'dendritic_prediction' compares a dendritic potential with "
-                                     "the soma, so it needs a dendritic target compartment, got 'soma'");
+                                      "the soma, so it needs a dendritic target compartment, got 'soma'");
+    rule->error = r.string("error", dendritic_error_signal(*t.target, t.slot));
+    if (rule->error.find('@') != std::string::npos)
+        r.fail("error", "the error is read when the rule acts ('at'); give it without '@'");
+    check_signal(*t.target, rule->error, t.phases, r.loc_of("error"));
     return rule;
 }
 

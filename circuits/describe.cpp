@@ -29,7 +29,8 @@ std::string describe(const network& net) {
     os << "model '" << m.name << "': " << m.populations.size() << " populations, "
        << m.projections.size() << " projections, " << m.stimuli.size() << " stimuli, "
        << m.records.size() << " records\n";
-    os << "duration " << m.duration_ms << " ms, seed " << m.seed << ", state size " << net.size()
+    os << "duration " << m.duration_ms << " ms (a task sets its own length), seed " << m.seed
+       << ", state size " << net.size()
        << ", solver " << ode::to_string(net.integrator_options().kind)
        << (m.solver.automatic ? " (auto)" : "") << "\n\npopulations:\n";
     std::size_t neurons = 0;
@@ -51,10 +52,10 @@ std::string describe(const network& net) {
     for (const auto& pr : net.projections()) {
         const auto& d = pr.desc();
         synapses += pr.synapse_count();
-        std::snprintf(buf, sizeof buf, "  %-28s %s -> %s.%s  %s, %zu synapses (%s)\n", d.name.c_str(),
+        std::snprintf(buf, sizeof buf, "  %-28s %s -> %s.%s  %s, %zu synapses (%s)%s%s\n", d.name.c_str(),
                       m.populations[d.source].name.c_str(), m.populations[d.target].name.c_str(),
                       d.compartment.c_str(), connectivity_name(d.connectivity), pr.synapse_count(),
-                      pr.is_dense() ? "dense" : "sparse");
+                      pr.is_dense() ? "dense" : "sparse", d.rule ? ", rule " : "", d.rule ? d.rule_name.c_str() : "");
         os << buf;
     }
     if (!m.stimuli.empty()) os << "\nstimuli:\n";
@@ -63,6 +64,25 @@ std::string describe(const network& net) {
         std::snprintf(buf, sizeof buf, "  %-28s %s on '%s', %zu steps from %g ms\n", s.name.c_str(), mode,
                       m.populations[s.target].name.c_str(), s.rows.size(), s.times_ms.front());
         os << buf;
+    }
+    if (!m.phases.empty()) {
+        os << "\nprotocol (one trial):\n";
+        for (const auto& ph : m.phases) {
+            std::snprintf(buf, sizeof buf, "  %-10s %8g ms", ph.name.c_str(), ph.duration_ms);
+            os << buf;
+            if (!ph.inputs.empty()) os << "  inputs on: " << join(ph.inputs);
+            for (const auto& [k, g] : ph.projection_gains) os << "; gain " << g << " on " << m.projections[k].name;
+            for (const auto& c : ph.coupling_gains)
+                os << "; coupling " << c.gain << " of " << m.populations[c.population].name << "."
+                   << m.populations[c.population].model->dendrites[static_cast<std::size_t>(c.slot)];
+            os << "\n";
+        }
+    }
+    for (const auto& c : m.contexts) {
+        std::vector<std::string> from;
+        for (std::size_t q : c.from) from.push_back(m.populations[q].name);
+        os << "  context " << m.populations[c.population].name << " <- [" << join(from) << "] at the end of '"
+           << m.phases[c.phase].name << "', mix " << c.mix << "\n";
     }
     os << "\ntotal: " << neurons << " neurons, " << synapses << " synapses, " << net.size()
        << " state variables\n";

@@ -15,6 +15,8 @@ error_summary::error_summary(network& net) : net_(net) {
             names.push_back("basal_error");
         } else if (lp.model->kind == neuron_kind::interneuron) {
             names.push_back("interneuron_error");
+        } else if (lp.model->kind == neuron_kind::relay) {
+            names.push_back("prediction_error");  // the soma against its CT-driven prediction
         }
         for (const auto& n : names) {
             signals_.push_back({p, net.resolve_variable(p, n)});

@@ -114,7 +114,11 @@ lowered_record lower_record(const model_desc& desc, const record_desc& r,
     lowered_record out;
     out.population = find_population_index(desc, r.population);
     const lowered_population& pop = pops[out.population];
-    const auto& vars = pop.model->variables;
+    // The model's recordable variables and each dendrite's prediction error: the names the
+    // plasticity rules read too.
+    std::vector<std::string> vars = pop.model->variables;
+    for (const auto& d : pop.model->dendrites)
+        if (std::find(vars.begin(), vars.end(), d + "_error") == vars.end()) vars.push_back(d + "_error");
     if (r.variables.empty()) throw model_error(r.loc, "'variables' must name at least one variable");
     for (const auto& v : r.variables) {
         if (std::find(vars.begin(), vars.end(), v.value) == vars.end())

@@ -137,7 +137,11 @@ double network::mean_segment_ms() const {
     for (const auto& s : model_.stimuli)
         for (double t = next_switch_after(s, 0.0); t < T; t = next_switch_after(s, t)) restarts += 1.0;
     if (has_noise_) restarts += std::floor(T / model_.noise_interval_ms);
-    if (has_plasticity()) restarts += std::floor(T / model_.plasticity_interval_ms);
+    if (has_continuous_plasticity()) restarts += std::floor(T / model_.plasticity_interval_ms);
+    // Every phase boundary of the protocol restarts the integrator too.
+    double trial_ms = 0.0;
+    for (const auto& ph : model_.phases) trial_ms += ph.duration_ms;
+    if (trial_ms > 0.0) restarts += std::floor(T / trial_ms) * static_cast<double>(model_.phases.size());
     return T / (1.0 + restarts);
 }
 

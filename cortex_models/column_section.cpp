@@ -47,6 +47,8 @@ std::map<std::string, plasticity_desc> read_pathway_rules(param_reader& r,
         d.rule = located<std::string>(rule->string, rule->loc);
         d.params = e.value;
         d.params.erase("rule");
+        if (d.rule.value == "none" && !d.params.entries.empty())
+            throw model_error(d.params.entries.front().value.loc, "rule 'none' takes no parameters");
         d.loc = e.value.loc;
         out[e.key] = d;
     }

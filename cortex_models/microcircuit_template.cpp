@@ -1,5 +1,6 @@
 #include "cortex_models/microcircuit_template.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "core/errors.hpp"
@@ -152,14 +153,15 @@ void expand_microcircuit_section(model_desc& model, const section_desc& section,
                                                                                : type_name(*v)));
         param_value resolved = *v;
         for (const param_value& item : v->items) {
-            if (item.kind != param_value::type::integer || item.integer < 1 || item.integer > 100000000)
-                throw model_error(item.loc, "must be a positive integer (a layer size), got " +
-                                                (item.kind == param_value::type::integer
-                                                     ? std::to_string(item.integer)
-                                                     : item.is_number() ? format_number(item.as_double())
-                                                                        : type_name(item)));
-            layers.emplace_back(static_cast<long>(item.integer), item.loc);
-            s.layers.push_back(static_cast<std::size_t>(item.integer));
+            // Whole numbers only, as every count: 8 or 8.0, never 8.5.
+            const double x = item.is_number() ? item.as_double() : 0.0;
+            if (!item.is_number() || x != std::floor(x) || x < 1 || x > 100000000)
+                throw model_error(item.loc, "must be an integer from 1 to 100000000 (a layer size), got " +
+                                                (item.kind == param_value::type::integer ? std::to_string(item.integer)
+                                                 : item.is_number() ? format_number(x)
+                                                                    : type_name(item)));
+            layers.emplace_back(static_cast<long>(x), item.loc);
+            s.layers.push_back(static_cast<std::size_t>(x));
         }
         r.note("layers", resolved);
     }

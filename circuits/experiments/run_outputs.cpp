@@ -27,6 +27,7 @@ public:
         d.name = group;
         d.node_ids = std::move(layout.node_ids);
         d.variables = r.variables;
+        d.attributes = {{"population", population}};
         d.start_ms = 0.0;  // the simulation samples at k * interval_ms, k = 0, 1, ...
         d.step_ms = r.interval_ms;
         if (r.at_phase >= 0) {
@@ -38,7 +39,6 @@ public:
             }
             d.attributes["sampled_at"] = "end of phase " + m.phases[static_cast<std::size_t>(r.at_phase)].name;
         }
-        d.attributes = {{"population", population}};
         index_ = report_.add_population(d);
         source_ = std::move(layout.source_column);
         row_.resize(source_.size());

@@ -443,7 +443,7 @@ void read_weight_record(table_reader& t, record_desc& d) {
     namespace key = keys::record;
     if (t.has(key::population))
         t.fail(key::population, "a record names a 'population' or a 'projection', not both");
-    for (std::string_view k : {key::variables, key::neurons, key::sample})
+    for (std::string_view k : {key::variables, key::neurons, key::sample, key::at})
         if (t.has(k))
             t.fail(k, "'" + std::string(k) + "' applies to population records; a projection "
                       "record takes 'what' and 'interval_ms'");

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "circuits/network.hpp"
+#include "circuits/plasticity/rule.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
 #include "core/simulation.hpp"
@@ -173,7 +174,8 @@ TEST_CASE("column mistakes are reported where they were written", "[column]") {
                          "duration_ms = 25.0 with the task's inputs (docs/column_anatomy.md)");
     t = hierarchy_toml;
     t.replace(t.find("sizes = {"), 9, "plasticity = { \"L6->pulvinar\" = { rule = \"generic\" } }\nsizes = {");
+    std::vector<std::string> rules = default_rules().names();
+    rules.insert(rules.begin(), "none");
     CHECK(error_of(t) == "model.toml:14:42: column[0].plasticity.L6->pulvinar.rule: unknown plasticity rule "
-                         "'generic'; expected 'none', 'dendritic_prediction', 'apical_silencing' or 'generec', "
-                         "did you mean 'generec'?");
+                         "'generic'; expected " + one_of(rules) + ", did you mean 'generec'?");
 }

@@ -5,6 +5,7 @@
 #include "../test_models.hpp"
 
 #include "circuits/lowered_model.hpp"
+#include "circuits/plasticity/rule.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
 
@@ -28,6 +29,13 @@ size = 4
 
 // Parse, expand and lower: the same pipeline the CLI runs (tests/test_models.hpp).
 std::string lower_error(const std::string& text) { return testing::model_error_of(text); }
+
+/// "'none', 'dendritic_prediction', ..." as the registry lists its rules (rules get added).
+std::string rule_names() {
+    std::vector<std::string> names = default_rules().names();
+    names.insert(names.begin(), "none");
+    return one_of(names);
+}
 
 struct bad_case {
     std::string snippet;
@@ -106,8 +114,8 @@ TEST_CASE("lowering rejects semantically wrong models with exact messages", "[ci
          "compartment 'dendrite'; it has 'soma', 'basal' or 'apical'"},
         {"\n[[record]]\npopulation = 'hidden'\nvariables = ['v_apikal']\n",
          "model.toml:16:14: record[0].variables[0]: model 'pyramidal' of population 'hidden' has no "
-         "variable 'v_apikal'; it has 'u_soma', 'v_basal', 'v_apical', 'rate', 'basal_error' or "
-         "'apical_mismatch', did you mean 'v_apical'?"},
+         "variable 'v_apikal'; it has 'u_soma', 'v_basal', 'v_apical', 'rate', 'basal_error', "
+         "'apical_mismatch' or 'apical_error', did you mean 'v_apical'?"},
         {"\n[[record]]\npopulation = 'hidden'\nvariables = ['rate']\nneurons = [0, 4]\n",
          "model.toml:17:15: record[0].neurons[1]: neuron 4 is out of range: 'hidden' has neurons 0..3"},
         {"\n[[record]]\npopulation = 'in'\nvariables = ['u_soma']\n",
@@ -116,13 +124,12 @@ TEST_CASE("lowering rejects semantically wrong models with exact messages", "[ci
         {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
          "plasticity = { rule = 'dendritic_predictoin', eta = 0.1 }\n",
          "model.toml:19:23: projection[0].plasticity.rule: unknown plasticity rule "
-         "'dendritic_predictoin'; expected 'none', 'dendritic_prediction', 'apical_silencing' or "
-         "'generec', did you mean 'dendritic_prediction'?"},
+         "'dendritic_predictoin'; expected " + rule_names() + ", did you mean 'dendritic_prediction'?"},
         {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
          "plasticity = { rule = 'dendritic_prediction', eta = 0.1, tau_ms = 3.0 }\n",
          "model.toml:19:67: projection[0].plasticity.tau_ms: unknown key 'tau_ms' of rule "
          "'dendritic_prediction'; it has 'eta', 'eta_decay_trials', 'eta_floor', 'at', 'tau_w_ms', "
-         "'pause_ms' or 'pre', did you mean 'tau_w_ms'?"},
+         "'pause_ms', 'pre' or 'error', did you mean 'tau_w_ms'?"},
         {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
          "plasticity = { rule = 'apical_silencing' }\n",
          "model.toml:19:14: projection[0].plasticity: missing required key 'eta' of rule 'apical_silencing'"},

@@ -168,6 +168,11 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
     }
     if (!labels.empty() && (fs::path(data).extension() != ".npy"))
         r.fail("labels", "'labels' applies to NPY data sets only");
+    // The resolved model must find the data from the run folder: absolute paths there.
+    if (data != "digits" && data != "fashion-mnist")
+        r.note("dataset", param_value::of(fs::absolute(resolve(data)).lexically_normal().string(), r.loc_of("dataset")));
+    if (!labels.empty())
+        r.note("labels", param_value::of(fs::absolute(resolve(labels)).lexically_normal().string(), r.loc_of("labels")));
     if (single_file) {
         const std::size_t n = t->train.n_samples;
         const std::size_t held = static_cast<std::size_t>(

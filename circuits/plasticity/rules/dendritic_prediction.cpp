@@ -72,6 +72,9 @@ std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
         r.fail("tau_w_ms", "tau_w_ms filters continuous updates; a rule acting at the end of a "
                            "phase ('at') takes none");
     rule->pause_ms = r.number("pause_ms", 0.0, param_bound::non_negative);
+    if (!rule->at.empty() && rule->pause_ms > 0.0)
+        r.fail("pause_ms", "pause_ms delays continuous updates after an input switch; a rule acting at "
+                           "the end of a phase ('at') takes none");
     rule->pre = r.string("pre", "rate");
     check_signal(*t.source, rule->pre, t.phases, r.loc_of("pre"));
     if (t.slot < 0)

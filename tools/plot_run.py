@@ -287,6 +287,9 @@ def plot_sequence_curve(path, header, data, writer):
     for column, label in shown:
         if column in header:
             ax.plot(x, data[:, header.index(column)], lw=1.2, label=label)
+    if "prediction_error_floor" in header:
+        ax.plot(x, data[:, header.index("prediction_error_floor")], "k:", lw=1.0,
+                label="floor: an ideal predictor of the stream")
     ax.set_xlabel("trials")
     ax.set_ylabel("block mean over neurons and trials")
     ax.grid(True, alpha=0.3)

@@ -29,7 +29,7 @@ TEST_CASE("a sequence task run writes its learning curve and stops at the criter
     INFO(r.out);
     REQUIRE(r.code == 0);
     const std::string curve = slurp(dir / "learning_curve.csv");
-    CHECK(curve.rfind("trials,errors,error_rate,thalamic_prediction_error,prediction_error,col.L5_mismatch,"
+    CHECK(curve.rfind("trials,errors,error_rate,thalamic_prediction_error,prediction_error,prediction_error_floor,col.L5_mismatch,"
                       "col.L6_mismatch\n", 0) == 0);
     const std::size_t blocks = lines(curve) - 1;  // one row per block of 100 trials
     REQUIRE(blocks >= 2);

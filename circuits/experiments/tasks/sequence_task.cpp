@@ -11,8 +11,9 @@
 // `trials`.
 //
 // Tables: learning_curve.csv (per block: errors, the readout's phase difference |y+ - y-|,
-// the target's compartment prediction error at the outcome's end if it has one, and each
-// `report` population's phase difference) and trials.csv (per trial), both also in report.h5.
+// the target's compartment prediction error at the outcome's end if it has one with the floor
+// an ideal predictor of the stream would leave, and each `report` population's phase
+// difference) and trials.csv (per trial), both also in report.h5.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -46,7 +47,7 @@ public:
     std::size_t symbol_input = 0, target_input = 0;
     population_signals readout;
     bool has_prediction_error = false;
-    bound_signal prediction_error;
+    bound_signal prediction_error, target_outcome;
     std::vector<population_signals> report;
 
     sequence_source make_source() const {
@@ -66,6 +67,32 @@ private:
     std::map<std::string, double> metrics_;
 };
 
+/*
+ * The mean |prediction error| an ideal predictor of the stream would leave: it knows the legal
+ * successors and that each comes with equal probability 1/k (the grammars branch uniformly),
+ * so the best it can predict for unit i (in the squared-error sense the rules minimise) is the
+ * expected outcome, p_i r_on + (1 - p_i) r_off, with r_on the outcome rate of the symbol shown
+ * and r_off the mean outcome rate of the others. A stochastic grammar's floor is above 0 (Reber:
+ * 2 (k - 1) / (k n) per branching trial with one-hot outcomes); a cycle's is ~0.
+ */
+double prediction_error_floor(const std::vector<double>& outcome, symbol_mask legal, std::size_t shown) {
+    const std::size_t n = outcome.size();
+    std::size_t k = 0;
+    double off = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (legal & symbol_bit(i)) ++k;
+        if (i != shown) off += outcome[i];
+    }
+    off = n > 1 ? off / static_cast<double>(n - 1) : 0.0;
+    const double on = outcome[shown];
+    double sum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double p = (legal & symbol_bit(i)) ? 1.0 / static_cast<double>(k) : 0.0;
+        sum += std::abs(outcome[i] - (p * on + (1.0 - p) * off));
+    }
+    return sum / static_cast<double>(n);
+}
+
 double mean_abs_difference(const plasticity_engine& e, const population_signals& s) {
     const auto& a = *e.snapshot(s.plus);
     const auto& b = *e.snapshot(s.minus);
@@ -82,7 +109,10 @@ void sequence_run::run(task_run& r) {
     const std::size_t n = source.n_symbols();
 
     std::vector<std::string> curve_columns = {"errors", "error_rate", "thalamic_prediction_error"};
-    if (has_prediction_error) curve_columns.push_back("prediction_error");
+    if (has_prediction_error) {
+        curve_columns.push_back("prediction_error");
+        curve_columns.push_back("prediction_error_floor");
+    }
     for (const auto& p : report) curve_columns.push_back(p.name + "_mismatch");
     task_table& curve = r.outputs.add_task_table("learning_curve", "trials", curve_columns);
     task_table& trial_table = r.outputs.add_task_table(
@@ -134,6 +164,7 @@ void sequence_run::run(task_run& r) {
             double sum = 0.0;
             for (double x : e) sum += std::abs(x);
             block[c++] += sum / static_cast<double>(e.size());
+            block[c++] += prediction_error_floor(*engine.snapshot(target_outcome), legal, step.symbol);
         }
         for (const auto& p : report) block[c++] += mean_abs_difference(engine, p);
         r.stop.poll(r.sim.time());
@@ -283,6 +314,7 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
     if (net.has_variable(t->target_pop, "prediction_error")) {
         t->has_prediction_error = true;
         t->prediction_error = engine.request(t->target_pop, "prediction_error@" + t->outcome_phase);
+        t->target_outcome = engine.request(t->target_pop, "rate@" + t->outcome_phase);
     }
     for (const auto& name : r.strings("report")) {
         const std::size_t p = task_population(net, name.value, name.loc, "report");

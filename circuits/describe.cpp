@@ -72,11 +72,17 @@ std::string describe(const network& net) {
             os << buf;
             if (!ph.inputs.empty()) os << "  inputs on: " << join(ph.inputs);
             for (const auto& [k, g] : ph.projection_gains) os << "; gain " << g << " on " << m.projections[k].name;
+            for (const auto& [k, level] : ph.modulators) os << "; " << m.neuromodulators[k].name << " " << level;
             for (const auto& c : ph.coupling_gains)
                 os << "; coupling " << c.gain << " of " << m.populations[c.population].name << "."
                    << m.populations[c.population].model->dendrites[static_cast<std::size_t>(c.slot)];
             os << "\n";
         }
+    }
+    for (const auto& n : m.neuromodulators) {
+        os << "  neuromodulator " << n.name << ": " << n.value;
+        for (std::size_t i = 0; i < n.times_ms.size(); ++i) os << ", " << n.values[i] << " from " << n.times_ms[i] << " ms";
+        os << "\n";
     }
     for (const auto& c : m.contexts) {
         std::vector<std::string> from;

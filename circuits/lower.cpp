@@ -341,6 +341,7 @@ lowered_record lower_record(const model_desc& desc, const record_desc& r,
 void lower_records(const model_desc& desc, lowered_model& out);
 void lower_protocol(const model_desc& desc, lowered_model& out);
 void check_phase_names(const model_desc& desc);
+void lower_neuromodulators(const model_desc& desc, lowered_model& out);
 lowered_solver lower_solver(const solver_desc& s);
 std::size_t find_population_index(const model_desc& desc, const located<std::string>& name) {
     return find_population(desc, name);
@@ -392,6 +393,7 @@ lowered_model lower(const model_desc& desc) {
         out.populations.push_back(lower_population(p));
     }
     check_phase_names(desc);  // rules and gains refer to them
+    lower_neuromodulators(desc, out);
     seen.clear();
     for (const auto& p : desc.projections) {
         out.projections.push_back(lower_projection(desc, p, out.populations, out.projections));

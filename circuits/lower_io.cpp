@@ -218,7 +218,46 @@ lowered_weight_record lower_weight_record(const record_desc& r,
 void lower_records(const model_desc& desc, lowered_model& out) {
     std::map<std::size_t, int> per_population;
     std::map<std::pair<weight_record_kind, std::string>, int> per_stem;
+    std::vector<std::string> phase_names;
+    for (const auto& ph : out.phases) phase_names.push_back(ph.name);
+    auto phase_of = [&](const record_desc& r) {
+        if (r.at.value.empty()) return -1;
+        const auto it = std::find(phase_names.begin(), phase_names.end(), r.at.value);
+        if (it == phase_names.end())
+            throw model_error(r.at.loc, phase_names.empty()
+                                            ? "samples at the end of phase '" + r.at.value +
+                                                  "', but the model declares no [[phase]]"
+                                            : "unknown phase '" + r.at.value + "'; the protocol has " +
+                                                  one_of(phase_names) + did_you_mean(r.at.value, phase_names));
+        if (!r.interval_ms.loc.defaulted && r.interval_ms.loc.line > 0)
+            throw model_error(r.interval_ms.loc, "a record sampled at a phase end ('at') takes no "
+                                                 "interval_ms: it samples once per trial");
+        return static_cast<int>(it - phase_names.begin());
+    };
     for (const auto& r : desc.records) {
+        if (!r.neuromodulator.value.empty()) {
+            std::vector<std::string> names;
+            for (const auto& n : out.neuromodulators) names.push_back(n.name);
+            const auto it = std::find(names.begin(), names.end(), r.neuromodulator.value);
+            if (it == names.end())
+                throw model_error(r.neuromodulator.loc,
+                                  "unknown neuromodulator '" + r.neuromodulator.value + "'" +
+                                      (names.empty() ? std::string("; the model declares no [[neuromodulator]]")
+                                                     : did_you_mean(r.neuromodulator.value, names)));
+            lowered_modulator_record m;
+            m.neuromodulator = static_cast<std::size_t>(it - names.begin());
+            m.name = "neuromodulator_" + names[m.neuromodulator];
+            for (const auto& earlier : out.modulator_records)
+                if (earlier.name == m.name)
+                    throw model_error(r.neuromodulator.loc, "neuromodulator '" + r.neuromodulator.value +
+                                                                "' is recorded twice");
+            if (!(r.interval_ms.value > 0) || !std::isfinite(r.interval_ms.value))
+                throw model_error(r.interval_ms.loc, "must be a positive number, got " + format_value(r.interval_ms.value));
+            m.interval_ms = r.interval_ms.value;
+            m.at_phase = phase_of(r);
+            out.modulator_records.push_back(m);
+            continue;
+        }
         if (!r.projection.value.empty()) {
             lowered_weight_record w = lower_weight_record(r, out.projections);
             const std::string stem = file_stem(out.projections[w.projection].name);
@@ -228,21 +267,7 @@ void lower_records(const model_desc& desc, lowered_model& out) {
             continue;
         }
         lowered_record rec = lower_record(desc, r, out.populations);
-        if (!r.at.value.empty()) {
-            std::vector<std::string> phases;
-            for (const auto& ph : out.phases) phases.push_back(ph.name);
-            const auto it = std::find(phases.begin(), phases.end(), r.at.value);
-            if (it == phases.end())
-                throw model_error(r.at.loc, phases.empty()
-                                                ? "samples at the end of phase '" + r.at.value +
-                                                      "', but the model declares no [[phase]]"
-                                                : "unknown phase '" + r.at.value + "'; the protocol has " +
-                                                      one_of(phases) + did_you_mean(r.at.value, phases));
-            if (!r.interval_ms.loc.defaulted && r.interval_ms.loc.line > 0)
-                throw model_error(r.interval_ms.loc, "a record sampled at a phase end ('at') takes no "
-                                                     "interval_ms: it samples once per trial");
-            rec.at_phase = static_cast<int>(it - phases.begin());
-        }
+        rec.at_phase = phase_of(r);
         const lowered_population& pop = out.populations[rec.population];
         const int k = per_population[rec.population]++;
         rec.name = k == 0 ? pop.name : pop.name + "_" + std::to_string(k);

@@ -60,6 +60,7 @@ void lower_plasticity(const model_desc& desc, const projection_desc& p,
     for (const phase_desc& ph : desc.phases) t.phases.push_back(ph.name.value);
     t.plasticity_interval_ms = desc.simulation.plasticity_interval_ms.value;
     t.rule_loc = d.rule.loc;
+    for (const neuromodulator_desc& n : desc.neuromodulators) t.neuromodulators.push_back(n.name.value);
     param_value params = d.params;
     if (params.loc.path.empty()) params.loc = d.loc;
     param_reader r(params, "rule '" + kind->name + "'");

@@ -59,6 +59,30 @@ void lower_gain(const std::string& key, const located<double>& g, const lowered_
 
 } // namespace
 
+double lowered_neuromodulator::scheduled(double t) const {
+    double level = value;
+    for (std::size_t i = 0; i < times_ms.size() && times_ms[i] <= t; ++i) level = values[i];
+    return level;
+}
+
+/// Neuromodulators: unique names usable in signal names (no '@', '.', ':' or space).
+void lower_neuromodulators(const model_desc& desc, lowered_model& out) {
+    std::set<std::string> seen;
+    for (const neuromodulator_desc& n : desc.neuromodulators) {
+        const std::string& name = n.name.value;
+        if (name.empty() || name.find_first_of("@.: ") != std::string::npos)
+            throw model_error(n.name.loc, "a neuromodulator name must be non-empty and contain no '@', '.', ':' "
+                                          "or space, got '" + name + "'");
+        if (!seen.insert(name).second) throw model_error(n.name.loc, "duplicate neuromodulator name '" + name + "'");
+        lowered_neuromodulator m;
+        m.name = name;
+        m.value = n.value.value;
+        for (const auto& t : n.times_ms) m.times_ms.push_back(t.value);
+        for (const auto& v : n.values) m.values.push_back(v.value);
+        out.neuromodulators.push_back(std::move(m));
+    }
+}
+
 void check_phase_names(const model_desc& desc) {
     std::set<std::string> seen;
     for (const phase_desc& p : desc.phases) {
@@ -84,6 +108,16 @@ void lower_protocol(const model_desc& desc, lowered_model& out) {
             ph.inputs.push_back(in.value);
         }
         for (const auto& [key, g] : p.gains) lower_gain(key, g, out, ph);
+        for (const auto& [key, level] : p.modulators) {
+            std::vector<std::string> names;
+            for (const auto& n : out.neuromodulators) names.push_back(n.name);
+            const auto it = std::find(names.begin(), names.end(), key);
+            if (it == names.end())
+                throw model_error(level.loc, "unknown neuromodulator '" + key + "'" +
+                                                 (names.empty() ? std::string("; the model declares no [[neuromodulator]]")
+                                                                : did_you_mean(key, names)));
+            ph.modulators.emplace_back(static_cast<std::size_t>(it - names.begin()), level.value);
+        }
         out.phases.push_back(std::move(ph));
     }
     // Stimuli named by a phase are on only in the phases naming them.

@@ -90,6 +90,14 @@ struct lowered_record {
     int at_phase = -1;                       ///< >= 0: sampled at the end of this phase
 };
 
+/// A `[[record]]` of a neuromodulator's level: every interval_ms, or at the end of a phase.
+struct lowered_modulator_record {
+    std::string name;            ///< output name: neuromodulator_<name>
+    std::size_t neuromodulator = 0;
+    double interval_ms = 1.0;
+    int at_phase = -1;
+};
+
 enum class weight_record_kind {
     weights,  ///< full snapshots of the matrix
     stats,    ///< mean, std, min, max and mean |w| over the synapses
@@ -131,6 +139,16 @@ struct lowered_phase {
         double gain = 1.0;
     };
     std::vector<coupling> coupling_gains;  ///< a dendrite's coupling to the soma, scaled
+    std::vector<std::pair<std::size_t, double>> modulators;  ///< (neuromodulator, level) held
+};
+
+/// A neuromodulator (neuromodulator_desc): baseline `value`, then values[i] from times_ms[i].
+struct lowered_neuromodulator {
+    std::string name;
+    double value = 0.0;
+    std::vector<double> times_ms, values;
+    /// The scheduled level at t (right-continuous).
+    double scheduled(double t) const;
 };
 
 /// A context population (population_desc::context): at the end of every trial its rates become
@@ -157,6 +175,8 @@ struct lowered_model {
     std::vector<lowered_record> records;
     std::vector<lowered_weight_record> weight_records;
     std::vector<lowered_phase> phases;       ///< the trial protocol; empty: no trials
+    std::vector<lowered_neuromodulator> neuromodulators;
+    std::vector<lowered_modulator_record> modulator_records;
     std::vector<lowered_context> contexts;
     /// Whether an input (stimulus or task input) of this name is on in phase k: inputs named
     /// by some phase are on only in the phases that name them, all others always.

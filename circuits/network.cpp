@@ -69,6 +69,8 @@ network::network(lowered_model model)
         }
     }
     for (const auto& lp : model_.populations) live_params_.push_back(lp.params);
+    for (const auto& n : model_.neuromodulators) modulator_levels_.push_back(n.scheduled(0.0));
+    modulator_task_.assign(model_.neuromodulators.size(), {false, 0.0});
     scratch_ydot_.assign(state_size_, 0.0);
     engine_ = std::make_unique<plasticity_engine>(*this);
     // Context populations read their sources' rates at a phase end, from the engine's snapshots.
@@ -277,6 +279,22 @@ void network::set_input(std::size_t k, const double* values) {
     input_port& in = inputs_.at(k);
     if (values) std::copy(values, values + in.values.size(), in.values.begin());
     else std::fill(in.values.begin(), in.values.end(), 0.0);
+    external_changed_ = true;
+}
+
+std::size_t network::modulator_index(const std::string& name) const {
+    for (std::size_t k = 0; k < model_.neuromodulators.size(); ++k)
+        if (model_.neuromodulators[k].name == name) return k;
+    throw std::invalid_argument("no neuromodulator '" + name + "'");
+}
+
+void network::set_modulator(std::size_t k, double level) {
+    modulator_task_.at(k) = {true, level};
+    external_changed_ = true;
+}
+
+void network::clear_modulator(std::size_t k) {
+    modulator_task_.at(k) = {false, 0.0};
     external_changed_ = true;
 }
 

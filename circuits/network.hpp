@@ -110,6 +110,15 @@ public:
     /// The trial ended: context populations take their new rates (from the snapshots) and the
     /// rules' trial counter advances. The new rates take effect at the next enter_segment().
     void end_trial();
+    /// Neuromodulator k's level in the current segment (lowered_model::neuromodulators): what a
+    /// task set, else what the current phase sets, else its schedule at the segment's start.
+    double modulator(std::size_t k) const { return modulator_levels_[k]; }
+    /// Index of a neuromodulator by name; throws std::invalid_argument if there is none.
+    std::size_t modulator_index(const std::string& name) const;
+    /// A task's level for neuromodulator k (e.g. a reward), until cleared; takes effect at the
+    /// next enter_segment().
+    void set_modulator(std::size_t k, double level);
+    void clear_modulator(std::size_t k);
     /// The plasticity engine (rules, signals, phase-end snapshots).
     plasticity_engine& plasticity() { return *engine_; }
     const plasticity_engine& plasticity() const { return *engine_; }
@@ -176,6 +185,8 @@ private:
     std::vector<std::vector<double>> context_rates_;  ///< per context (lowered_model::contexts)
     std::vector<std::vector<bound_signal>> context_sources_;
     int phase_ = -1;
+    std::vector<double> modulator_levels_;
+    std::vector<std::pair<bool, double>> modulator_task_;  ///< (set by a task, level)
     std::unique_ptr<plasticity_engine> engine_;
     double last_switch_ms_ = 0.0;
     bool external_changed_ = false;  ///< set_external_* since the last enter_segment()

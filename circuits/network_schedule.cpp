@@ -25,6 +25,12 @@ void network::initial_state(double* y) const {
 double network::next_discontinuity_after(double t) const {
     double next = std::numeric_limits<double>::infinity();
     for (const auto& s : model_.stimuli) next = std::min(next, next_switch_after(s, t));
+    for (const auto& m : model_.neuromodulators)
+        for (double tm : m.times_ms)
+            if (tm > t) {
+                next = std::min(next, tm);
+                break;
+            }
     if (has_noise_) {
         // Grid times k * interval, computed exactly as enter_segment() computes them.
         const double I = model_.noise_interval_ms;
@@ -68,6 +74,15 @@ void network::enter_segment(double t, double* /*y*/) {
                 ps.g_I[i] += ps.ext_g_som * (np.E_E - ps.ext_target[i]) / span;
             }
         }
+    }
+    // Neuromodulator levels: a task's, else the phase's, else the schedule's.
+    for (std::size_t k = 0; k < modulator_levels_.size(); ++k) {
+        double level = model_.neuromodulators[k].scheduled(t);
+        if (phase_ >= 0)
+            for (const auto& [m, v] : model_.phases[static_cast<std::size_t>(phase_)].modulators)
+                if (m == k) level = v;
+        if (modulator_task_[k].first) level = modulator_task_[k].second;
+        modulator_levels_[k] = level;
     }
     // Named task inputs and context rates; inputs gated by the protocol only in their phases.
     for (const input_port& in : inputs_) {

@@ -140,9 +140,22 @@ struct record_desc {
     located<long> sample{0};
     located<std::string> projection{""};    ///< "": a population record
     located<std::string> what{""};          ///< projection records: weights | weight_stats
+    located<std::string> neuromodulator{""};  ///< "": not a neuromodulator record
     /// "": sample every interval_ms; a phase name: sample at the end of that phase of every
     /// trial (the values the phase-end rules read).
     located<std::string> at{""};
+    source_loc loc;
+};
+
+/// A `[[neuromodulator]]`: a named global signal (dopamine, acetylcholine, ...) that rules may
+/// read (three-factor learning) and records may sample. Its level is, in order of precedence,
+/// what a task sets (a reward), what the current phase sets (`[[phase]] modulators`), or the
+/// schedule: `value` before the first of `times_ms`, then `values[i]` from `times_ms[i]` on.
+struct neuromodulator_desc {
+    located<std::string> name;
+    located<double> value{0.0};
+    std::vector<located<double>> times_ms;
+    std::vector<located<double>> values;
     source_loc loc;
 };
 
@@ -156,6 +169,8 @@ struct phase_desc {
     located<double> duration_ms{0.0};
     std::vector<located<std::string>> inputs;
     std::vector<std::pair<std::string, located<double>>> gains;
+    /// Neuromodulator levels held for the phase's duration (name -> level).
+    std::vector<std::pair<std::string, located<double>>> modulators;
     source_loc loc;
 };
 
@@ -177,6 +192,7 @@ struct model_desc {
     std::vector<stimulus_desc> stimuli;
     std::vector<record_desc> records;
     std::vector<phase_desc> phases;         ///< the trial protocol; empty: no trials
+    std::vector<neuromodulator_desc> neuromodulators;
     /// Template instances in the order written (`[[<kind>]]` sections); expand_templates()
     /// (cortex_models/) replaces them by populations and projections.
     std::vector<section_desc> templates;

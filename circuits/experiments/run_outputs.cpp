@@ -151,6 +151,23 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
             rec->sample(t, y);
         });
     }
+    // Neuromodulator levels: a table neuromodulator_<name>.csv and /summary/neuromodulator_<name>.
+    for (const lowered_modulator_record& r : m.modulator_records) {
+        task_table& t = add_task_table(r.name, "t_ms", {"level"});
+        const std::size_t k = r.neuromodulator;
+        if (r.at_phase >= 0) {
+            if (!trials) throw std::logic_error("record '" + r.name + "' samples at a phase end, but the run has no trials");
+            trials->on_phase_end([&t, &net, k, phase = static_cast<std::size_t>(r.at_phase)](std::size_t p, double time,
+                                                                                           const double*) {
+                if (p == phase) t.write(time, {net.modulator(k)});
+            });
+            continue;
+        }
+        sim.add_sampler(r.interval_ms, [&t, &net, &stop, k](double time, const double*) {
+            stop.before_sample(time);
+            t.write(time, {net.modulator(k)});
+        });
+    }
     weights_ = std::make_unique<weight_outputs>(net, options, run_dir, sim, stop, report_.get(),
                                                 files_);
     summary_ = std::make_unique<error_summary>(net);

@@ -18,6 +18,7 @@ public:
     bound_signal signal(std::size_t p, const std::string& name) override { return e_.request(p, name); }
     double prediction_factor(int slot) const override { return e_.net_.prediction_factor(d_.target, slot); }
     const network& net() const override { return e_.net_; }
+    std::size_t neuromodulator(const std::string& name) const override { return e_.net_.modulator_index(name); }
 
 private:
     plasticity_engine& e_;
@@ -37,6 +38,7 @@ public:
         return Eigen::Map<const Eigen::VectorXd>(sl.scratch.data(), n);
     }
     projection& proj() override { return e_.net_.projection_at(k_); }
+    double modulator(std::size_t k) const override { return e_.net_.modulator(k); }
 
 private:
     plasticity_engine& e_;
@@ -52,8 +54,11 @@ plasticity_engine::plasticity_engine(network& net) : net_(net) {
         bound_rule b;
         b.projection = k;
         b.rule = proto->clone();
-        if (!b.rule->continuous()) {
-            const std::string phase = b.rule->phase();
+        // Phase-end rules act at the end of their phase; a continuous rule that names a phase is
+        // also called there (dt_ms = 0), e.g. to change weights once per trial from state it
+        // integrates continuously (xcal).
+        const std::string phase = b.rule->phase();
+        if (!b.rule->continuous() || !phase.empty()) {
             for (std::size_t i = 0; i < m.phases.size(); ++i)
                 if (m.phases[i].name == phase) b.phase = static_cast<int>(i);
             if (b.phase < 0)
@@ -138,7 +143,7 @@ bool plasticity_engine::end_phase(std::size_t k, double t, const double* y,
     if (!learning_) return false;
     bool changed = false;
     for (bound_rule& b : rules_) {
-        if (b.rule->continuous() || b.phase != static_cast<int>(k)) continue;
+        if (b.phase != static_cast<int>(k)) continue;
         context c(*this, b.projection, y);
         c.t_ms = t;
         c.dt_ms = 0.0;

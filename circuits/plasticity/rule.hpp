@@ -41,6 +41,7 @@ struct rule_target {
     std::vector<std::string> phases;          ///< declared phase names, in protocol order
     double plasticity_interval_ms = 1.0;
     source_loc rule_loc;                      ///< where `rule = ...` was written
+    std::vector<std::string> neuromodulators; ///< declared neuromodulator names
 };
 
 /// A signal of one population, resolved once: what to read and where it comes from.
@@ -66,6 +67,9 @@ public:
     /// compartment `slot` (Sacramento et al. 2018, eq. 7-8).
     virtual double prediction_factor(int slot) const = 0;
     virtual const network& net() const = 0;
+    /// The index of a declared neuromodulator (for plasticity_context::modulator); throws
+    /// std::invalid_argument for an unknown name (lowering checks the names factories accept).
+    virtual std::size_t neuromodulator(const std::string& name) const = 0;
 };
 
 /// A rule's view of the network while it updates.
@@ -84,6 +88,8 @@ public:
     std::size_t trial = 0;
     /// The engine's global factor on learning rates (plasticity_engine::set_rate_factor).
     double rate_factor = 1.0;
+    /// Neuromodulator k's current level (rule_binding::neuromodulator gives k).
+    virtual double modulator(std::size_t k) const = 0;
 };
 
 class plasticity_rule {
@@ -93,7 +99,9 @@ public:
     virtual std::unique_ptr<plasticity_rule> clone() const = 0;
     /// True: the rule steps every plasticity_interval_ms; false: at the end of `phase()`.
     virtual bool continuous() const = 0;
-    /// The phase at whose end a non-continuous rule acts.
+    /// The phase at whose end a non-continuous rule acts. A continuous rule may name one too:
+    /// it is then also called at that phase's end, with dt_ms = 0 (state integrated
+    /// continuously, weights changed once per trial).
     virtual std::string phase() const { return {}; }
     /// Resolves the signals the rule reads and sizes its state for one projection.
     virtual void bind(rule_binding& b) = 0;

@@ -19,10 +19,11 @@ inline constexpr std::string_view projection = "projection";
 inline constexpr std::string_view stimulus = "stimulus";
 inline constexpr std::string_view record = "record";
 inline constexpr std::string_view phase = "phase";
+inline constexpr std::string_view neuromodulator = "neuromodulator";
 inline constexpr std::string_view provenance = "provenance"; ///< free-form strings, ignored
 inline constexpr std::string_view task = "task";
-inline constexpr std::array all{simulation, solver, population, projection, stimulus,
-                                record,     phase,  provenance, task};
+inline constexpr std::array all{simulation, solver, population, projection,     stimulus,
+                                record,     phase,  neuromodulator, provenance, task};
 } // namespace root
 
 /// [[phase]]
@@ -31,8 +32,18 @@ inline constexpr std::string_view name = "name";
 inline constexpr std::string_view duration_ms = "duration_ms";
 inline constexpr std::string_view inputs = "inputs";
 inline constexpr std::string_view gains = "gains";
-inline constexpr std::array all{name, duration_ms, inputs, gains};
+inline constexpr std::string_view modulators = "modulators";
+inline constexpr std::array all{name, duration_ms, inputs, gains, modulators};
 } // namespace phase
+
+/// [[neuromodulator]]
+namespace neuromodulator {
+inline constexpr std::string_view name = "name";
+inline constexpr std::string_view value = "value";
+inline constexpr std::string_view times_ms = "times_ms";
+inline constexpr std::string_view values = "values";
+inline constexpr std::array all{name, value, times_ms, values};
+} // namespace neuromodulator
 
 /// [task]: `kind`; every other key belongs to the task kind, which reads it.
 namespace task {
@@ -142,8 +153,9 @@ inline constexpr std::string_view sample = "sample";          ///< population re
 inline constexpr std::string_view projection = "projection";  ///< weight records
 inline constexpr std::string_view what = "what";              ///< weight records
 inline constexpr std::string_view at = "at";                  ///< phase-end sampling
+inline constexpr std::string_view neuromodulator = "neuromodulator";
 inline constexpr std::array all{population, variables, interval_ms, neurons, sample, projection,
-                                what,       at};
+                                what,       at,        neuromodulator};
 } // namespace record
 
 /// Allowed values of the enumerated string keys (the loader checks them; lowering checks the

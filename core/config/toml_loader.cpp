@@ -428,12 +428,39 @@ phase_desc read_phase(table_reader& t) {
     d.name = t.required<std::string>(key::name);
     d.duration_ms = t.required<double>(key::duration_ms, bound::positive);
     d.inputs = t.optional_array<std::string>(key::inputs);
-    for (auto& [name, v] : t.number_table(key::gains, bound::non_negative)) d.gains.emplace_back(name, v);
     // number_table is keyed by name; keep the file's order for the resolved model.
-    std::sort(d.gains.begin(), d.gains.end(), [](const auto& a, const auto& b) {
-        return a.second.loc.line != b.second.loc.line ? a.second.loc.line < b.second.loc.line
-                                                      : a.second.loc.column < b.second.loc.column;
-    });
+    auto in_file_order = [](std::vector<std::pair<std::string, located<double>>>& v) {
+        std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+            return a.second.loc.line != b.second.loc.line ? a.second.loc.line < b.second.loc.line
+                                                          : a.second.loc.column < b.second.loc.column;
+        });
+    };
+    for (auto& [name, v] : t.number_table(key::gains, bound::non_negative)) d.gains.emplace_back(name, v);
+    in_file_order(d.gains);
+    for (auto& [name, v] : t.number_table(key::modulators)) d.modulators.emplace_back(name, v);
+    in_file_order(d.modulators);
+    t.finish();
+    return d;
+}
+
+neuromodulator_desc read_neuromodulator(table_reader& t) {
+    namespace key = keys::neuromodulator;
+    t.check_keys();
+    neuromodulator_desc d;
+    d.loc = t.where();
+    d.name = t.required<std::string>(key::name);
+    d.value = t.optional<double>(key::value, d.value.value);
+    d.times_ms = t.optional_array<double>(key::times_ms, bound::non_negative);
+    d.values = t.optional_array<double>(key::values);
+    if (d.times_ms.size() != d.values.size())
+        t.fail(d.values.empty() ? key::times_ms : key::values,
+               "times_ms and values must have the same length (one level from each time on), got " +
+                   std::to_string(d.times_ms.size()) + " and " + std::to_string(d.values.size()));
+    for (std::size_t i = 1; i < d.times_ms.size(); ++i)
+        if (d.times_ms[i].value <= d.times_ms[i - 1].value)
+            throw model_error(d.times_ms[i].loc, "must be strictly increasing, got " +
+                                                     format_number(d.times_ms[i].value) + " after " +
+                                                     format_number(d.times_ms[i - 1].value));
     t.finish();
     return d;
 }
@@ -443,7 +470,7 @@ void read_weight_record(table_reader& t, record_desc& d) {
     namespace key = keys::record;
     if (t.has(key::population))
         t.fail(key::population, "a record names a 'population' or a 'projection', not both");
-    for (std::string_view k : {key::variables, key::neurons, key::sample, key::at})
+    for (std::string_view k : {key::variables, key::neurons, key::sample, key::at, key::neuromodulator})
         if (t.has(k))
             t.fail(k, "'" + std::string(k) + "' applies to population records; a projection "
                       "record takes 'what' and 'interval_ms'");
@@ -471,9 +498,19 @@ record_desc read_record(table_reader& t) {
     }
     if (t.has(key::what))
         t.fail(key::what, "'what' applies to projection records (with 'projection = ...') only");
+    if (t.has(key::neuromodulator)) {
+        for (std::string_view k : {key::population, key::variables, key::neurons, key::sample})
+            if (t.has(k))
+                t.fail(k, "a neuromodulator record takes 'interval_ms' or 'at', not '" + std::string(k) + "'");
+        d.neuromodulator = t.required<std::string>(key::neuromodulator);
+        d.interval_ms = t.optional<double>(key::interval_ms, d.interval_ms.value, bound::positive);
+        d.at = t.optional<std::string>(key::at, d.at.value);
+        t.finish();
+        return d;
+    }
     if (!t.has(key::population))
         t.fail(key::population, "missing required key 'population' (or 'projection', to record "
-                                "a projection's weights)");
+                                "a projection's weights, or 'neuromodulator')");
     d.population = t.required<std::string>(key::population);
     d.variables = t.required_array<std::string>(key::variables);
     d.interval_ms = t.optional<double>(key::interval_ms, d.interval_ms.value, bound::positive);
@@ -677,6 +714,8 @@ model_desc parse_model(const std::string& text, const std::string& file_name,
         m.records.push_back(read_record(t));
     for (table_reader& t : root.table_array(keys::root::phase, names(keys::phase::all)))
         m.phases.push_back(read_phase(t));
+    for (table_reader& t : root.table_array(keys::root::neuromodulator, names(keys::neuromodulator::all)))
+        m.neuromodulators.push_back(read_neuromodulator(t));
     for (const section_desc& t : templates) root.take(t.kind.value);
     m.templates = std::move(templates);
     if (const toml::node* task = root.take(keys::root::task)) {

@@ -225,6 +225,12 @@ void write_stimulus(section_writer& w, const stimulus_desc& s) {
 void write_record(section_writer& w, const record_desc& r) {
     namespace key = keys::record;
     w.header("[[" + std::string(keys::root::record) + "]]");
+    if (!r.neuromodulator.value.empty()) {
+        w.put(key::neuromodulator, r.neuromodulator);
+        if (r.at.value.empty()) w.put(key::interval_ms, r.interval_ms);
+        else w.put(key::at, r.at);
+        return;
+    }
     if (!r.projection.value.empty()) {
         w.put(key::projection, r.projection);
         w.put(key::what, r.what);
@@ -250,6 +256,23 @@ void write_phase(section_writer& w, const phase_desc& p) {
     for (std::size_t i = 0; i < p.gains.size(); ++i)
         gains += (i ? ", " : "") + key_text(p.gains[i].first) + " = " + text(p.gains[i].second.value);
     w.line(key::gains, p.gains.empty() ? "{}" : gains + " }");
+    if (!p.modulators.empty()) {
+        std::string m = "{ ";
+        for (std::size_t i = 0; i < p.modulators.size(); ++i)
+            m += (i ? ", " : "") + key_text(p.modulators[i].first) + " = " + text(p.modulators[i].second.value);
+        w.line(key::modulators, m + " }");
+    }
+}
+
+void write_neuromodulator(section_writer& w, const neuromodulator_desc& n) {
+    namespace key = keys::neuromodulator;
+    w.header("[[" + std::string(keys::root::neuromodulator) + "]]");
+    w.put(key::name, n.name);
+    w.put(key::value, n.value);
+    if (!n.times_ms.empty()) {
+        w.line(key::times_ms, array_text(n.times_ms));
+        w.line(key::values, array_text(n.values));
+    }
 }
 
 } // namespace
@@ -306,6 +329,8 @@ std::string write_model_toml(const model_desc& model,
         write_record(w, r);
     for (const phase_desc& p : model.phases)
         write_phase(w, p);
+    for (const neuromodulator_desc& n : model.neuromodulators)
+        write_neuromodulator(w, n);
     for (const section_desc& t : model.templates) {
         w.header("[[" + key_text(t.kind.value) + "]]");
         for (const param_entry& e : t.params.entries) w.line(e.key, param_text(e.value));

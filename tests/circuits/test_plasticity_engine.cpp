@@ -5,10 +5,14 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "../test_models.hpp"
 #include "circuits/plasticity/rule.hpp"
 #include "circuits/plasticity/rule_support.hpp"
+#include "circuits/experiments/session.hpp"
 #include "circuits/trial_runner.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/param_tree.hpp"
@@ -258,4 +262,71 @@ TEST_CASE("protocol mistakes are reported where they were written", "[plasticity
     CHECK(with("[[stimulus]]\nname = \"base\"", "[[record]]\npopulation = \"y\"\nvariables = [\"rate\"]\nat = \"bb\"\n"
                "[[stimulus]]\nname = \"base\"") ==
           "model.toml:52:6: record[0].at: unknown phase 'bb'; the protocol has 'a' or 'b', did you mean 'b'?");
+}
+
+TEST_CASE("a neuromodulator's level follows its schedule, the phases and a task, and is recorded",
+          "[plasticity][engine][neuromodulator]") {
+    // Schedule: 0.1 until 15 ms, then 0.5; phase b holds it at 2.0; a task's level wins over both.
+    std::string text = protocol_toml;
+    text.replace(text.find("gains = {"), 9, "modulators = { dopamine = 2.0 }\ngains = {");
+    text += R"(
+[[neuromodulator]]
+name = "dopamine"
+value = 0.1
+times_ms = [15.0]
+values = [0.5]
+
+[[record]]
+neuromodulator = "dopamine"
+interval_ms = 1.0
+)";
+    protocol_run r(text);
+    network& net = *r.net;
+    const std::size_t k = net.modulator_index("dopamine");
+    std::vector<std::pair<double, double>> seen;  // (t, level) at every ms
+    r.sim->add_sampler(1.0, [&](double t, const double*) { seen.emplace_back(t, net.modulator(k)); });
+    r.trials->run_until(30.0);  // trials of 10 ms: a 0-4, b 4-10, a 10-14, b 14-20, a 20-24, b 24-30
+    auto level_at = [&](double t) {
+        for (const auto& [time, level] : seen)
+            if (time == t) return level;
+        FAIL("no sample at " << t);
+        return 0.0;
+    };
+    CHECK(level_at(2.0) == 0.1);   // phase a, schedule before 15 ms
+    CHECK(level_at(5.0) == 2.0);   // phase b holds it
+    CHECK(level_at(12.0) == 0.1);  // phase a again
+    CHECK(level_at(15.0) == 2.0);  // phase b (its level wins over the schedule's switch)
+    CHECK(level_at(21.0) == 0.5);  // phase a after the switch
+    net.set_modulator(k, -1.0);    // a task's level wins over both, from the next segment on
+    r.sim->restart();
+    CHECK(net.modulator(k) == -1.0);
+    net.clear_modulator(k);
+    r.sim->restart();
+    CHECK(net.modulator(k) == 2.0);  // back to phase b's (the run ended in b at 30 ms)
+
+    // Through a run session the record writes a table: t_ms, level.
+    model_desc m = config::parse_model(text, "model.toml", "");
+    const std::filesystem::path out = std::filesystem::temp_directory_path() / "cortexsim_neuromodulator";
+    std::filesystem::remove_all(out);
+    run_options o;
+    o.out_dir = out.string();
+    o.show_progress = false;
+    std::ostringstream log;
+    run_model(m, o, log);
+    std::ifstream csv(out / "neuromodulator_dopamine.csv");
+    std::string line;
+    std::getline(csv, line);
+    CHECK(line == "t_ms,level");
+    std::vector<double> levels;
+    while (std::getline(csv, line)) levels.push_back(std::stod(line.substr(line.find(',') + 1)));
+    REQUIRE(levels.size() == 31);  // 0, 1, ..., 30 ms
+    CHECK(levels[2] == 0.1);
+    CHECK(levels[5] == 2.0);
+    CHECK(levels[21] == 0.5);
+    std::filesystem::remove_all(out);
+    // Mistakes are reported where they were written.
+    std::string bad = text;
+    bad.replace(bad.find("modulators = { dopamine"), 23, "modulators = { dopamin");
+    CHECK(model_error_of(bad) == "model.toml:17:26: phase[1].modulators.dopamin: unknown neuromodulator "
+                                 "'dopamin', did you mean 'dopamine'?");
 }

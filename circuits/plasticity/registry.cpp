@@ -8,6 +8,12 @@ namespace cortexsim {
 rule_kind dendritic_prediction_rule();
 rule_kind apical_silencing_rule();
 rule_kind generec_rule();
+rule_kind oja_rule();
+rule_kind sanger_rule();
+rule_kind bcm_rule();
+rule_kind feedback_alignment_rule();
+rule_kind direct_feedback_alignment_rule();
+rule_kind xcal_rule();
 
 void rule_registry::add(rule_kind kind) {
     if (kind.name == "none" || find(kind.name))
@@ -33,6 +39,12 @@ rule_registry& default_rules() {
         r.add(dendritic_prediction_rule());
         r.add(apical_silencing_rule());
         r.add(generec_rule());
+        r.add(oja_rule());
+        r.add(sanger_rule());
+        r.add(bcm_rule());
+        r.add(feedback_alignment_rule());
+        r.add(direct_feedback_alignment_rule());
+        r.add(xcal_rule());
         return r;
     }();
     return registry;

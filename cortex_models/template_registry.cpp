@@ -27,26 +27,9 @@ std::vector<std::string> template_exports::names(const std::string& kind) const 
     return out;
 }
 
-void template_registry::add(template_kind kind) {
-    if (find(kind.name)) throw std::logic_error("template kind '" + kind.name + "' registered twice");
-    kinds_.push_back(std::move(kind));
-}
-
-const template_kind* template_registry::find(const std::string& name) const {
-    for (const auto& k : kinds_)
-        if (k.name == name) return &k;
-    return nullptr;
-}
-
-std::vector<std::string> template_registry::names() const {
-    std::vector<std::string> out;
-    for (const auto& k : kinds_) out.push_back(k.name);
-    return out;
-}
-
 template_registry& default_templates() {
-    static template_registry registry = [] {
-        template_registry r;
+    static template_registry kinds = [] {
+        template_registry r("template kind");
         r.add({"microcircuit", "layered dendritic error microcircuit (Sacramento et al. 2018)",
                expand_microcircuit_section});
         r.add({"column", "six-layer cortical column with its thalamic loop (O'Reilly et al. 2021)",
@@ -55,7 +38,7 @@ template_registry& default_templates() {
                expand_column_link_section});
         return r;
     }();
-    return registry;
+    return kinds;
 }
 
 void expand_templates(model_desc& model, const template_registry& registry) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/model_desc.hpp"
+#include "core/registry.hpp"
 
 namespace cortexsim {
 
@@ -38,16 +39,7 @@ struct template_kind {
         expand;
 };
 
-class template_registry {
-public:
-    /// Throws std::logic_error if the kind is registered already.
-    void add(template_kind kind);
-    const template_kind* find(const std::string& name) const;
-    std::vector<std::string> names() const;
-
-private:
-    std::vector<template_kind> kinds_;
-};
+using template_registry = registry<template_kind>;
 
 /// The registry with cortexsim's templates (microcircuit, column, column_link); programs may
 /// add to it before loading models.

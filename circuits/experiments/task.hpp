@@ -17,6 +17,7 @@
 #include "circuits/experiments/run_types.hpp"
 #include "circuits/network.hpp"
 #include "circuits/trial_runner.hpp"
+#include "core/registry.hpp"
 #include "core/simulation.hpp"
 
 namespace cortexsim {
@@ -58,15 +59,7 @@ struct task_kind {
     std::function<std::unique_ptr<task>(param_reader& settings, network& net, const model_desc& desc)> make;
 };
 
-class task_registry {
-public:
-    void add(task_kind kind);
-    const task_kind* find(const std::string& name) const;
-    std::vector<std::string> names() const;
-
-private:
-    std::vector<task_kind> kinds_;
-};
+using task_registry = registry<task_kind>;
 
 /// The registry with cortexsim's tasks (teacher_student, sequence, classification).
 task_registry& default_tasks();

@@ -11,33 +11,15 @@ task_kind teacher_student_task_kind();
 task_kind sequence_task_kind();
 task_kind classification_task_kind();
 
-void task_registry::add(task_kind kind) {
-    if (kind.name == "none" || find(kind.name))
-        throw std::logic_error("task kind '" + kind.name + "' registered twice (or reserved)");
-    kinds_.push_back(std::move(kind));
-}
-
-const task_kind* task_registry::find(const std::string& name) const {
-    for (const auto& k : kinds_)
-        if (k.name == name) return &k;
-    return nullptr;
-}
-
-std::vector<std::string> task_registry::names() const {
-    std::vector<std::string> out;
-    for (const auto& k : kinds_) out.push_back(k.name);
-    return out;
-}
-
 task_registry& default_tasks() {
-    static task_registry registry = [] {
-        task_registry r;
+    static task_registry kinds = [] {
+        task_registry r("task kind");
         r.add(teacher_student_task_kind());
         r.add(sequence_task_kind());
         r.add(classification_task_kind());
         return r;
     }();
-    return registry;
+    return kinds;
 }
 
 std::unique_ptr<task> make_task(const section_desc& section, network& net, const model_desc& desc,

@@ -118,20 +118,21 @@ bool plasticity_engine::step(double t, const double* y, double dt_ms) {
     if (!learning_ || n_continuous_ == 0) return false;
     net_.observe(t, y);
     bool changed = false;
-    for (bound_rule& b : rules_) {
-        if (!b.rule->continuous()) continue;
-        context c(*this, b.projection, y);
-        c.t_ms = t;
-        c.dt_ms = dt_ms;
-        c.since_switch_ms = t - net_.last_switch_ms();
-        c.trial = trials_;
-        c.rate_factor = rate_factor_;
-        if (b.rule->update(c)) {
-            net_.projection_at(b.projection).enforce_sign();
-            changed = true;
-        }
-    }
+    for (bound_rule& b : rules_)
+        if (b.rule->continuous()) changed |= update(b, t, y, dt_ms);
     return changed;
+}
+
+bool plasticity_engine::update(bound_rule& b, double t, const double* y, double dt_ms) {
+    context c(*this, b.projection, y);
+    c.t_ms = t;
+    c.dt_ms = dt_ms;
+    c.since_switch_ms = t - net_.last_switch_ms();
+    c.trial = trials_;
+    c.rate_factor = rate_factor_;
+    if (!b.rule->update(c)) return false;
+    net_.projection_at(b.projection).enforce_sign();  // Dale's law after every update
+    return true;
 }
 
 bool plasticity_engine::end_phase(std::size_t k, double t, const double* y,
@@ -142,19 +143,8 @@ bool plasticity_engine::end_phase(std::size_t k, double t, const double* y,
     if (before_rules) before_rules();
     if (!learning_) return false;
     bool changed = false;
-    for (bound_rule& b : rules_) {
-        if (b.phase != static_cast<int>(k)) continue;
-        context c(*this, b.projection, y);
-        c.t_ms = t;
-        c.dt_ms = 0.0;
-        c.since_switch_ms = t - net_.last_switch_ms();
-        c.trial = trials_;
-        c.rate_factor = rate_factor_;
-        if (b.rule->update(c)) {
-            net_.projection_at(b.projection).enforce_sign();
-            changed = true;
-        }
-    }
+    for (bound_rule& b : rules_)
+        if (b.phase == static_cast<int>(k)) changed |= update(b, t, y, 0.0);
     return changed;
 }
 

@@ -72,6 +72,9 @@ private:
         int phase = -1;                  ///< phase-end rules: the phase index
     };
 
+    /// One rule's update at state y (observed), then its projection's sign clamp.
+    bool update(bound_rule& b, double t, const double* y, double dt_ms);
+
     network& net_;
     std::vector<signal_slot> signals_;
     std::vector<bound_rule> rules_;

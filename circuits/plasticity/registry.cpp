@@ -1,5 +1,3 @@
-#include <stdexcept>
-
 #include "circuits/plasticity/rule.hpp"
 
 namespace cortexsim {
@@ -15,27 +13,9 @@ rule_kind feedback_alignment_rule();
 rule_kind direct_feedback_alignment_rule();
 rule_kind xcal_rule();
 
-void rule_registry::add(rule_kind kind) {
-    if (kind.name == "none" || find(kind.name))
-        throw std::logic_error("plasticity rule '" + kind.name + "' registered twice (or reserved)");
-    kinds_.push_back(std::move(kind));
-}
-
-const rule_kind* rule_registry::find(const std::string& name) const {
-    for (const auto& k : kinds_)
-        if (k.name == name) return &k;
-    return nullptr;
-}
-
-std::vector<std::string> rule_registry::names() const {
-    std::vector<std::string> out;
-    for (const auto& k : kinds_) out.push_back(k.name);
-    return out;
-}
-
 rule_registry& default_rules() {
-    static rule_registry registry = [] {
-        rule_registry r;
+    static rule_registry kinds = [] {
+        rule_registry r("plasticity rule");
         r.add(dendritic_prediction_rule());
         r.add(apical_silencing_rule());
         r.add(generec_rule());
@@ -47,7 +27,7 @@ rule_registry& default_rules() {
         r.add(xcal_rule());
         return r;
     }();
-    return registry;
+    return kinds;
 }
 
 } // namespace cortexsim

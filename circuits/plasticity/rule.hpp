@@ -20,6 +20,7 @@
 #include <Eigen/Dense>
 
 #include "compartments/neuron_model.hpp"
+#include "core/registry.hpp"
 #include "core/source_loc.hpp"
 
 namespace cortexsim {
@@ -119,16 +120,7 @@ struct rule_kind {
     std::function<std::unique_ptr<plasticity_rule>(param_reader& params, const rule_target& target)> make;
 };
 
-class rule_registry {
-public:
-    /// Throws std::logic_error if the name is registered already.
-    void add(rule_kind kind);
-    const rule_kind* find(const std::string& name) const;
-    std::vector<std::string> names() const;
-
-private:
-    std::vector<rule_kind> kinds_;
-};
+using rule_registry = registry<rule_kind>;
 
 /// The registry with cortexsim's rules; programs and tests may add to it.
 rule_registry& default_rules();

@@ -100,6 +100,15 @@ void expand_column_section(model_desc& model, const section_desc& section, templ
     s.transfer = transfer.value;
     s.dendrites = r.choice("dendrites", s.dendrites, {"instantaneous", "dynamic"});
     s.strengths = read_strengths(r, column_pathway_strengths(), "a column");
+    for (const auto& [k, v] : r.number_table("spread", param_bound::non_negative)) {
+        if (!column_pathway_strengths().count(k)) {
+            std::vector<std::string> known;
+            for (const auto& [name, g] : column_pathway_strengths()) known.push_back(name);
+            throw model_error(v.loc, "unknown pathway '" + k + "'; a column has " + one_of(known) +
+                                         did_you_mean(k, known));
+        }
+        s.spread[k] = v.value;
+    }
     s.pulvinar_beta = r.number("pulvinar_beta", s.pulvinar_beta, param_bound::positive);
     s.l6_theta = r.number("l6_theta", s.l6_theta);
     s.ct_self_context = r.flag("ct_self_context", s.ct_self_context);

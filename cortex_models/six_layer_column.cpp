@@ -92,6 +92,26 @@ projection_desc make_projection(const std::string& src, const std::string& tgt, 
     return d;
 }
 
+/*
+ * A pathway's spread: the standard deviation s of a neuron's summed initial weight over its n
+ * presynaptic partners. Weights uniform on [m - a, m + a], m = g / n, have a summed weight of
+ * mean g and standard deviation a sqrt(n / 3), so a = s sqrt(3 / n). The default ([0, 2 g / n])
+ * has a = m: every neuron gets nearly the same input, s = g / sqrt(3 n). A wider spread gives
+ * the neurons different mixtures of their inputs (a random feature expansion), which is what
+ * the CT layer's context needs to tell grammar states apart; it changes the weights' sign, so
+ * it applies only to pathways of free sign.
+ */
+void apply_spread(projection_desc& d, double strength, double spread, double n_partners,
+                  const std::string& key, const std::string& column, const source_loc& where) {
+    if (d.sign.value != "free")
+        throw model_error(where, "spread of '" + key + "' in column '" + column +
+                                     "': only pathways of free sign take a spread (the learned CT "
+                                     "pathways, without dale = true)");
+    const double mean = strength / n_partners, half = spread * std::sqrt(3.0 / n_partners);
+    d.weights.params["low"] = mean - half;
+    d.weights.params["high"] = mean + half;
+}
+
 std::string pathway_key(const std::string& source, const std::string& target) {
     return source + "->" + target;
 }
@@ -193,6 +213,11 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
                                          "' must be a finite number >= 0");
     }
     for (const auto& [key, rule] : s.plasticity) check_pathway(key, "plasticity");
+    for (const auto& [key, sp] : s.spread) {
+        check_pathway(key, "spread");
+        if (!(sp >= 0.0) || !std::isfinite(sp))
+            throw model_error(where, "spread of '" + key + "' in column '" + s.name + "' must be a finite number >= 0");
+    }
     const std::string context_phase = s.context_phase.empty() ? s.outcome_phase : s.context_phase;
     require_phase(model, s.prediction_phase, "prediction", s.name, where);
     require_phase(model, s.outcome_phase, "outcome", s.name, where);
@@ -246,6 +271,12 @@ void add_six_layer_column(model_desc& model, const column_spec& s, const source_
                                             one_hot_source(w.source) ? 0 : column_size(s, w.source));
         // The learned CT pathways may change sign unless Dale's law is asked for.
         if (!s.dale && (key == "ctx->L6" || key == "L6->pulvinar")) d.sign = std::string("free");
+        if (auto sp = s.spread.find(key); sp != s.spread.end()) {
+            if (one_hot_source(w.source))
+                throw model_error(where, "spread of '" + key + "': a one-hot source's pathway takes none");
+            apply_spread(d, g, sp->second, s.p_connect * static_cast<double>(column_size(s, w.source)), key,
+                         s.name, where);
+        }
         if (auto r = rules.find(key); r != rules.end() && r->second.rule.value != "none")
             d.plasticity = r->second;
         d.loc = where;

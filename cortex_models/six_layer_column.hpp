@@ -92,6 +92,9 @@ struct column_spec {
     /// Plasticity by pathway ("<source>-><target>"), replacing the defaults of
     /// `column_default_plasticity()`; rule "none" removes a default.
     std::map<std::string, plasticity_desc> plasticity;
+    /// Spread by pathway: the standard deviation of a neuron's summed initial weight (pathways
+    /// of free sign only); absent: the default uniform [0, 2 g / n].
+    std::map<std::string, double> spread;
 };
 
 /// Cell types in the order the template creates them.

@@ -2,6 +2,8 @@
 // mistake reported at its position (docs/toml_reference.md).
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "circuits/experiments/session.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
@@ -136,6 +138,18 @@ TEST_CASE("column keys: strengths, Dale's law, the self-context and rules", "[co
             CHECK(p.desc().sign == sign_constraint::excitatory);
     CHECK(d->net().model().populations[d->net().population_index("col.ctx")].size == 8);
     CHECK(s->net().model().populations[s->net().population_index("col.ctx")].size == 16);
+    // spread: a neuron's summed initial weight has standard deviation s, the weights uniform on
+    // g/n -+ s sqrt(3/n) (ctx -> L6: g 2.4, n = 16 context neurons).
+    const auto sp = session_of(replaced(b, "name = \"col\"\n", "name = \"col\"\nspread = { \"ctx->L6\" = 2.0 }\n"));
+    const Eigen::MatrixXd C = sp->net().projections()[sp->net().projection_index("col.ctx->col.L6.basal")].weights();
+    const double half = 2.0 * std::sqrt(3.0 / 16.0), mean = 2.4 / 16.0;
+    CHECK(C.minCoeff() >= mean - half);
+    CHECK(C.maxCoeff() <= mean + half);
+    CHECK(C.minCoeff() < mean - 0.8 * half);  // 128 x 16 draws fill the interval
+    CHECK(C.maxCoeff() > mean + 0.8 * half);
+    CHECK(error_of(replaced(b, "name = \"col\"\n", "name = \"col\"\nspread = { \"L4->L23\" = 1.0 }\n")) ==
+          "model.toml:13:1: column[0]: spread of 'L4->L23' in column 'col': only pathways of free sign take "
+          "a spread (the learned CT pathways, without dale = true)");
     // A rule's parameters are checked where they were written.
     CHECK(error_of(replaced(b, "name = \"col\"\n",
                             "name = \"col\"\nplasticity = { \"ctx->L6\" = { rule = \"generec\", eta = 0.5, "

@@ -12,8 +12,7 @@ model="${1:-examples/reber_column.toml}"
 echo "== cortexsim describe $model"
 ./build/tools/cli/cortexsim describe "$model"
 echo "== cortexsim run $model"
-rm -rf runs/default
-./build/tools/cli/cortexsim run "$model" --out runs/default
+./build/tools/cli/cortexsim run "$model" --out runs/default --force
 echo "== cortexsim inspect runs/default"
 ./build/tools/cli/cortexsim inspect runs/default
 echo "== cortexsim plot runs/default"

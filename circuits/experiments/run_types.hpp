@@ -24,6 +24,9 @@ report_format parse_report_format(const std::string& s);
 
 struct run_options {
     std::string out_dir;            ///< "" -> [simulation] output, or runs/<name>
+    /// A run folder that exists and is not empty is an error (the files of two runs would
+    /// mix) unless `force`, which empties it first.
+    bool force = false;
     bool progress_on_terminal = false;
     bool show_progress = true;
     report_format format = report_format::both;

@@ -68,6 +68,17 @@ run_result run_session::run(const run_options& options, std::ostream& log) {
     run_result result;
     result.run_dir = choose_run_dir(resolved_, options);
     result.duration_ms = m.duration_ms;
+    // Two runs' files in one folder could not be told apart (inspect lists them all).
+    if (fs::exists(result.run_dir)) {
+        if (!fs::is_directory(result.run_dir))
+            throw std::runtime_error("run folder '" + result.run_dir + "' is a file");
+        if (!fs::is_empty(result.run_dir)) {
+            if (!options.force)
+                throw std::runtime_error("run folder '" + result.run_dir + "' is not empty; choose another "
+                                         "folder (--out) or pass --force to replace its contents");
+            for (const auto& entry : fs::directory_iterator(result.run_dir)) fs::remove_all(entry.path());
+        }
+    }
     write_resolved_model(resolved_, result.run_dir);
     stop_check stop(options.stop_flag);
     run_outputs outputs(net, resolved_, options, result.run_dir, sim, stop, trials.get());

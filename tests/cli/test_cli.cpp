@@ -93,3 +93,26 @@ TEST_CASE("exit codes: 0 valid, 1 model error, 2 usage error, 3 numerical failur
     CHECK_THAT(num.out, Catch::Matchers::Contains("population 'P' neuron"));
     fs::remove_all(dir);
 }
+
+TEST_CASE("run refuses a non-empty run folder unless --force, which empties it", "[cli]") {
+    const fs::path dir = fs::temp_directory_path() / "cortexsim_cli_force";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / "old_run.csv") << "t_ms,x\n0,1\n";
+    const result refused = cli("run " + example + " --quiet --out " + dir.string());
+    CHECK(refused.code == 1);
+    CHECK_THAT(refused.out, Catch::Matchers::Contains("run folder '" + dir.string() +
+                                                      "' is not empty; choose another folder (--out) or pass "
+                                                      "--force to replace its contents"));
+    CHECK(fs::exists(dir / "old_run.csv"));  // nothing touched
+    const result forced = cli("run " + example + " --quiet --force --out " + dir.string());
+    INFO(forced.out);
+    CHECK(forced.code == 0);
+    CHECK_FALSE(fs::exists(dir / "old_run.csv"));  // the earlier run's files are gone
+    CHECK(fs::exists(dir / "model.resolved.toml"));
+    // An empty folder is used as it is.
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    CHECK(cli("run " + example + " --quiet --out " + dir.string()).code == 0);
+    fs::remove_all(dir);
+}

@@ -8,7 +8,7 @@
 
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
-#include "tools/cli/inspect_report.hpp"
+#include "core/recording/report_description.hpp"
 
 namespace cortexsim {
 

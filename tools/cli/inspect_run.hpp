@@ -1,7 +1,7 @@
 #pragma once
 /// `cortexsim inspect RUN_DIR`: what a run folder holds, without plotting: the files, the
 /// model's name, seed and solver (model.resolved.toml, run_summary.txt), every group of
-/// report.h5 (inspect_report.hpp), and the columns and rows of every CSV file.
+/// report.h5 (core/recording/report_description.hpp), and the columns and rows of every CSV file.
 
 #include <string>
 

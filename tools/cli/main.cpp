@@ -28,6 +28,7 @@ const char* usage_text =
     "\n"
     "commands:\n"
     "  run MODEL.toml [--out DIR] [--seed N] [--quiet]   simulate and write a run folder\n"
+    "      [--force]                                     replace a non-empty run folder\n"
     "      [--format hdf5|csv|both]                      trace files (default both)\n"
     "      [--precision float32|float64]                 report.h5's values (default float32)\n"
     "      [--threads N]                                 threads for large projections (default\n"
@@ -55,7 +56,7 @@ struct usage_error : std::runtime_error {
 
 struct cli_args {
     std::string command, model, out;  // model: the model file, or the run folder (inspect, plot)
-    bool has_seed = false, quiet = false;
+    bool has_seed = false, quiet = false, force = false;
     int threads = 0;  ///< 0: the default (circuits/threads.hpp)
     std::uint64_t seed = 0;
     std::vector<cortexsim::config::override_setting> overrides;
@@ -116,6 +117,8 @@ cli_args parse_args(const std::vector<std::string>& args) {
             a.overrides.push_back(cortexsim::config::parse_override(v));
         } else if (s == "--quiet" && a.command == "run") {
             a.quiet = true;
+        } else if (s == "--force" && a.command == "run") {
+            a.force = true;
         } else if (!s.empty() && s[0] == '-') {
             throw usage_error("unknown option '" + s + "' for '" + a.command + "'");
         } else if (a.model.empty()) {
@@ -193,6 +196,7 @@ int main(int argc, char** argv) {
         if (a.threads > 0) set_worker_threads(a.threads);
         run_options opts;
         opts.out_dir = a.out;
+        opts.force = a.force;
         opts.progress_on_terminal = isatty(STDERR_FILENO) != 0;
         opts.show_progress = !a.quiet;
         opts.format = a.format;

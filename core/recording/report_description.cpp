@@ -1,4 +1,4 @@
-#include "tools/cli/inspect_report.hpp"
+#include "core/recording/report_description.hpp"
 
 #include <cstdio>
 #include <filesystem>

@@ -1,5 +1,5 @@
 #pragma once
-/// The report.h5 part of `cortexsim inspect`: what each group of the report holds, read with
+/// What each group of a report.h5 holds (`cortexsim inspect`, and any front end), read with
 /// report_reader (core/recording/report_reader.hpp), without loading the data itself.
 
 #include <cstdint>

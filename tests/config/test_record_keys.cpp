@@ -72,7 +72,7 @@ TEST_CASE("record keys: projection records and samples are checked at load", "[c
          "'projection = ...') only"},
         {"neither population nor projection", sim("[[record]]\nvariables = [\"rate\"]\n"),
          "model.toml:3:1: record[0]: missing required key 'population' (or 'projection', to "
-         "record a projection's weights)"},
+         "record a projection's weights, or 'neuromodulator')"},
         {"sample together with neurons",
          sim("[[record]]\npopulation = \"p\"\nvariables = [\"rate\"]\nneurons = [0, 1]\n"
              "sample = 2\n"),

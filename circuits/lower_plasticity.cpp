@@ -65,6 +65,7 @@ void lower_plasticity(const model_desc& desc, const projection_desc& p,
     if (params.loc.path.empty()) params.loc = d.loc;
     param_reader r(params, "rule '" + kind->name + "'");
     std::unique_ptr<plasticity_rule> rule = kind->make(r, t);
+    proj.step = read_step_filter(r);
     r.finish();
     proj.rule = std::move(rule);
     proj.rule_name = kind->name;

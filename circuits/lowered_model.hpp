@@ -16,6 +16,7 @@
 #include "core/ode/integrator.hpp"
 #include "core/param_tree.hpp"
 #include "circuits/plasticity/rule.hpp"
+#include "circuits/plasticity/step_filter.hpp"
 
 namespace cortexsim {
 
@@ -62,6 +63,8 @@ struct lowered_projection {
     std::shared_ptr<const plasticity_rule> rule;
     std::string rule_name;
     param_value rule_params;
+    /// What the engine does with the rule's changes (momentum, normalisation).
+    step_filter_params step;
 };
 
 enum class stimulus_mode { rate, current, nudge };

@@ -54,6 +54,7 @@ plasticity_engine::plasticity_engine(network& net) : net_(net) {
         bound_rule b;
         b.projection = k;
         b.rule = proto->clone();
+        b.filter = step_filter(m.projections[k].step);
         // Phase-end rules act at the end of their phase; a continuous rule that names a phase is
         // also called there (dt_ms = 0), e.g. to change weights once per trial from state it
         // integrates continuously (xcal).
@@ -130,8 +131,11 @@ bool plasticity_engine::update(bound_rule& b, double t, const double* y, double 
     c.since_switch_ms = t - net_.last_switch_ms();
     c.trial = trials_;
     c.rate_factor = rate_factor_;
+    projection& proj = net_.projection_at(b.projection);
+    if (b.filter.active()) b.filter.remember(proj);
     if (!b.rule->update(c)) return false;
-    net_.projection_at(b.projection).enforce_sign();  // Dale's law after every update
+    if (b.filter.active() && !b.filter.apply(proj)) return false;
+    proj.enforce_sign();  // Dale's law after every update
     return true;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "circuits/plasticity/rule.hpp"
+#include "circuits/plasticity/step_filter.hpp"
 #include "circuits/variables.hpp"
 
 namespace cortexsim {
@@ -70,6 +71,7 @@ private:
         std::size_t projection = 0;
         std::unique_ptr<plasticity_rule> rule;
         int phase = -1;                  ///< phase-end rules: the phase index
+        step_filter filter;              ///< momentum, normalisation
     };
 
     /// One rule's update at state y (observed), then its projection's sign clamp.

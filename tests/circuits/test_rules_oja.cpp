@@ -145,5 +145,6 @@ TEST_CASE("oja: malformed parameters are reported where they are written", "[rul
     CHECK(error("{ rule = \"oja\", eta = 0.1, tau_w_ms = 3.0 }") ==
           "model.toml:23:52: projection[0].plasticity.tau_w_ms: unknown key 'tau_w_ms' of rule "
           "'oja'; it has "
-          "'eta', 'eta_decay_trials', 'eta_floor', 'at' or 'post'");
+          "'eta', 'eta_decay_trials', 'eta_floor', 'at', 'post', 'momentum', 'normalize' or "
+          "'normalize_tau'");
 }

@@ -203,11 +203,12 @@ std::vector<std::vector<double>> read_csv(const fs::path& file) {
 }
 
 /// The sequence task on the cycle ABCDE through a run session, 24-neuron layers.
-run_tables run_cycle(const std::string& column_extra, std::size_t trials, const std::string& name) {
+run_tables run_cycle(const std::string& column_extra, std::size_t trials, const std::string& name,
+                     const std::string& task_extra = "") {
     std::string text = column_toml(5, 24, column_extra) +
                        "[task]\nkind = \"sequence\"\nsequence = \"cyclic\"\ncycle = \"ABCDE\"\n"
                        "drive = \"col.relay\"\ntarget = \"col.pulvinar\"\ncriterion_blocks = 2\ntrials = " +
-                       std::to_string(trials) + "\n";
+                       std::to_string(trials) + "\n" + task_extra;
     const fs::path out = fs::temp_directory_path() / ("cortexsim_cycle_" + name);
     fs::remove_all(out);
     run_options o;
@@ -237,6 +238,25 @@ TEST_CASE("a column learns a cyclic sequence to zero error", "[column][sequences
     // The pulvinar's phase difference |y+ - y-| and its compartment prediction error shrink.
     CHECK(t.curve.back()[3] < 0.6 * t.curve.front()[3]);
     CHECK(t.curve.back()[4] < 0.5 * t.curve.front()[4]);
+}
+
+TEST_CASE("a legal successor must pass legal_threshold, an illegal one must stay below threshold",
+          "[column][sequences][learning]") {
+    // The same learning run scored three ways: the default (0.25 both ways) reaches the
+    // criterion; no rate can pass a legal threshold of 1.5, so every trial is an error; and
+    // with the illegal threshold at 1.5 nothing counts as predicted wrongly, so every trial
+    // whose legal successor is above 0.25 is right, more than under the default.
+    const run_tables a = run_cycle("", 600, "thr_default");
+    const run_tables b = run_cycle("", 600, "thr_legal", "legal_threshold = 1.5\n");
+    const run_tables c = run_cycle("", 600, "thr_illegal", "threshold = 1.5\nlegal_threshold = 0.25\n");
+    // (Runs stop at their criterion: the lenient scoring reaches it first.)
+    REQUIRE(b.curve.size() == 6);
+    REQUIRE(!c.curve.empty());
+    REQUIRE(c.curve.size() <= a.curve.size());
+    for (const auto& row : b.curve) CHECK(row[1] == 100);
+    for (std::size_t k = 0; k < c.curve.size(); ++k) CHECK(c.curve[k][1] <= a.curve[k][1]);
+    CHECK(c.curve.front()[1] < a.curve.front()[1]);
+    CHECK(b.summary.find("criterion not reached") != std::string::npos);
 }
 
 TEST_CASE("ablations of the column make sequence learning fail", "[column][sequences][learning]") {

@@ -74,6 +74,7 @@ TEST_CASE("a sequence task resolves every setting and names its inputs", "[seque
     CHECK(setting(*s, "outcome_phase").string == "plus");
     CHECK(setting(*s, "drive_compartment").string == "driver");
     CHECK(setting(*s, "u_off").number == -2.0);
+    CHECK(setting(*s, "legal_threshold").number == setting(*s, "threshold").number);
     CHECK(setting(*s, "readout").string == "col.pulvinar");
     CHECK(s->describe().find("task: sequence 'reber'") != std::string::npos);
     // A cyclic stream takes its alphabet from the cycle.

@@ -5,10 +5,10 @@
 // "target" (a nudge of the target population towards u_on for the symbol, u_off elsewhere,
 // conductance g_drive), which the [[phase]]s switch on where the outcome arrives; the network's
 // own rules learn. After the trial it reads the readout population's rates at the end of the
-// prediction phase: the prediction is correct if the units above `threshold` include a legal
-// successor and no illegal one (REFERENCES.md section 3). Training stops `after_criterion`
-// trials after `criterion_blocks` consecutive error-free blocks of `block_trials`, or after
-// `trials`.
+// prediction phase: the prediction is correct if no illegal unit is above `threshold` and a
+// legal one is above `legal_threshold` (by default the same; REFERENCES.md section 3).
+// Training stops `after_criterion` trials after `criterion_blocks` consecutive error-free
+// blocks of `block_trials`, or after `trials`.
 //
 // Tables: learning_curve.csv (per block: errors, the readout's phase difference |y+ - y-|,
 // the target's compartment prediction error at the outcome's end if it has one with the floor
@@ -43,7 +43,7 @@ public:
     std::size_t window = 2000;  ///< trials of the end-of-run accuracies
     std::size_t drive_pop = 0, target_pop = 0, readout_pop = 0;
     std::string readout_name, prediction_phase, outcome_phase;
-    double drive_current = 4.0, u_on = 4.0, u_off = -2.0, threshold = 0.25;
+    double drive_current = 4.0, u_on = 4.0, u_off = -2.0, threshold = 0.25, legal_threshold = 0.25;
     std::size_t symbol_input = 0, target_input = 0;
     population_signals readout;
     bool has_prediction_error = false;
@@ -140,10 +140,14 @@ void sequence_run::run(task_run& r) {
         r.trials->run_trial();
 
         const std::vector<double>& predicted_rates = *engine.snapshot(readout.minus);
-        symbol_mask predicted = 0;
-        for (std::size_t i = 0; i < n; ++i)
+        symbol_mask predicted = 0, confident = 0;
+        for (std::size_t i = 0; i < n; ++i) {
             if (predicted_rates[i] > threshold) predicted |= symbol_bit(i);
-        const bool correct = is_legal_prediction(legal, predicted);
+            if (predicted_rates[i] > legal_threshold) confident |= symbol_bit(i);
+        }
+        // No illegal unit above `threshold` and a legal one above `legal_threshold` (deep_fsa's
+        // scoring in O'Reilly's DeepLeabra uses 0.5 and 0.4; equal thresholds: is_legal_prediction).
+        const bool correct = (predicted & ~legal) == 0 && (confident & legal) != 0;
         const double difference = mean_abs_difference(engine, readout);
         trial_table.write(static_cast<double>(t),
                           {static_cast<double>(step.symbol), static_cast<double>(state_before),
@@ -236,13 +240,14 @@ void sequence_run::run(task_run& r) {
 }
 
 std::string sequence_run::describe() const {
-    char buf[400];
+    char buf[480];
     std::snprintf(buf, sizeof buf,
                   "sequence '%s%s', up to %zu trials; inputs 'symbol' (current %g) and 'target' (u_on %g, "
-                  "u_off %g); the readout '%s' is scored at the end of phase '%s' (threshold %g); criterion: "
-                  "%zu blocks of %zu trials without an error",
+                  "u_off %g); the readout '%s' is scored at the end of phase '%s' (no illegal unit above %g, a legal one "
+                  "above %g); criterion: %zu blocks of %zu trials without an error",
                   sequence.c_str(), cycle.empty() ? "" : (" " + cycle).c_str(), trials, drive_current, u_on, u_off,
-                  readout_name.c_str(), prediction_phase.c_str(), threshold, criterion_blocks, block_trials);
+                  readout_name.c_str(), prediction_phase.c_str(), threshold, legal_threshold, criterion_blocks,
+                  block_trials);
     return buf;
 }
 
@@ -308,6 +313,7 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
     if (t->prediction_phase == t->outcome_phase)
         r.fail("outcome_phase", "the prediction and outcome phases must differ");
     t->threshold = r.number("threshold", 0.25);
+    t->legal_threshold = r.number("legal_threshold", t->threshold);
     plasticity_engine& engine = net.plasticity();
     t->readout = {t->readout_name, engine.request(t->readout_pop, "rate@" + t->prediction_phase),
                   engine.request(t->readout_pop, "rate@" + t->outcome_phase)};

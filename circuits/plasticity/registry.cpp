@@ -12,6 +12,7 @@ rule_kind bcm_rule();
 rule_kind feedback_alignment_rule();
 rule_kind direct_feedback_alignment_rule();
 rule_kind xcal_rule();
+rule_kind three_factor_rule();
 
 rule_registry& default_rules() {
     static rule_registry kinds = [] {
@@ -25,6 +26,7 @@ rule_registry& default_rules() {
         r.add(feedback_alignment_rule());
         r.add(direct_feedback_alignment_rule());
         r.add(xcal_rule());
+        r.add(three_factor_rule());
         return r;
     }();
     return kinds;

@@ -255,9 +255,13 @@ def plot_learning_curve(run, writer):
     if "samples_trained" in header and "test_accuracy" in header:
         plot_classification_curve(path, header, data, writer)
         return
+    if "trials" in header and "greedy_correct" in header:
+        plot_choice_curve(run, path, header, data, writer)
+        return
     if "patterns_trained" not in header or "test_mse" not in header:
-        raise PlotError(f"{path}: expected the columns patterns_trained and test_mse "
-                        f"(or trials and errors, or samples_trained and test_accuracy), got {header}")
+        raise PlotError(f"{path}: expected the columns patterns_trained and test_mse (or trials and "
+                        f"errors, samples_trained and test_accuracy, or trials and greedy_correct), "
+                        f"got {header}")
     x, y = data[:, header.index("patterns_trained")], data[:, header.index("test_mse")]
     fig, axes = figure()
     ax = axes[0, 0]
@@ -294,6 +298,31 @@ def plot_sequence_curve(path, header, data, writer):
     ax.set_ylabel("block mean over neurons and trials")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
+    writer.save(fig, "learning_curve")
+
+
+def plot_choice_curve(run, path, header, data, writer):
+    """A choice task: the share of right choices per block, greedy and as taken, against chance
+    (one over the actor's actions, from the resolved model)."""
+    x = data[:, header.index("trials")]
+    fig, axes = figure()
+    ax = axes[0, 0]
+    ax.plot(x, 100 * data[:, header.index("greedy_correct")], "o-", lw=1.5,
+            label="most active action right")
+    if "correct" in header:
+        ax.plot(x, 100 * data[:, header.index("correct")], "s--", lw=1.0,
+                label="action taken right (with exploration)")
+    model = resolved_model(run)
+    actor = model.get("task", {}).get("actor")
+    sizes = {p.get("name"): p.get("size") for p in model.get("population", [])}
+    if actor in sizes and sizes[actor]:
+        ax.axhline(100.0 / sizes[actor], color="k", ls=":", lw=1.0, label="chance")
+    ax.set_xlabel("trials")
+    ax.set_ylabel("choices right per block (%)")
+    ax.set_ylim(0, 105)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(f"Reward-modulated choice ({path.name})")
     writer.save(fig, "learning_curve")
 
 

@@ -10,6 +10,7 @@ namespace cortexsim {
 task_kind teacher_student_task_kind();
 task_kind sequence_task_kind();
 task_kind classification_task_kind();
+task_kind choice_task_kind();
 
 task_registry& default_tasks() {
     static task_registry kinds = [] {
@@ -17,6 +18,7 @@ task_registry& default_tasks() {
         r.add(teacher_student_task_kind());
         r.add(sequence_task_kind());
         r.add(classification_task_kind());
+        r.add(choice_task_kind());
         return r;
     }();
     return kinds;

@@ -12,6 +12,7 @@
 #include "circuits/experiments/session.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
+#include "run_fixture.hpp"
 
 using namespace cortexsim;
 namespace fs = std::filesystem;
@@ -33,15 +34,8 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 /// The greedy accuracy over the last 100 trials.
 double accuracy(const std::string& toml, const std::string& name) {
-    const fs::path out = fs::temp_directory_path() / ("cortexsim_choice_" + name);
-    fs::remove_all(out);
-    run_options o;
-    o.out_dir = out.string();
-    o.show_progress = false;
-    o.format = report_format::csv;
-    std::ostringstream log;
-    const run_result r = run_model(config::parse_model(toml, "model.toml", ""), o, log);
-    fs::remove_all(out);
+    const run_result r = testing::run_in_temp(toml, "cortexsim_choice_" + name);
+    fs::remove_all(testing::run_folder("cortexsim_choice_" + name));
     return r.metrics.at("greedy_accuracy_window");
 }
 

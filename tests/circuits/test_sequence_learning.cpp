@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "../file_text.hpp"
+#include "run_fixture.hpp"
 #include <cmath>
 #include "circuits/experiments/session.hpp"
 #include "circuits/trial_runner.hpp"
@@ -209,14 +210,8 @@ run_tables run_cycle(const std::string& column_extra, std::size_t trials, const 
                        "[task]\nkind = \"sequence\"\nsequence = \"cyclic\"\ncycle = \"ABCDE\"\n"
                        "drive = \"col.relay\"\ntarget = \"col.pulvinar\"\ncriterion_blocks = 2\ntrials = " +
                        std::to_string(trials) + "\n" + task_extra;
-    const fs::path out = fs::temp_directory_path() / ("cortexsim_cycle_" + name);
-    fs::remove_all(out);
-    run_options o;
-    o.out_dir = out.string();
-    o.show_progress = false;
-    o.format = report_format::csv;
-    std::ostringstream log;
-    const run_result r = run_model(config::parse_model(text, "model.toml", ""), o, log);
+    const run_result r = testing::run_in_temp(text, "cortexsim_cycle_" + name);
+    const fs::path out = testing::run_folder("cortexsim_cycle_" + name);
     run_tables t;
     t.curve = read_csv(out / "learning_curve.csv");
     t.summary = r.task_summary;
@@ -297,15 +292,8 @@ TEST_CASE("a two-column hierarchy learns the cycle as fast as one column, and bo
     single.erase(single.find("# Both columns'"));
 
     auto trials_of = [](const std::string& toml, const std::string& name, fs::path* keep = nullptr) {
-        const fs::path out = fs::temp_directory_path() / ("cortexsim_hierarchy_" + name);
-        fs::remove_all(out);
-        run_options o;
-        o.out_dir = out.string();
-        o.show_progress = false;
-        o.format = report_format::csv;
-        std::ostringstream log;
-        model_desc m = config::parse_model(toml, "model.toml", "", default_templates().names());
-        const run_result r = run_model(m, o, log);
+        const run_result r = testing::run_in_temp(toml, "cortexsim_hierarchy_" + name);
+        const fs::path out = testing::run_folder("cortexsim_hierarchy_" + name);
         if (keep) *keep = out;
         else fs::remove_all(out);
         return r.metrics.at("trials_to_criterion");

@@ -12,10 +12,12 @@
 // Tables: learning_curve.csv (per block: the fraction of correct choices, and of correct
 // greedy choices, i.e. the most active action, whatever was explored) and trials.csv.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <deque>
 #include <numeric>
 
+#include "circuits/experiments/progress_text.hpp"
 #include "circuits/experiments/task.hpp"
 #include "circuits/lowered_model.hpp"
 #include "core/errors.hpp"
@@ -76,6 +78,7 @@ void choice_run::run(task_run& r) {
             net.set_modulator(modulator, choice == correct_action[cue_now] ? reward : punishment);
     });
 
+    const auto t0 = std::chrono::steady_clock::now();
     std::deque<bool> recent;
     double block[3] = {0.0, 0.0, 0.0};
     std::size_t in_block = 0, t = 1;
@@ -100,9 +103,15 @@ void choice_run::run(task_run& r) {
         if (++in_block == block_trials || t == trials) {
             const double n = static_cast<double>(in_block);
             curve.write(static_cast<double>(t), {block[0] / n, block[1] / n, block[2] / n});
-            if (r.options.show_progress)
-                r.log << t << " / " << trials << " trials: " << 100.0 * block[1] / n << "% greedy choices correct\n"
-                      << std::flush;
+            if (r.options.show_progress) {
+                char buf[200];
+                std::snprintf(buf, sizeof buf, "%7zu / %zu trials: %5.1f%% greedy choices correct  %s\n", t, trials,
+                              100.0 * block[1] / n,
+                              elapsed_and_left(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                                               static_cast<double>(t), static_cast<double>(trials))
+                                  .c_str());
+                r.log << buf << std::flush;
+            }
             std::fill(block, block + 3, 0.0);
             in_block = 0;
         }

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "circuits/experiments/progress_text.hpp"
 #include "circuits/experiments/task.hpp"
 #include "circuits/tasks/classification.hpp"
 #include "circuits/tasks/dataset.hpp"
@@ -64,8 +65,13 @@ public:
         if (r.options.show_progress && o.progress_every > 0)
             o.progress = [&](const classification_progress& p) {
                 char buf[200];
-                std::snprintf(buf, sizeof buf, "epoch %zu / %zu: %zu / %zu samples, %.0f samples/s\n", p.epoch,
-                              options.epochs, p.seen_in_epoch, p.per_epoch, p.samples_per_s);
+                const double total = static_cast<double>(options.epochs * p.per_epoch);
+                const double done = static_cast<double>((p.epoch - 1) * p.per_epoch + p.seen_in_epoch);
+                std::snprintf(buf, sizeof buf, "epoch %zu / %zu: %zu / %zu samples, %.0f samples/s  %s\n", p.epoch,
+                              options.epochs, p.seen_in_epoch, p.per_epoch, p.samples_per_s,
+                              elapsed_and_left(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                                               done, total)
+                                  .c_str());
                 r.log << buf << std::flush;
             };
         classification_task t(train, train_idx, test, test_idx, o);

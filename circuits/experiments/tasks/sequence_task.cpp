@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <deque>
 
+#include "circuits/experiments/progress_text.hpp"
 #include "circuits/experiments/task.hpp"
 #include "circuits/lowered_model.hpp"
 #include "circuits/tasks/sequence_source.hpp"
@@ -191,9 +192,11 @@ void sequence_run::run(task_run& r) {
         if (r.options.show_progress && (block_count % print_every == 0 || criterion_at == t)) {
             char buf[240];
             std::snprintf(buf, sizeof buf,
-                          "%7zu / %zu trials: %3.0f errors in the last %zu, phase difference %.4f%s  (%.1f s)\n",
+                          "%7zu / %zu trials: %3.0f errors in the last %zu, phase difference %.4f%s  %s\n",
                           t, trials, errors, in_block, row[2], criterion_at == t ? "  [criterion]" : "",
-                          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+                          elapsed_and_left(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                                           static_cast<double>(t), static_cast<double>(trials), true)
+                              .c_str());
             r.log << buf << std::flush;
         }
         if (criterion_at > 0 && trials_after >= after_criterion) break;

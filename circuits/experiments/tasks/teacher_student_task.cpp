@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "circuits/experiments/progress_text.hpp"
 #include "circuits/experiments/task.hpp"
 #include "circuits/tasks/pattern_driver.hpp"
 #include "circuits/tasks/teacher_student.hpp"
@@ -29,9 +30,11 @@ public:
             last_mse_ = mse;
             if (!r.options.show_progress) return;
             char buf[160];
-            std::snprintf(buf, sizeof buf, "%6zu / %zu patterns trained: test MSE %.5g  (%.1f s)\n", trained,
+            std::snprintf(buf, sizeof buf, "%6zu / %zu patterns trained: test MSE %.5g  %s\n", trained,
                           options.n_train, mse,
-                          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+                          elapsed_and_left(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                                           static_cast<double>(trained), static_cast<double>(options.n_train))
+                              .c_str());
             r.log << buf << std::flush;
         };
         report(0, ts.evaluate(driver));

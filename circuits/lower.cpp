@@ -384,8 +384,10 @@ lowered_model lower(const model_desc& desc) {
     out.solver = lower_solver(desc.solver);
 
     if (desc.populations.empty())
-        throw model_error(source_loc{desc.source_file, 0, 0, "population"},
-                          "the model has no populations");
+        // Nothing was written to point at: the message points at the file's start.
+        throw model_error(source_loc{desc.source_file, 1, 1, "population"},
+                          "the model has no populations; add a [[population]], or a template that "
+                          "makes some ([[column]], [[microcircuit]])");
     std::set<std::string> seen;
     for (const auto& p : desc.populations) {
         if (!seen.insert(p.name.value).second)

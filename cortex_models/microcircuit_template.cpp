@@ -183,6 +183,9 @@ void expand_microcircuit_section(model_desc& model, const section_desc& section,
     s.tau_w_ms = r.number("tau_w_ms", s.tau_w_ms, param_bound::non_negative);
     s.pause_ms = r.number("pause_ms", s.pause_ms, param_bound::non_negative);
     r.finish();
+    if (eta_PP.empty() && r.has("eta_PP"))
+        throw model_error(r.loc_of("eta_PP"), "eta_PP is empty: give one rate, or one per layer (" +
+                                                  std::to_string(s.layers.size()) + ")");
     if (eta_PP.size() == 1) {
         s.eta_PP = eta_PP[0].value;
     } else if (!eta_PP.empty()) {

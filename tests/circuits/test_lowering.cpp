@@ -211,6 +211,12 @@ TEST_CASE("input populations reject keys that do not apply to them", "[circuits]
                                "no dendrites");
 }
 
+TEST_CASE("a model without populations is an error that points at the file", "[circuits][validation]") {
+    CHECK(lower_error("[simulation]\nduration_ms = 10.0\n") ==
+          "model.toml:1:1: population: the model has no populations; add a [[population]], or a "
+          "template that makes some ([[column]], [[microcircuit]])");
+}
+
 TEST_CASE("a valid model lowers without error", "[circuits][validation]") {
     CHECK(lower_error(base + "dendrites = 'dynamic'\ninitial = { v_basal = 1.0 }\n") == "<no error>");
 }

@@ -148,6 +148,10 @@ TEST_CASE("template and weight-copy mistakes are reported where they were writte
     CHECK(error_of(t) == "model.toml:9:11: microcircuit[0].eta_PP[0]: eta_PP has 2 rates for 3 layers: "
                          "give one rate, or one per layer");
     t = microcircuit_toml;
+    t.replace(t.find("eta_PP = [0.1, 0.05, 0.02]"), 26, "eta_PP = []");
+    CHECK(error_of(t) == "model.toml:9:10: microcircuit[0].eta_PP: eta_PP is empty: give one rate, or one per "
+                         "layer (3)");
+    t = microcircuit_toml;
     t.replace(t.find("transfer = \"logistic\""), 21, "transfer = \"logistik\"");
     CHECK(error_of(t) == "model.toml:8:12: microcircuit[0].transfer: unknown transfer function "
                          "'logistik'; expected 'soft_relu', 'logistic', 'tanh', 'linear' or 'relu', "

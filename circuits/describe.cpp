@@ -61,8 +61,9 @@ std::string describe(const network& net) {
     if (!m.stimuli.empty()) os << "\nstimuli:\n";
     for (const auto& s : m.stimuli) {
         const char* mode = s.mode == stimulus_mode::rate ? "rate" : s.mode == stimulus_mode::current ? "current" : "nudge";
-        std::snprintf(buf, sizeof buf, "  %-28s %s on '%s', %zu steps from %g ms\n", s.name.c_str(), mode,
-                      m.populations[s.target].name.c_str(), s.rows.size(), s.times_ms.front());
+        std::snprintf(buf, sizeof buf, "  %-28s %s on '%s', %zu step%s from %g ms\n", s.name.c_str(), mode,
+                      m.populations[s.target].name.c_str(), s.rows.size(), s.rows.size() == 1 ? "" : "s",
+                      s.times_ms.front());
         os << buf;
     }
     if (!m.phases.empty()) {

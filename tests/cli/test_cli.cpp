@@ -69,6 +69,9 @@ TEST_CASE("describe lists populations, compartments and synapse counts", "[cli]"
     CHECK_THAT(r.out, Catch::Matchers::Contains("output -> hidden.apical"));
     CHECK_THAT(r.out, Catch::Matchers::Contains("18 synapses"));  // 3 x 6 all-to-all
     CHECK_THAT(r.out, Catch::Matchers::Contains("state size 24"));  // 6 x 3 + 3 + 3
+    // Stimuli with their number of steps, in English.
+    CHECK_THAT(r.out, Catch::Matchers::Contains("rate on 'input', 4 steps from 0 ms"));
+    CHECK_THAT(r.out, Catch::Matchers::Contains("nudge on 'output', 1 step from 60 ms"));
 }
 
 TEST_CASE("exit codes: 0 valid, 1 model error, 2 usage error, 3 numerical failure", "[cli]") {

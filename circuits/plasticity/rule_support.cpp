@@ -6,6 +6,7 @@
 #include "circuits/lowered_model.hpp"
 #include "circuits/projection.hpp"
 #include "core/errors.hpp"
+#include "core/param_tree.hpp"
 
 namespace cortexsim {
 
@@ -19,6 +20,38 @@ void check_phase(const std::string& phase, const std::vector<std::string>& phase
                                  ? "names phase '" + phase + "', but the model declares no [[phase]]"
                                  : "unknown phase '" + phase + "'; the protocol has " + one_of(phases) +
                                        did_you_mean(phase, phases));
+}
+
+std::string read_rule_phase(param_reader& r, const rule_target& t) {
+    std::string at = r.string("at", "");
+    if (!at.empty()) check_phase(at, t.phases, r.loc_of("at"));
+    return at;
+}
+
+std::string read_signal_name(param_reader& r, const std::string& key, const std::string& fallback,
+                             const lowered_population& pop, const rule_target& t, const std::string& why) {
+    std::string name = r.string(key, fallback);
+    if (name.find('@') != std::string::npos) r.fail(key, why + "; give it without '@'");
+    check_signal(pop, name, t.phases, r.loc_of(key));
+    return name;
+}
+
+void rate_pair_rule::bind(rule_binding& b) {
+    const std::string suffix = at.empty() ? "" : "@" + at;
+    y_ = b.signal(b.target(), post + suffix);
+    x_ = b.signal(b.source(), "rate" + suffix);
+    bind_state(b);
+}
+
+void rate_pair_rule::read_common(param_reader& r, const rule_target& t) {
+    lr = read_learning_rate(r);
+    at = read_rule_phase(r, t);
+    post = read_signal_name(r, "post", "rate", *t.target, t, "the signal is read when the rule acts ('at')");
+}
+
+void rate_pair_rule::take_values(plasticity_context& c) {
+    y_values_ = c.values(y_);
+    x_values_ = c.values(x_);
 }
 
 void check_signal(const lowered_population& pop, const std::string& name,

@@ -8,6 +8,7 @@
 
 #include <Eigen/Dense>
 
+#include "circuits/plasticity/learning_rate.hpp"
 #include "circuits/plasticity/rule.hpp"
 #include "core/source_loc.hpp"
 
@@ -21,6 +22,40 @@ void check_signal(const lowered_population& pop, const std::string& name,
 void check_phase(const std::string& phase, const std::vector<std::string>& phases, const source_loc& where);
 /// The name of the dendritic prediction error of a population's dendrite: "<dendrite>_error".
 std::string dendritic_error_signal(const lowered_population& pop, int slot);
+/// Reads `at`: "" (act continuously) or a declared phase (act once at its end).
+std::string read_rule_phase(param_reader& r, const rule_target& t);
+/// Reads the signal name `key` (default `fallback`) of `pop`: a signal the rule reads when it
+/// acts, so it is given without '@' (`why` says so in the error).
+std::string read_signal_name(param_reader& r, const std::string& key, const std::string& fallback,
+                             const lowered_population& pop, const rule_target& t, const std::string& why);
+
+/*
+ * The common part of rules that read the source's rate x and a signal y of the target (`post`,
+ * its rate by default), continuously (operator splitting: steps of dt_ms) or, with `at`, once
+ * at the end of that phase (a step of 1, from the values there): oja, sanger, bcm.
+ */
+class rate_pair_rule : public plasticity_rule {
+public:
+    learning_rate lr;
+    std::string at, post = "rate";
+
+    bool continuous() const override { return at.empty(); }
+    std::string phase() const override { return at; }
+    void bind(rule_binding& b) override;
+    /// Reads `lr`, `at` and `post` in that order (the factory may read the rule's own keys after).
+    void read_common(param_reader& r, const rule_target& t);
+
+protected:
+    /// The step's length: dt_ms when continuous, 1 at a phase end.
+    double dt(const plasticity_context& c) const { return continuous() ? c.dt_ms : 1.0; }
+    /// Takes the current x and y into x_values_ and y_values_.
+    void take_values(plasticity_context& c);
+    /// Sizes the rule's own state once the projection is known.
+    virtual void bind_state(rule_binding&) {}
+
+    bound_signal y_, x_;
+    Eigen::VectorXd y_values_, x_values_;
+};
 
 /*
  * One operator-split step of length dt of

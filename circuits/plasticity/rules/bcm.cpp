@@ -29,10 +29,8 @@ namespace cortexsim {
 
 namespace {
 
-class bcm final : public plasticity_rule {
+class bcm final : public rate_pair_rule {
 public:
-    learning_rate lr;
-    std::string at, post = "rate";
     double tau_theta = 100.0; ///< ms (continuous) or trials (`at`)
     double theta_init = 0.0;
 
@@ -45,22 +43,16 @@ public:
         c->theta_init = theta_init;
         return c;
     }
-    bool continuous() const override { return at.empty(); }
-    std::string phase() const override { return at; }
-    void bind(rule_binding& b) override {
-        const std::string suffix = at.empty() ? "" : "@" + at;
-        y_ = b.signal(b.target(), post + suffix);
-        x_ = b.signal(b.source(), "rate" + suffix);
+    void bind_state(rule_binding& b) override {
         theta_ = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(b.target_size()), theta_init);
     }
     bool update(plasticity_context& c) override {
-        const double dt = continuous() ? c.dt_ms : 1.0;
-        const double step = lr.at(c.trial) * c.rate_factor * dt;
-        y_values_ = c.values(y_);
-        x_values_ = c.values(x_);
+        const double h = dt(c);
+        const double step = lr.at(c.trial) * c.rate_factor * h;
+        take_values(c);
         e_ = (y_values_.array() * (y_values_.array() - theta_.array())).matrix();
         const Eigen::ArrayXd y2 = y_values_.array().square();
-        theta_ = (y2 + (theta_.array() - y2) * std::exp(-dt / tau_theta)).matrix();
+        theta_ = (y2 + (theta_.array() - y2) * std::exp(-h / tau_theta)).matrix();
         if (step == 0.0)
             return false;
         projection& p = c.proj();
@@ -75,14 +67,14 @@ public:
     }
 
 private:
-    bound_signal y_, x_;
-    Eigen::VectorXd theta_, e_, y_values_, x_values_;
+    Eigen::VectorXd theta_, e_;
 };
 
 std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
     auto rule = std::make_unique<bcm>();
+    // The keys in this order (the resolved model's): eta..., at, theta's time constant, theta_init, post.
     rule->lr = read_learning_rate(r);
-    rule->at = r.string("at", "");
+    rule->at = read_rule_phase(r, t);
     if (rule->at.empty()) {
         if (r.has("tau_theta_trials"))
             r.fail("tau_theta_trials",
@@ -90,7 +82,6 @@ std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
                    "('at'); a continuous rule takes tau_theta_ms");
         rule->tau_theta = r.number("tau_theta_ms", 100.0, param_bound::positive);
     } else {
-        check_phase(rule->at, t.phases, r.loc_of("at"));
         if (r.has("tau_theta_ms"))
             r.fail("tau_theta_ms",
                    "a rule acting at the end of a phase ('at') averages theta over trials: "
@@ -98,10 +89,7 @@ std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
         rule->tau_theta = r.number("tau_theta_trials", 10.0, param_bound::positive);
     }
     rule->theta_init = r.number("theta_init", 0.0, param_bound::non_negative);
-    rule->post = r.string("post", "rate");
-    if (rule->post.find('@') != std::string::npos)
-        r.fail("post", "the signal is read when the rule acts ('at'); give it without '@'");
-    check_signal(*t.target, rule->post, t.phases, r.loc_of("post"));
+    rule->post = read_signal_name(r, "post", "rate", *t.target, t, "the signal is read when the rule acts ('at')");
     return rule;
 }
 

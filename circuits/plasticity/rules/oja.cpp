@@ -23,11 +23,8 @@ namespace cortexsim {
 
 namespace {
 
-class oja final : public plasticity_rule {
+class oja final : public rate_pair_rule {
 public:
-    learning_rate lr;
-    std::string at, post = "rate";
-
     std::unique_ptr<plasticity_rule> clone() const override {
         auto c = std::make_unique<oja>();
         c->lr = lr;
@@ -35,19 +32,11 @@ public:
         c->post = post;
         return c;
     }
-    bool continuous() const override { return at.empty(); }
-    std::string phase() const override { return at; }
-    void bind(rule_binding& b) override {
-        const std::string suffix = at.empty() ? "" : "@" + at;
-        y_ = b.signal(b.target(), post + suffix);
-        x_ = b.signal(b.source(), "rate" + suffix);
-    }
     bool update(plasticity_context& c) override {
-        const double step = lr.at(c.trial) * c.rate_factor * (continuous() ? c.dt_ms : 1.0);
+        const double step = lr.at(c.trial) * c.rate_factor * dt(c);
         if (step == 0.0)
             return false;
-        y_values_ = c.values(y_);
-        x_values_ = c.values(x_);
+        take_values(c);
         projection& p = c.proj();
         if (p.is_dense()) {
             Eigen::MatrixXd& W = p.dense_weights();
@@ -63,22 +52,11 @@ public:
         });
         return true;
     }
-
-private:
-    bound_signal y_, x_;
-    Eigen::VectorXd y_values_, x_values_;
 };
 
 std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
     auto rule = std::make_unique<oja>();
-    rule->lr = read_learning_rate(r);
-    rule->at = r.string("at", "");
-    if (!rule->at.empty())
-        check_phase(rule->at, t.phases, r.loc_of("at"));
-    rule->post = r.string("post", "rate");
-    if (rule->post.find('@') != std::string::npos)
-        r.fail("post", "the signal is read when the rule acts ('at'); give it without '@'");
-    check_signal(*t.target, rule->post, t.phases, r.loc_of("post"));
+    rule->read_common(r, t);
     return rule;
 }
 

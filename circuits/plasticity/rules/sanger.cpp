@@ -24,11 +24,8 @@ namespace cortexsim {
 
 namespace {
 
-class sanger final : public plasticity_rule {
+class sanger final : public rate_pair_rule {
 public:
-    learning_rate lr;
-    std::string at, post = "rate";
-
     std::unique_ptr<plasticity_rule> clone() const override {
         auto c = std::make_unique<sanger>();
         c->lr = lr;
@@ -36,22 +33,16 @@ public:
         c->post = post;
         return c;
     }
-    bool continuous() const override { return at.empty(); }
-    std::string phase() const override { return at; }
-    void bind(rule_binding& b) override {
-        const std::string suffix = at.empty() ? "" : "@" + at;
-        y_ = b.signal(b.target(), post + suffix);
-        x_ = b.signal(b.source(), "rate" + suffix);
+    void bind_state(rule_binding& b) override {
         const auto n = static_cast<Eigen::Index>(b.target_size());
         lower_.setZero(n, n);
         decay_.resize(n, static_cast<Eigen::Index>(b.source_size()));
     }
     bool update(plasticity_context& c) override {
-        const double step = lr.at(c.trial) * c.rate_factor * (continuous() ? c.dt_ms : 1.0);
+        const double step = lr.at(c.trial) * c.rate_factor * dt(c);
         if (step == 0.0)
             return false;
-        y_values_ = c.values(y_);
-        x_values_ = c.values(x_);
+        take_values(c);
         Eigen::MatrixXd& W = c.proj().dense_weights();
         lower_.triangularView<Eigen::Lower>() = y_values_ * y_values_.transpose();
         decay_.noalias() = lower_ * W; // LT[y y^T] W, from the weights before the step
@@ -61,21 +52,12 @@ public:
     }
 
 private:
-    bound_signal y_, x_;
-    Eigen::VectorXd y_values_, x_values_;
     Eigen::MatrixXd lower_, decay_; ///< LT[y y^T] (strict upper part stays 0) and LT[y y^T] W
 };
 
 std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
     auto rule = std::make_unique<sanger>();
-    rule->lr = read_learning_rate(r);
-    rule->at = r.string("at", "");
-    if (!rule->at.empty())
-        check_phase(rule->at, t.phases, r.loc_of("at"));
-    rule->post = r.string("post", "rate");
-    if (rule->post.find('@') != std::string::npos)
-        r.fail("post", "the signal is read when the rule acts ('at'); give it without '@'");
-    check_signal(*t.target, rule->post, t.phases, r.loc_of("post"));
+    rule->read_common(r, t);
     if (!t.dense)
         throw model_error(t.rule_loc,
                           "rule 'sanger' subtracts the earlier outputs' components from "

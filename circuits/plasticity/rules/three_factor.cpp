@@ -81,15 +81,9 @@ std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
                                 one_of(t.neuromodulators) + did_you_mean(rule->modulator, t.neuromodulators));
     }
     rule->tau_e_ms = r.number("tau_e_ms", 1000.0, param_bound::positive);
-    rule->pre = r.string("pre", "rate");
-    rule->post = r.string("post", "rate");
-    for (const char* key : {"pre", "post"}) {
-        const std::string& name = std::string(key) == "pre" ? rule->pre : rule->post;
-        if (name.find('@') != std::string::npos)
-            r.fail(key, "a continuous rule reads the current value; give the signal without '@'");
-    }
-    check_signal(*t.source, rule->pre, t.phases, r.loc_of("pre"));
-    check_signal(*t.target, rule->post, t.phases, r.loc_of("post"));
+    const std::string why = "a continuous rule reads the signal's current value";
+    rule->pre = read_signal_name(r, "pre", "rate", *t.source, t, why);
+    rule->post = read_signal_name(r, "post", "rate", *t.target, t, why);
     return rule;
 }
 

@@ -64,8 +64,7 @@ private:
 std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
     auto rule = std::make_unique<dendritic_prediction>();
     rule->lr = read_learning_rate(r);
-    rule->at = r.string("at", "");
-    if (!rule->at.empty()) check_phase(rule->at, t.phases, r.loc_of("at"));
+    rule->at = read_rule_phase(r, t);
     // A phase-end update has no interval to filter over.
     rule->tau_w_ms = r.number("tau_w_ms", rule->at.empty() ? 30.0 : 0.0, param_bound::non_negative);
     if (!rule->at.empty() && rule->tau_w_ms > 0.0)

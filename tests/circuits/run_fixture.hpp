@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "circuits/experiments/session.hpp"
 #include "core/config/toml_loader.hpp"
@@ -12,13 +13,14 @@
 
 namespace cortexsim::testing {
 
-/// Runs `toml` (as "model.toml") in temp/<folder>, emptied first. The folder is left for the
-/// caller to read; remove it with std::filesystem::remove_all(run_folder(folder)).
+/// Runs `toml` (as "model.toml", with `--set` overrides `sets`) in temp/<folder>, emptied first.
+/// The folder is left for the caller to read; remove it with remove_all(run_folder(folder)).
 inline std::filesystem::path run_folder(const std::string& folder) {
     return std::filesystem::temp_directory_path() / folder;
 }
 
-inline run_result run_in_temp(const std::string& toml, const std::string& folder) {
+inline run_result run_in_temp(const std::string& toml, const std::string& folder,
+                              const std::vector<config::override_setting>& sets = {}) {
     const std::filesystem::path out = run_folder(folder);
     std::filesystem::remove_all(out);
     run_options o;
@@ -26,7 +28,7 @@ inline run_result run_in_temp(const std::string& toml, const std::string& folder
     o.show_progress = false;
     o.format = report_format::csv;
     std::ostringstream log;
-    return run_model(config::parse_model(toml, "model.toml", "", default_templates().names()), o, log);
+    return run_model(config::parse_model(toml, "model.toml", "", default_templates().names(), sets), o, log);
 }
 
 } // namespace cortexsim::testing

@@ -31,6 +31,7 @@
 #include "core/random.hpp"
 #include "cortex_models/microcircuit_template.hpp"
 #include "cortex_models/template_registry.hpp"
+#include "run_fixture.hpp"
 
 using namespace cortexsim;
 
@@ -312,15 +313,8 @@ namespace {
 /// The test accuracies of a `[task] kind = "classification"` run (learning_curve.csv).
 std::vector<double> accuracies_of(const std::string& toml, const std::vector<config::override_setting>& sets,
                                   const std::string& name) {
-    model_desc m = config::parse_model(toml, "model.toml", "", default_templates().names(), sets);
-    const std::filesystem::path out = std::filesystem::temp_directory_path() / ("cortexsim_cls_" + name);
-    std::filesystem::remove_all(out);
-    run_options o;
-    o.out_dir = out.string();
-    o.show_progress = false;
-    o.format = report_format::csv;
-    std::ostringstream log;
-    run_model(m, o, log);
+    testing::run_in_temp(toml, "cortexsim_cls_" + name, sets);
+    const std::filesystem::path out = testing::run_folder("cortexsim_cls_" + name);
     std::ifstream in(out / "learning_curve.csv");
     std::string line;
     std::getline(in, line);

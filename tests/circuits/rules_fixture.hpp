@@ -3,6 +3,7 @@
 // plasticity step attached (as a run session or a pattern driver attaches it) and, when the
 // model declares [[phase]]s, a trial runner: the harness of the tests/circuits/test_rules_*.cpp
 // files, which hold each plasticity rule against an independent truth.
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -83,6 +84,26 @@ struct gaussian_inputs {
 };
 
 /// |cos| of the angle between two vectors.
+/*
+ * k linear units y = 1.1 u (pyramidal, g_A = 0: the apical dendrite does not drive the soma, so
+ * the settled rate is y = 1.1 k_B W x with k_B = g_B / (g_lk + g_B); test_rules_oja.cpp derives
+ * it) reading n_in input neurons "x" through the plastic basal projection "x->y.basal".
+ * `simulation_extra` goes into [simulation], `projection_extra` before the projection's
+ * `plasticity = rule`, `extra` at the end of the file.
+ */
+inline std::string linear_units_toml(std::uint64_t seed, std::size_t n_in, std::size_t k,
+                                     const std::string& projection_extra, const std::string& rule,
+                                     const std::string& simulation_extra = "", const std::string& extra = "") {
+    return "[simulation]\nduration_ms = 1.0\nseed = " + std::to_string(seed) + "\n" + simulation_extra +
+           "[solver]\nmethod = \"euler\"\ndt_ms = 0.1\n"
+           "[[population]]\nname = \"x\"\nmodel = \"input\"\nsize = " +
+           std::to_string(n_in) +
+           "\n[[population]]\nname = \"y\"\nmodel = \"pyramidal\"\nsize = " + std::to_string(k) +
+           "\ntransfer = { kind = \"linear\", gamma = 1.1 }\nparams = { g_A = 0.0 }\n"
+           "[[projection]]\nsource = \"x\"\ntarget = \"y\"\ncompartment = \"basal\"\n" +
+           projection_extra + "plasticity = " + rule + "\n" + extra;
+}
+
 inline double abs_cos(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
     return std::abs(a.dot(b)) / (a.norm() * b.norm());
 }

@@ -18,14 +18,7 @@ namespace {
 /// One linear unit y = w.x (derivation in test_rules_oja.cpp).
 std::string unit_toml(const std::string& projection_extra, std::size_t n_in,
                       const std::string& rule, const std::string& extra = "") {
-    return "[simulation]\nduration_ms = 1.0\nseed = 9\n"
-           "[solver]\nmethod = \"euler\"\ndt_ms = 0.1\n"
-           "[[population]]\nname = \"x\"\nmodel = \"input\"\nsize = " +
-           std::to_string(n_in) +
-           "\n[[population]]\nname = \"y\"\nmodel = \"pyramidal\"\nsize = 1\n"
-           "transfer = { kind = \"linear\", gamma = 1.1 }\nparams = { g_A = 0.0 }\n"
-           "[[projection]]\nsource = \"x\"\ntarget = \"y\"\ncompartment = \"basal\"\n" +
-           projection_extra + "plasticity = " + rule + "\n" + extra;
+    return linear_units_toml(9, n_in, 1, projection_extra, rule, "", extra);
 }
 
 /// theta as the rule used it in one update: dW_0j = s y (y - theta) x_j for every j, solved for

@@ -21,14 +21,7 @@ namespace {
  */
 std::string unit_toml(const std::string& projection_extra, std::size_t n_in,
                       const std::string& rule) {
-    return "[simulation]\nduration_ms = 1.0\nseed = 5\nplasticity_interval_ms = 1.0\n"
-           "[solver]\nmethod = \"euler\"\ndt_ms = 0.1\n"
-           "[[population]]\nname = \"x\"\nmodel = \"input\"\nsize = " +
-           std::to_string(n_in) +
-           "\n[[population]]\nname = \"y\"\nmodel = \"pyramidal\"\nsize = 1\n"
-           "transfer = { kind = \"linear\", gamma = 1.1 }\nparams = { g_A = 0.0 }\n"
-           "[[projection]]\nsource = \"x\"\ntarget = \"y\"\ncompartment = \"basal\"\n" +
-           projection_extra + "plasticity = " + rule + "\n";
+    return linear_units_toml(5, n_in, 1, projection_extra, rule, "plasticity_interval_ms = 1.0\n");
 }
 
 const Eigen::VectorXd lambda = (Eigen::VectorXd(4) << 3.0, 1.0, 0.5, 0.25).finished();

@@ -17,14 +17,7 @@ namespace {
 /// dendrite, linear transfer with gamma = (g_lk + g_B) / g_B = 1.1).
 std::string units_toml(const std::string& projection_extra, std::size_t n_in, std::size_t k,
                        const std::string& rule) {
-    return "[simulation]\nduration_ms = 1.0\nseed = 7\n"
-           "[solver]\nmethod = \"euler\"\ndt_ms = 0.1\n"
-           "[[population]]\nname = \"x\"\nmodel = \"input\"\nsize = " +
-           std::to_string(n_in) +
-           "\n[[population]]\nname = \"y\"\nmodel = \"pyramidal\"\nsize = " + std::to_string(k) +
-           "\ntransfer = { kind = \"linear\", gamma = 1.1 }\nparams = { g_A = 0.0 }\n"
-           "[[projection]]\nsource = \"x\"\ntarget = \"y\"\ncompartment = \"basal\"\n" +
-           projection_extra + "plasticity = " + rule + "\n";
+    return linear_units_toml(7, n_in, k, projection_extra, rule);
 }
 
 const Eigen::VectorXd lambda = (Eigen::VectorXd(5) << 4.0, 2.0, 1.0, 0.3, 0.1).finished();

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "circuits/experiments/progress_text.hpp"
 #include "circuits/experiments/session.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
@@ -163,4 +164,13 @@ TEST_CASE("column keys: strengths, Dale's law, the self-context and rules", "[co
     CHECK(error_of(replaced(b, "name = \"col\"\n",
                             "name = \"col\"\nplasticity = { \"ctx->L6\" = { rule = \"generec\", eta = -1.0 } }\n")) ==
           "model.toml:15:54: column[0].plasticity.ctx->L6.eta: must be non-negative, got -1.0");
+}
+
+TEST_CASE("a task's progress line gives the time left from the rate so far", "[task]") {
+    // 25 of 100 done in 10 s: 75 more at the same rate take 30 s.
+    CHECK(elapsed_and_left(10.0, 25.0, 100.0) == "(10.0 s, ~30 s left)");
+    CHECK(elapsed_and_left(10.0, 25.0, 100.0, true) == "(10.0 s, <= 30 s left)");  // a criterion may end it
+    CHECK(elapsed_and_left(60.0, 10.0, 100.0) == "(60.0 s, ~9.0 min left)");
+    CHECK(elapsed_and_left(0.5, 0.0, 100.0) == "(0.5 s)");      // no rate yet
+    CHECK(elapsed_and_left(42.0, 100.0, 100.0) == "(42.0 s)");  // done
 }

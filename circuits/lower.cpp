@@ -181,17 +181,18 @@ void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_pro
         fail(w.distribution, "unknown distribution '" + w.distribution.value +
                                  "'; expected 'constant', 'uniform', 'normal' or 'copy'");
     out.distribution = it->second.d;
+    const auto written = [](const source_loc& l) { return l.line > 0 && !l.defaulted; };
     if (out.distribution != weight_distribution::copy &&
-        ((w.copy_of.loc.line > 0 && !w.copy_of.loc.defaulted) ||
-         (w.transpose.loc.line > 0 && !w.transpose.loc.defaulted)))
-        throw model_error(w.copy_of.loc.line > 0 && !w.copy_of.loc.defaulted ? w.copy_of.loc : w.transpose.loc,
-                          "'of' and 'transpose' apply to distribution = 'copy' only");
+        (written(w.copy_of.loc) || written(w.transpose.loc) || written(w.tied.loc)))
+        throw model_error(written(w.copy_of.loc) ? w.copy_of.loc : written(w.transpose.loc) ? w.transpose.loc : w.tied.loc,
+                          "'of', 'transpose' and 'tied' apply to distribution = 'copy' only");
     if (out.distribution == weight_distribution::copy) {
         for (const auto& [key, v] : w.params)
             if (key != "scale")
                 fail(v, "unknown parameter '" + key + "' of distribution 'copy'; it has 'scale'");
         out.copy_scale = w.params.count("scale") ? w.params.at("scale").value : 1.0;
         out.copy_transpose = w.transpose.value;
+        out.copy_tied = w.tied.value;
         return;  // the source projection is resolved by lower_projection
     }
     const auto& keys = it->second.keys;
@@ -329,6 +330,9 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
     }
     lower_projection_type(p, pops, out);
     lower_plasticity(desc, p, pops, out);
+    if (out.copy_tied && out.rule)
+        fail(p.weights.tied, "a tied copy follows the weights of '" + p.weights.copy_of.value +
+                                 "', so it cannot learn by a rule of its own ('" + out.rule_name + "')");
     return out;
 }
 

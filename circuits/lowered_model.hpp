@@ -54,6 +54,8 @@ struct lowered_projection {
     double w_b = 0.0;  ///< uniform: high; normal: std
     std::size_t copy_from = 0;  ///< copy: index of the earlier projection whose weights it copies
     bool copy_transpose = false;
+    /// copy: the weights follow the source's after each of its updates (weight transport).
+    bool copy_tied = false;
     double copy_scale = 1.0;
     sign_constraint sign = sign_constraint::free;
     bool nudging = false;    ///< one-to-one somatic nudging towards the source's u_soma

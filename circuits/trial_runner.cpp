@@ -38,6 +38,11 @@ void trial_runner::run_trial() {
     ++trials_;
 }
 
+void trial_runner::run_phases(std::size_t n) {
+    n = std::min(n, net_.model().phases.size());
+    for (std::size_t k = 0; k < n; ++k) run_phase(k, sim_.time() + 1e300);
+}
+
 void trial_runner::run_until(double t_end_ms) {
     const std::size_t n = net_.model().phases.size();
     while (sim_.time() < t_end_ms) {

@@ -25,6 +25,10 @@ public:
 
     /// One trial: every phase in order. Returns at the trial's end.
     void run_trial();
+    /// The first `n` phases of a trial, each ended (snapshots, phase-end recorders and rules),
+    /// but not the trial: an evaluation that reads its answer early. The next call starts
+    /// again at the first phase.
+    void run_phases(std::size_t n);
     /// Trials until model time t_end_ms; a trial that would pass it stops there (its phase is
     /// then not ended).
     void run_until(double t_end_ms);

@@ -71,6 +71,9 @@ struct weight_desc {
     /// e.g. interneuron weights initialised at the self-predicting state.
     located<std::string> copy_of{""};
     located<bool> transpose{false};
+    /// copy: keep following the source's weights as it learns (weight transport, for the
+    /// backprop reference), not only start from them.
+    located<bool> tied{false};
     source_loc loc;
 };
 

@@ -48,6 +48,10 @@ private:
 
 plasticity_engine::plasticity_engine(network& net) : net_(net) {
     const lowered_model& m = net.model();
+    followers_.resize(m.projections.size());
+    for (std::size_t k = 0; k < m.projections.size(); ++k)
+        if (m.projections[k].distribution == weight_distribution::copy && m.projections[k].copy_tied)
+            followers_[m.projections[k].copy_from].push_back(k);
     for (std::size_t k = 0; k < m.projections.size(); ++k) {
         const auto& proto = m.projections[k].rule;
         if (!proto) continue;
@@ -136,7 +140,20 @@ bool plasticity_engine::update(bound_rule& b, double t, const double* y, double 
     if (!b.rule->update(c)) return false;
     if (b.filter.active() && !b.filter.apply(proj)) return false;
     proj.enforce_sign();  // Dale's law after every update
+    follow(b.projection);
     return true;
+}
+
+void plasticity_engine::follow(std::size_t k) {
+    const Eigen::MatrixXd& W = net_.projection_at(k).dense_weights();
+    for (std::size_t q : followers_[k]) {
+        const lowered_projection& d = net_.model().projections[q];
+        projection& copy = net_.projection_at(q);
+        if (d.copy_transpose) copy.dense_weights().noalias() = d.copy_scale * W.transpose();
+        else copy.dense_weights().noalias() = d.copy_scale * W;
+        copy.enforce_sign();  // a tied copy keeps its own sign, like the initial copy
+        follow(q);            // a copy of a tied copy follows too
+    }
 }
 
 bool plasticity_engine::end_phase(std::size_t k, double t, const double* y,

@@ -76,10 +76,14 @@ private:
 
     /// One rule's update at state y (observed), then its projection's sign clamp.
     bool update(bound_rule& b, double t, const double* y, double dt_ms);
+    /// The tied copies of projection k (weights = { distribution = "copy", tied = true }) take
+    /// its new weights: weight transport, done by the engine since no synapse could.
+    void follow(std::size_t k);
 
     network& net_;
     std::vector<signal_slot> signals_;
     std::vector<bound_rule> rules_;
+    std::vector<std::vector<std::size_t>> followers_;  ///< per projection: its tied copies
     std::size_t n_rules_ = 0, n_continuous_ = 0;
     std::size_t trials_ = 0;
     bool learning_ = true;

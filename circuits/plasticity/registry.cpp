@@ -13,6 +13,7 @@ rule_kind feedback_alignment_rule();
 rule_kind direct_feedback_alignment_rule();
 rule_kind xcal_rule();
 rule_kind three_factor_rule();
+rule_kind equilibrium_propagation_rule();
 
 rule_registry& default_rules() {
     static rule_registry kinds = [] {
@@ -27,6 +28,7 @@ rule_registry& default_rules() {
         r.add(direct_feedback_alignment_rule());
         r.add(xcal_rule());
         r.add(three_factor_rule());
+        r.add(equilibrium_propagation_rule());
         return r;
     }();
     return kinds;

@@ -25,6 +25,15 @@ pattern_driver::pattern_driver(network& net, const std::string& input, const std
     attach_plasticity(net, *sim_);
 }
 
+void pattern_driver::use_protocol(trial_runner& trials, std::size_t target_input, std::size_t readout_phase) {
+    if (readout_phase >= net_.model().phases.size())
+        throw std::invalid_argument("pattern_driver: no phase " + std::to_string(readout_phase));
+    trials_ = &trials;
+    target_input_ = target_input;
+    readout_phase_ = readout_phase;
+    readout_ = net_.plasticity().request(out_, "u_soma@" + net_.model().phases[readout_phase].name);
+}
+
 pattern_driver::output pattern_driver::present(const Eigen::Ref<const Eigen::VectorXd>& x,
                                                const double* target, double duration_ms, bool learn) {
     const auto n_in = static_cast<Eigen::Index>(net_.model().populations[in_].size);
@@ -34,15 +43,25 @@ pattern_driver::output pattern_driver::present(const Eigen::Ref<const Eigen::Vec
                                     std::to_string(n_in) + " neurons");
     const Eigen::VectorXd xc = x;  // contiguous copy
     net_.set_external_rates(in_, xc.data());
-    net_.set_external_nudge(out_, target, target ? g_som_ : 0.0);
     net_.set_learning(learn);
-    sim_->restart();
-    sim_->run(sim_->time() + duration_ms);
-
     const std::size_t n_out = net_.model().populations[out_].size;
-    const double* u = sim_->state().data() + net_.soma_offset(out_);
     output o;
-    o.u = Eigen::Map<const Eigen::VectorXd>(u, static_cast<Eigen::Index>(n_out));
+    if (trials_) {
+        if (target) {
+            net_.set_input(target_input_, target);
+            trials_->run_trial();
+        } else {
+            trials_->run_phases(readout_phase_ + 1);
+        }
+        o.u = Eigen::Map<const Eigen::VectorXd>(net_.plasticity().snapshot(readout_)->data(),
+                                                static_cast<Eigen::Index>(n_out));
+    } else {
+        net_.set_external_nudge(out_, target, target ? g_som_ : 0.0);
+        sim_->restart();
+        sim_->run(sim_->time() + duration_ms);
+        const double* u = sim_->state().data() + net_.soma_offset(out_);
+        o.u = Eigen::Map<const Eigen::VectorXd>(u, static_cast<Eigen::Index>(n_out));
+    }
     o.r.resize(o.u.size());
     const transfer_fn& phi = net_.model().populations[out_].transfer;
     for (Eigen::Index i = 0; i < o.u.size(); ++i) o.r[i] = phi(o.u[i]);

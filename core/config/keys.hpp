@@ -112,6 +112,7 @@ inline constexpr std::string_view distribution = "distribution";
 inline constexpr std::string_view constant_value = "value"; ///< parameter of `weights = 0.5`
 inline constexpr std::string_view copy_of = "of";             ///< distribution = "copy"
 inline constexpr std::string_view transpose = "transpose";    ///< distribution = "copy"
+inline constexpr std::string_view tied = "tied";              ///< distribution = "copy"
 inline constexpr std::string_view sign = "sign";
 inline constexpr std::string_view type = "type";
 inline constexpr std::string_view plasticity = "plasticity";

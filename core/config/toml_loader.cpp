@@ -183,11 +183,12 @@ weight_desc read_weights(table_reader& t) {
         return w;
     if (n->is_table()) {
         table_reader x(*n->as_table(), w.loc,
-                       names(std::array{key::distribution, key::copy_of, key::transpose}));
+                       names(std::array{key::distribution, key::copy_of, key::transpose, key::tied}));
         w.distribution =
             x.choice(key::distribution, w.distribution.value, names(allowed::distribution));
         w.copy_of = x.optional<std::string>(key::copy_of, w.copy_of.value);
         w.transpose = x.optional<bool>(key::transpose, w.transpose.value);
+        w.tied = x.optional<bool>(key::tied, w.tied.value);
         w.params = x.remaining_numbers();
     } else if (n->is_number()) {
         // `weights = 0.5` is shorthand for {distribution = "constant", value = 0.5}.

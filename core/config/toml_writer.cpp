@@ -170,7 +170,8 @@ void write_projection(section_writer& w, const projection_desc& p) {
     if (p.weights.distribution.value == "copy")
         weights_head += ", " + std::string(key::copy_of) + " = " + quote(p.weights.copy_of.value) +
                         ", " + std::string(key::transpose) + " = " +
-                        (p.weights.transpose.value ? "true" : "false");
+                        (p.weights.transpose.value ? "true" : "false") +
+                        (p.weights.tied.value ? ", " + std::string(key::tied) + " = true" : std::string());
     w.line(key::weights, w.inline_table(p.weights.params, weights_head));
     w.put(key::sign, p.sign);
     w.put(key::type, p.type);

@@ -225,6 +225,46 @@ TEST_CASE(
     CHECK(deep.mse_after < 0.5 * shallow.mse_after);
 }
 
+TEST_CASE("feedback through a tied transposed copy is backprop: the delivered error is exact",
+          "[rules][feedback_alignment]") {
+    // The backprop reference of the rule comparison: the feedback B follows W_out^T as the
+    // output learns (weights = { distribution = "copy", transpose = true, tied = true }), so the
+    // delivered error is backprop's on every trial, not only after alignment, and the weights
+    // stay tied through 400 updates.
+    std::string t = student_toml({50}, "feedback_alignment", 0.1, {"y"});
+    const std::string b = "weights = { distribution = \"uniform\", low = -1.0, high = 1.0 }\n";
+    t.replace(t.rfind(b), b.size(),
+              "weights = { distribution = \"copy\", of = \"h1->y.basal\", transpose = true, tied = true }\n");
+    const run_result bp = train(t, 1, 2, 200);
+    const run_result fa = train(student_toml({50}, "feedback_alignment", 0.1, {"y"}), 1, 2, 200);
+    INFO("tied\n" << describe(bp) << "\nfeedback alignment\n" << describe(fa));
+    for (const auto& block : bp.block_angles)
+        CHECK(block[0] < 0.01); // degrees: only the plus phase's settling residual (e^-11)
+    CHECK(bp.mse_after < fa.mse_after); // the exact gradient learns faster at first
+    student s(t, 1);
+    const Eigen::MatrixXd xs = patterns(50, "tied");
+    for (Eigen::Index j = 0; j < xs.cols(); ++j) s.trial(xs.col(j));
+    CHECK(s.r.weights("h1->y.basal") != student(t, 1).r.weights("h1->y.basal")); // it learned
+    CHECK(s.r.weights("B1") == s.r.weights("h1->y.basal").transpose());
+}
+
+TEST_CASE("weight copies: 'tied' is checked where it is written", "[rules][feedback_alignment]") {
+    const std::string t = student_toml({50}, "feedback_alignment", 0.1, {"y"});
+    const auto with = [&](const std::string& from, const std::string& to) {
+        std::string s = t;
+        s.replace(s.rfind(from), from.size(), to);
+        return model_error_of(s);
+    };
+    const std::string b = "weights = { distribution = \"uniform\", low = -1.0, high = 1.0 }\n";
+    CHECK_THAT(with(b, "weights = { distribution = \"uniform\", low = -1.0, high = 1.0, tied = true }\n"),
+               Catch::Contains("projection[2].weights.tied: 'of', 'transpose' and 'tied' apply to "
+                               "distribution = 'copy' only"));
+    CHECK_THAT(with(b, "weights = { distribution = \"copy\", of = \"h1->y.basal\", transpose = true, tied = true }\n"
+                       "plasticity = { rule = \"generec\", eta = 0.1 }\n"),
+               Catch::Contains("projection[2].weights.tied: a tied copy follows the weights of 'h1->y.basal', so it "
+                               "cannot learn by a rule of its own ('generec')"));
+}
+
 TEST_CASE(
     "direct_feedback_alignment: every hidden layer's error aligns with backprop's, and the deep "
     "learner beats the shallow one",

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "circuits/experiments/pattern_protocol.hpp"
 #include "circuits/experiments/progress_text.hpp"
 #include "circuits/experiments/task.hpp"
 #include "circuits/tasks/classification.hpp"
@@ -38,9 +39,13 @@ public:
     dataset train, test;
     std::vector<std::size_t> train_idx, test_idx;
     classification_options options;
+    pattern_protocol protocol;
+    double pattern_ms = 0.0;
 
+    bool uses_protocol() const override { return protocol.phased; }
     void run(task_run& r) override {
         pattern_driver driver(r.net, r.sim, input, output, g_som);
+        protocol.attach(driver, r);
         task_table& curve = r.outputs.add_task_table("learning_curve", "samples_trained",
                                                      {"epoch", "test_accuracy", "train_accuracy"});
         classification_options o = options;
@@ -75,15 +80,23 @@ public:
                 r.log << buf << std::flush;
             };
         classification_task t(train, train_idx, test, test_idx, o);
-        t.run(driver);
+        const classification_curve c = t.run(driver);
+        metrics_["test_accuracy"] = c.test_accuracy.empty() ? 0.0 : c.test_accuracy.back();
+        metrics_["test_accuracy_untrained"] = first_;
+        metrics_["train_accuracy"] = c.train_accuracy.empty() ? 0.0 : c.train_accuracy.back();
+        metrics_["samples_trained"] = static_cast<double>(c.train_samples);
+        metrics_["train_wall_s"] = c.train_wall_s;   // the training presentations only
+        metrics_["eval_wall_s"] = c.eval_wall_s;
     }
+    std::map<std::string, double> metrics() const override { return metrics_; }
     std::string describe() const override {
         char buf[400];
         std::snprintf(buf, sizeof buf,
                       "classification of %s: %zu training / %zu test samples, %zu features, %zu classes; "
-                      "%zu epochs of %g ms presentations, input '%s', output '%s'",
+                      "%zu epochs of %g ms %s, input '%s', output '%s'",
                       source.c_str(), train_idx.size(), test_idx.size(), train.n_features,
-                      std::max(train.n_classes, test.n_classes), options.epochs, options.present_ms,
+                      std::max(train.n_classes, test.n_classes), options.epochs, pattern_ms,
+                      protocol.phased ? "trials (the output read at the end of its readout phase)" : "presentations",
                       input.c_str(), output.c_str());
         return buf;
     }
@@ -97,6 +110,7 @@ public:
 
 private:
     double first_ = -1.0, last_ = 0.0;
+    std::map<std::string, double> metrics_;
 };
 
 std::vector<std::size_t> head(std::vector<std::size_t> v, std::size_t n) {
@@ -204,14 +218,16 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
                              " neurons, the data " + std::to_string(classes) + " classes");
     classification_options& o = t->options;
     o.epochs = static_cast<std::size_t>(r.count("epochs", 1, 1, 100000));
-    o.present_ms = r.number("present_ms", 10.0, param_bound::positive);
+    t->g_som = r.number("g_som", 0.8, param_bound::positive);
+    t->protocol = pattern_protocol::read(r, net, out, t->g_som);
+    o.present_ms = t->protocol.phased ? t->protocol.pattern_ms(net, 0.0) : r.number("present_ms", 10.0, param_bound::positive);
+    t->pattern_ms = t->protocol.pattern_ms(net, o.present_ms);
     o.u_high = r.number("u_high", 1.5);
     o.u_low = r.number("u_low", -1.5);
     o.eval_every = static_cast<std::size_t>(r.count("eval_every", 0, 0, 1000000000));
     o.n_train_eval = static_cast<std::size_t>(r.count("n_train_eval", 0, 0, 1000000000));
     o.progress_every = static_cast<std::size_t>(r.count("progress_every", 10000, 0, 1000000000));
     o.seed = seed;
-    t->g_som = r.number("g_som", 0.8, param_bound::positive);
     t->eta_decay = r.number("eta_decay", 1.0, param_bound::positive);
     t->decay_after = static_cast<std::size_t>(r.count("decay_after", 0, 0, 100000));
     return t;

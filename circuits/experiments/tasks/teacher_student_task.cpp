@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "circuits/experiments/pattern_protocol.hpp"
 #include "circuits/experiments/progress_text.hpp"
 #include "circuits/experiments/task.hpp"
 #include "circuits/tasks/pattern_driver.hpp"
@@ -19,9 +20,13 @@ public:
     std::string input, hidden, output;
     double g_som = 0.8;
     teacher_student_options options;
+    pattern_protocol protocol;
+    double pattern_ms = 0.0;
 
+    bool uses_protocol() const override { return protocol.phased; }
     void run(task_run& r) override {
         pattern_driver driver(r.net, r.sim, input, output, g_som);
+        protocol.attach(driver, r);
         teacher_student_task ts(r.net, input, hidden, output, options);
         task_table& curve = r.outputs.add_task_table("learning_curve", "patterns_trained", {"test_mse"});
         const auto t0 = std::chrono::steady_clock::now();
@@ -39,17 +44,26 @@ public:
         };
         report(0, ts.evaluate(driver));
         first_mse_ = last_mse_;
+        double train_s = 0.0;
         for (std::size_t chunk = 0; chunk < options.n_train; chunk += options.eval_every) {
             const std::size_t n = std::min(options.eval_every, options.n_train - chunk);
+            const auto c0 = std::chrono::steady_clock::now();
             ts.train(driver, chunk, n);
+            train_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
             report(chunk + n, ts.evaluate(driver));
         }
+        metrics_["test_mse"] = last_mse_;
+        metrics_["test_mse_untrained"] = first_mse_;
+        metrics_["samples_trained"] = static_cast<double>(options.n_train);
+        metrics_["train_wall_s"] = train_s;  // the training presentations only
     }
+    std::map<std::string, double> metrics() const override { return metrics_; }
     std::string describe() const override {
         char buf[256];
         std::snprintf(buf, sizeof buf,
-                      "teacher_student, %zu training patterns of %g ms, input '%s', hidden '%s', output '%s'",
-                      options.n_train, options.present_ms, input.c_str(), hidden.c_str(), output.c_str());
+                      "teacher_student, %zu training patterns of %g ms%s, input '%s', hidden '%s', output '%s'",
+                      options.n_train, pattern_ms, protocol.phased ? " (one trial each)" : "", input.c_str(),
+                      hidden.c_str(), output.c_str());
         return buf;
     }
     std::string summary() const override {
@@ -62,6 +76,7 @@ public:
 
 private:
     double first_mse_ = -1.0, last_mse_ = -1.0;
+    std::map<std::string, double> metrics_;
 };
 
 std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc) {
@@ -71,17 +86,19 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
     t->hidden = r.required_string("hidden");
     task_population(net, t->hidden, r.loc_of("hidden"), "hidden", "pyramidal");
     t->output = r.required_string("output");
-    task_population(net, t->output, r.loc_of("output"), "output", "pyramidal");
+    const std::size_t out = task_population(net, t->output, r.loc_of("output"), "output", "pyramidal");
     // Defaults: the paper's task at CI-friendly length.
     teacher_student_options& o = t->options;
     o.n_train = static_cast<std::size_t>(r.count("n_train", 1000, 1, 100000000));
     o.n_test = static_cast<std::size_t>(r.count("n_test", 50, 1, 10000000));
     o.eval_every = static_cast<std::size_t>(r.count("eval_every", 100, 1, 100000000));
-    o.present_ms = r.number("present_ms", 30.0, param_bound::positive);
+    t->g_som = r.number("g_som", 0.8, param_bound::positive);
+    t->protocol = pattern_protocol::read(r, net, out, t->g_som);
+    o.present_ms = t->protocol.phased ? t->protocol.pattern_ms(net, 0.0) : r.number("present_ms", 30.0, param_bound::positive);
+    t->pattern_ms = t->protocol.pattern_ms(net, o.present_ms);
     o.n_hidden_teacher = static_cast<std::size_t>(r.count("n_hidden_teacher", 20, 1, 1000000));
     o.teacher_w1_scale = r.number("teacher_w1_scale", 5.0, param_bound::positive);
     o.teacher_w2_scale = r.number("teacher_w2_scale", 2.0, param_bound::positive);
-    t->g_som = r.number("g_som", 0.8, param_bound::positive);
     o.seed = desc.simulation.seed.value;
     return t;
 }

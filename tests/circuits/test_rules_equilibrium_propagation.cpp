@@ -179,7 +179,7 @@ TEST_CASE("equilibrium_propagation: a small network learns a regression and stay
     const double after = total_loss();
     INFO("loss " << before << " -> " << after);
     CHECK(after < 0.01 * before);
-    CHECK(n.W("y->h.basal") == n.W("h->y.basal").transpose()); // bit for bit after 600 updates
+    CHECK(n.W("y->h.basal") == n.W("h->y.basal").transpose()); // bit for bit after 1,600 updates
 }
 
 TEST_CASE("equilibrium_propagation: Dale's law holds on an excitatory pair", "[rules][equilibrium_propagation]") {

@@ -35,6 +35,18 @@ class SteppingTest(TempDirTest):
         run = cortexsim.open_run("steps")
         np.testing.assert_array_equal(run.tables["hidden"]["t_ms"], np.arange(241) * 0.5)
 
+    def test_fixed_step_euler_steps_equal_one_call_bit_for_bit(self):
+        m = cortexsim.load(MICROCIRCUIT).set("solver.method", "euler").set("solver.dt_ms", 0.1)
+        one = m.build(out="one")
+        one.run()
+        steps = m.build(out="steps")
+        while steps.time_ms < 120.0:
+            steps.run(1.0)
+        np.testing.assert_array_equal(steps.state, one.state)
+        one.close()
+        steps.close()
+        self.assertEqual(same_files("one", "steps", ["hidden.csv", "output.csv", "error_summary.csv"]), [])
+
     def test_progress_callback_sees_the_clock(self):
         sim = cortexsim.load(MICROCIRCUIT).build(out="p")
         times = []

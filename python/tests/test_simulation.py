@@ -2,6 +2,7 @@
 (issue 14, items 2 and 3)."""
 
 import os
+import tomllib
 import unittest
 
 import numpy as np
@@ -46,6 +47,25 @@ class SteppingTest(TempDirTest):
         one.close()
         steps.close()
         self.assertEqual(same_files("one", "steps", ["hidden.csv", "output.csv", "error_summary.csv"]), [])
+
+    def test_a_model_with_phases_steps_by_whole_trials(self):
+        # The Reber column's protocol without its task: two phases, 100 ms a trial.
+        with open(os.path.join(os.environ["CORTEXSIM_SOURCE_DIR"], "examples", "reber_column.toml"), "rb") as f:
+            d = tomllib.load(f)
+        del d["task"]
+        for phase in d["phase"]:
+            phase.pop("inputs", None)  # the task's inputs
+        d["simulation"]["duration_ms"] = 300.0
+        m = cortexsim.from_dict(d)
+        one = m.build(out="one")
+        one.run()
+        steps = m.build(out="steps")
+        steps.run(100.0)
+        with self.assertRaisesRegex(ValueError, "whole number of trials"):
+            steps.run(50.0)
+        steps.run(200.0)
+        self.assertEqual(steps.time_ms, 300.0)
+        np.testing.assert_array_equal(steps.state, one.state)  # Euler, trials end alike
 
     def test_progress_callback_sees_the_clock(self):
         sim = cortexsim.load(MICROCIRCUIT).build(out="p")

@@ -64,8 +64,18 @@ void py_simulation::guarded(py::object progress, double interval_ms, const std::
     bool completed = false;
     try {
         completed = step();
-    } catch (...) {
+    } catch (const std::logic_error&) {
+        // Refused before integrating (a step inside a trial, a task run twice): nothing ran.
         callback_ = py::none();
+        throw;
+    } catch (...) {
+        // A failure while integrating (a numerical error) leaves no state to go on from: the
+        // run folder is closed, as far as it got, and the error raised.
+        callback_ = py::none();
+        try {
+            close();
+        } catch (...) {  // the integration's error is the one to report
+        }
         throw;
     }
     callback_ = py::none();

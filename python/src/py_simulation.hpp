@@ -4,6 +4,7 @@
 // as numpy arrays. The run folder is the session's own (circuits/experiments/session.hpp).
 
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -37,7 +38,10 @@ public:
     const std::string& run_dir() const { return run_dir_; }
     /// The integrator starts again at the current time before the next step: the weights were
     /// changed from outside (set_weights, or a writable view was handed out).
-    void weights_changed(bool every_run) { every_run ? views_out_ = true : restart_ = true; }
+    void weights_changed(bool every_run) {
+        if (every_run) views_out_ = true;
+        else restart_ = true;
+    }
 
 private:
     void guarded(pybind11::object progress, double interval_ms, const std::function<bool()>& step);

@@ -108,6 +108,18 @@ class SteppingTest(TempDirTest):
         self.assertEqual(same_files("task", "task_cli", ["learning_curve.csv", "model.resolved.toml"]), [])
 
 
+class NumericalErrorTest(TempDirTest):
+    def test_a_runaway_raises_and_closes_the_folder(self):
+        runaway = os.path.join(os.environ["CORTEXSIM_SOURCE_DIR"], "tests", "data", "runaway.toml")
+        sim = cortexsim.load(runaway).build(out="runaway")
+        with self.assertRaises(cortexsim.NumericalError) as caught:
+            sim.run()
+        self.assertIn("population 'P' neuron", str(caught.exception))
+        self.assertGreater(caught.exception.t_ms, 0.0)
+        self.assertTrue(sim.closed)
+        self.assertTrue(os.path.exists("runaway/run_summary.txt"))
+
+
 class ArraysTest(TempDirTest):
     def test_weights_view_writes_through(self):
         sim = cortexsim.load(MICROCIRCUIT).build(out="view")

@@ -98,7 +98,10 @@ class Run:
         with open(resolved, "rb") as f:
             self.model = tomllib.load(f)
         summary = os.path.join(self.path, "run_summary.txt")
-        self.summary = open(summary).read() if os.path.exists(summary) else ""
+        self.summary = ""
+        if os.path.exists(summary):
+            with open(summary) as f:
+                self.summary = f.read()
         self.tables = {
             name[:-4]: read_csv(os.path.join(self.path, name))
             for name in sorted(os.listdir(self.path))

@@ -16,6 +16,11 @@ TEACHER_STUDENT = os.path.join(SOURCE_DIR, "examples", "teacher_student.toml")
 SHORT_TASK = ["task.n_train=100", "task.n_test=10", "task.eval_every=50"]
 
 
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
 def cli(*args, check=True):
     r = subprocess.run([CLI, *args], capture_output=True, text=True)
     if check and r.returncode != 0:

@@ -5,7 +5,7 @@ import tomllib
 import unittest
 
 import cortexsim
-from support import MICROCIRCUIT, TempDirTest, cli, same_files, same_report
+from support import read, MICROCIRCUIT, TempDirTest, cli, same_files, same_report
 
 
 class ImportTest(unittest.TestCase):
@@ -18,7 +18,7 @@ class ImportTest(unittest.TestCase):
 
 class LoadTest(TempDirTest):
     def test_file_text_and_dict_give_the_same_resolved_model(self):
-        text = open(MICROCIRCUIT).read()
+        text = read(MICROCIRCUIT)
         from_file = cortexsim.load(MICROCIRCUIT).resolved_toml()
         self.assertEqual(cortexsim.loads(text).resolved_toml(), from_file)
         self.assertEqual(cortexsim.from_dict(tomllib.loads(text)).resolved_toml(), from_file)
@@ -26,10 +26,10 @@ class LoadTest(TempDirTest):
     def test_override_by_name_reproduces_the_edited_file_bit_for_bit(self):
         # The same change once as an override (by the population's name), once in the file.
         m = cortexsim.load(MICROCIRCUIT).set("population.hidden.params.tau_basal_ms", 5)
-        edited = open(MICROCIRCUIT).read().replace(
+        edited = read(MICROCIRCUIT).replace(
             "params = { g_lk = 0.1, g_B = 1.0, g_A = 0.8 }",
             "params = { g_lk = 0.1, g_B = 1.0, g_A = 0.8, tau_basal_ms = 5.0 }")
-        self.assertNotEqual(edited, open(MICROCIRCUIT).read())
+        self.assertNotEqual(edited, read(MICROCIRCUIT))
         with open("edited.toml", "w") as f:
             f.write(edited)
         self.assertEqual(m.resolved_toml(), cortexsim.load("edited.toml").resolved_toml())
@@ -55,7 +55,7 @@ class LoadTest(TempDirTest):
 
 class LocatedErrorTest(TempDirTest):
     def test_error_in_the_file_names_its_line(self):
-        text = open(MICROCIRCUIT).read().replace("size = 6", "size = -6")
+        text = read(MICROCIRCUIT).replace("size = 6", "size = -6")
         line = text.splitlines().index("size = -6") + 1
         with self.assertRaises(cortexsim.ModelError) as caught:
             cortexsim.loads(text, name="broken.toml")
@@ -65,7 +65,7 @@ class LocatedErrorTest(TempDirTest):
         self.assertTrue(str(e).startswith(f"broken.toml:{line}:8: population[1].size: "), str(e))
 
     def test_lowering_error_is_located_too(self):
-        text = open(MICROCIRCUIT).read().replace('target = "output"\nmode = "nudge"', 'target = "outptu"\nmode = "nudge"')
+        text = read(MICROCIRCUIT).replace('target = "output"\nmode = "nudge"', 'target = "outptu"\nmode = "nudge"')
         line = text.splitlines().index('target = "outptu"') + 1
         m = cortexsim.loads(text, name="m.toml")  # names are checked when lowering
         with self.assertRaises(cortexsim.ModelError) as caught:

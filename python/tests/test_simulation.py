@@ -8,7 +8,7 @@ import unittest
 import numpy as np
 
 import cortexsim
-from support import MICROCIRCUIT, SHORT_TASK, TEACHER_STUDENT, TempDirTest, cli, same_files
+from support import read, MICROCIRCUIT, SHORT_TASK, TEACHER_STUDENT, TempDirTest, cli, same_files
 
 
 class SteppingTest(TempDirTest):
@@ -85,7 +85,7 @@ class SteppingTest(TempDirTest):
         with self.assertRaisesRegex(ValueError, "enough"):
             sim.run(progress=fail)
         self.assertTrue(sim.closed)
-        self.assertIn("stopped early", open("cb/run_summary.txt").read())
+        self.assertIn("stopped early", read("cb/run_summary.txt"))
         rows = cortexsim.open_run("cb").tables["hidden"]["t_ms"]
         self.assertTrue(30.0 < rows[-1] < 120.0, rows[-1])
         with self.assertRaisesRegex(RuntimeError, "closed"):

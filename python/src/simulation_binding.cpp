@@ -58,12 +58,18 @@ void bind_simulation(py::module_& m) {
                  return std::make_unique<py_simulation>(source, make_options(out, force, format, precision));
              }),
              py::arg("source"), py::arg("out") = "", py::arg("force") = false,
-             py::arg("format") = "both", py::arg("precision") = "float32")
+             py::arg("format") = "both", py::arg("precision") = "float32",
+             "A started run of a model source; Model.build() makes one.")
         .def("run", &py_simulation::run, py::arg("duration_ms") = py::none(),
-             py::arg("progress") = py::none(), py::arg("progress_interval_ms") = 0.0)
+             py::arg("progress") = py::none(), py::arg("progress_interval_ms") = 0.0,
+             "Integrates duration_ms more of model time (None: to the model's duration_ms; a\n"
+             "model with a [task] runs the task). progress(t_ms) is called at most every\n"
+             "progress_interval_ms. Ctrl-C stops the run, closes its folder and raises\n"
+             "KeyboardInterrupt.")
         .def("run_task", &py_simulation::run_task, py::arg("progress") = py::none(),
-             py::arg("progress_interval_ms") = 0.0)
-        .def("close", &py_simulation::close)
+             py::arg("progress_interval_ms") = 0.0, "Runs the model's [task] to its end.")
+        .def("close", &py_simulation::close,
+             "Closes the run folder (writes run_summary.txt); returns the summary as a dict.")
         .def_property_readonly("closed", &py_simulation::closed)
         .def_property_readonly("time_ms", &py_simulation::time_ms)
         .def_property_readonly("run_dir", &py_simulation::run_dir)
@@ -86,7 +92,8 @@ void bind_simulation(py::module_& m) {
              [](py_simulation& s, const std::string& name) -> Eigen::MatrixXd {
                  network& net = s.session().net();
                  return net.projection_at(find_projection(net, name)).weights();
-             })
+             },
+             "A copy of a projection's weights, (target x source); absent synapses are 0.")
         .def("connection_mask",
              [](py_simulation& s, const std::string& name) {
                  network& net = s.session().net();
@@ -109,7 +116,8 @@ void bind_simulation(py::module_& m) {
                          std::to_string(w.rows()) + " x " + std::to_string(w.cols()));
                  p.set_weights(w);
                  s.weights_changed(false);
-             })
+             },
+             "Replaces a projection's weights from a (target x source) array.")
         // The projection's own dense storage (column-major): writes change the network. The
         // integrator restarts before every later step, since writes cannot be seen.
         .def(
@@ -124,7 +132,9 @@ void bind_simulation(py::module_& m) {
                 s.weights_changed(true);
                 return p.dense_weights();
             },
-            py::return_value_policy::reference_internal)
+            py::return_value_policy::reference_internal,
+            "The projection's own (target x source) weight matrix as a writable numpy view\n"
+            "(all_to_all projections only): writes change the network.")
         // The state vector itself, read-only, in the layout of docs/dev/architecture.md; it
         // follows the run (a view, not a snapshot).
         .def_property_readonly("state",
@@ -162,7 +172,9 @@ void bind_simulation(py::module_& m) {
                  double* o = out.mutable_data();
                  for (std::size_t i = 0; i < n; ++i) o[i] = net.value(p, v, i, y);
                  return out;
-             })
+             },
+             "A copy of one variable (rate, u_soma, v_apical, apical_mismatch, ...) of every\n"
+             "neuron of a population, now.")
         .def("__enter__", [](py::object self) { return self; })
         .def("__exit__", [](py_simulation& s, py::args) {
             s.close();

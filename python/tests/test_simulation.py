@@ -100,7 +100,10 @@ class SteppingTest(TempDirTest):
         self.assertTrue(sim.has_task)
         with self.assertRaisesRegex(ValueError, "task"):
             sim.run(10.0)
-        sim.run_task()
+        times = []
+        sim.run_task(progress=times.append, progress_interval_ms=500.0)
+        self.assertGreater(len(times), 3)  # about 4 s of model time: 100 patterns of 30 ms and tests
+        self.assertTrue(all(b - a >= 500.0 for a, b in zip(times, times[1:])), times)
         summary = sim.close()
         self.assertTrue(summary["metrics"])
         self.assertTrue(all(np.isfinite(v) for v in summary["metrics"].values()), summary["metrics"])

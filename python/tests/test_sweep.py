@@ -2,12 +2,15 @@
 
 import csv
 import os
+import signal
+import subprocess
+import time
 import unittest
 
 import numpy as np
 
 import cortexsim
-from support import SHORT_TASK, TEACHER_STUDENT, TempDirTest, cli, same_files, same_report
+from support import CLI, MICROCIRCUIT, SHORT_TASK, TEACHER_STUDENT, TempDirTest, cli, same_files, same_report
 
 
 def short_task():
@@ -56,6 +59,34 @@ class SweepTest(TempDirTest):
         with open("py/sweep.csv") as a, open("cli/sweep.csv") as b:
             drop_wall = lambda rows: [r[:2] + r[4:] for r in csv.reader(rows)]  # noqa: E731
             self.assertEqual([r[1:] for r in drop_wall(a)], [r[1:] for r in drop_wall(b)])
+
+    def test_ctrl_c_stops_a_cli_sweep_and_keeps_its_folders(self):
+        # Ctrl-C at a terminal signals the whole foreground process group: the sweep and its
+        # workers. Runs far longer than the test, which only the signal can end.
+        child = subprocess.Popen([CLI, "sweep", MICROCIRCUIT, "--set", "simulation.duration_ms=1e7",
+                                  "--grid", "seed=[1, 2, 3]", "--processes", "2", "--out", "s"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 start_new_session=True)
+        try:
+            deadline = time.monotonic() + 30
+            while not all(os.path.exists(f"s/run_00{k}/hidden.csv") for k in range(2)):
+                self.assertLess(time.monotonic(), deadline, "the workers did not start")
+                time.sleep(0.05)
+            time.sleep(0.2)
+            os.killpg(child.pid, signal.SIGINT)
+            out, err = child.communicate(timeout=60)
+        finally:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGKILL)
+        self.assertEqual(child.returncode, 130, err)
+        with open("s/sweep.csv") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual([r["status"] for r in rows], ["stopped", "stopped", "not run"])
+        for k in range(2):
+            run = cortexsim.open_run(f"s/run_00{k}")
+            self.assertIn("stopped early by SIGINT", run.summary)
+            np.testing.assert_array_equal(run.trace("hidden")["time_ms"], run.tables["hidden"]["t_ms"])
+        self.assertFalse(os.path.exists("s/run_002"))
 
     def test_a_bad_value_fails_before_anything_runs(self):
         with self.assertRaises(cortexsim.ModelError) as caught:

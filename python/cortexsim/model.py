@@ -1,5 +1,6 @@
 """Models before they run: loading (file, text, dict), overrides by key path, building."""
 
+import operator
 import os
 
 from . import _core, toml_values
@@ -7,9 +8,9 @@ from . import _core, toml_values
 
 def _seed(value):
     """A seed as the CLI's --seed takes it: an integer from 0 to 2^63 - 1."""
-    if isinstance(value, bool) or not isinstance(value, int) and not hasattr(value, "__index__"):
+    if isinstance(value, bool) or not hasattr(value, "__index__"):  # int and numpy integers
         raise ValueError(f"a seed is an integer from 0 to 2^63 - 1, got {value!r}")
-    s = int(value)
+    s = operator.index(value)
     if not 0 <= s < 2**63:
         raise ValueError(f"a seed is an integer from 0 to 2^63 - 1, got {s}")
     return s

@@ -4,6 +4,8 @@ import os
 import tomllib
 import unittest
 
+import numpy as np
+
 import cortexsim
 from support import read, MICROCIRCUIT, TempDirTest, cli, same_files, same_report
 
@@ -85,6 +87,16 @@ class LocatedErrorTest(TempDirTest):
         self.assertEqual(caught.exception.key_path, "simulation.duration_ms")
         self.assertEqual(m.overrides, [])
         m.validate()
+
+    def test_a_seed_is_what_the_cli_takes(self):
+        m = cortexsim.load(MICROCIRCUIT)
+        for bad in (-1, 2**63, 1.5, True, "3"):
+            with self.assertRaisesRegex(ValueError, "2\\^63"):
+                m.build(seed=bad, out="never")
+        self.assertFalse(os.path.exists("never"))
+        sim = m.build(seed=np.int64(2**63 - 1), out="big")
+        sim.close()
+        self.assertEqual(cortexsim.open_run("big").seed, 2**63 - 1)
 
     def test_values_python_cannot_write_as_toml(self):
         with self.assertRaises(TypeError):

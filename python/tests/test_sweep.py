@@ -4,6 +4,7 @@ import csv
 import os
 import signal
 import subprocess
+import sys
 import time
 import unittest
 
@@ -87,6 +88,31 @@ class SweepTest(TempDirTest):
             self.assertIn("stopped early by SIGINT", run.summary)
             np.testing.assert_array_equal(run.trace("hidden")["time_ms"], run.tables["hidden"]["t_ms"])
         self.assertFalse(os.path.exists("s/run_002"))
+
+    def test_ctrl_c_stops_a_python_sweep_with_keyboard_interrupt(self):
+        script = (
+            "import sys, cortexsim\n"
+            "m = cortexsim.load(sys.argv[1]).set('simulation.duration_ms', 1e7)\n"
+            "try:\n"
+            "    cortexsim.sweep(m, {'seed': [1, 2, 3]}, processes=2, out='s')\n"
+            "except KeyboardInterrupt:\n"
+            "    sys.exit(130)\n"
+        )
+        child = subprocess.Popen([sys.executable, "-c", script, MICROCIRCUIT], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 30
+            while not all(os.path.exists(f"s/run_00{k}/hidden.csv") for k in range(2)):
+                self.assertLess(time.monotonic(), deadline, "the workers did not start")
+                time.sleep(0.05)
+            os.killpg(child.pid, signal.SIGINT)
+            _, err = child.communicate(timeout=60)
+        finally:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGKILL)
+        self.assertEqual(child.returncode, 130, err)
+        with open("s/sweep.csv") as f:
+            self.assertEqual([r["status"] for r in csv.DictReader(f)], ["stopped", "stopped", "not run"])
 
     def test_a_bad_value_fails_before_anything_runs(self):
         with self.assertRaises(cortexsim.ModelError) as caught:

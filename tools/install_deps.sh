@@ -6,7 +6,8 @@
 set -euo pipefail
 packages=(cmake g++ make libsundials-dev libeigen3-dev libtomlplusplus-dev catch2 valgrind
   zlib1g-dev dataset-fashion-mnist python3-sklearn
-  libhdf5-dev python3-h5py python3-numpy python3-matplotlib)
+  libhdf5-dev python3-h5py python3-numpy python3-matplotlib
+  pybind11-dev python3-dev)
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(python3-brian neuron python3-neuron) ;;

@@ -4,6 +4,7 @@
 /// docs/output_files.md describes the run folder.
 
 #include <csignal>
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <stdexcept>
@@ -36,6 +37,10 @@ struct run_options {
     /// closes every file, so they hold every sample taken, and returns with
     /// run_result::stop_signal set.
     const volatile std::sig_atomic_t* stop_flag = nullptr;
+    /// Called with the model time wherever the run polls stop_flag (after the samplers due at
+    /// that time), before the poll: a front end's progress display, or its own check for a
+    /// stop request that raises *stop_flag (Python's Ctrl-C).
+    std::function<void(double t_ms)> on_progress;
 };
 
 struct run_result {

@@ -1,6 +1,7 @@
 #include "circuits/experiments/session.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -55,59 +56,146 @@ std::string run_session::describe() const {
     return os.str();
 }
 
-run_result run_session::run(const run_options& options, std::ostream& log) {
-    if (ran_) throw std::logic_error("run_session::run called twice");
-    ran_ = true;
+/// Everything a started run holds: the clock, the protocol, the recorders and the clock of the
+/// wall time, alive from start() to finish().
+struct run_session::live_run {
+    live_run(network& net, bool task_driven, const run_options& opts, std::ostream& out)
+        : options(opts),
+          log(out),
+          sim(net, net.integrator_options(task_driven), net.model().solver.atol,
+              net.model().solver.atol_per_variable),
+          stop(options.stop_flag),
+          progress(out, options.progress_on_terminal, net.model().duration_ms) {}
+    run_options options;
+    std::ostream& log;
+    simulation sim;
+    std::unique_ptr<trial_runner> trials;
+    stop_check stop;
+    std::unique_ptr<run_outputs> outputs;
+    progress_reporter progress;
+    run_result result;
+    double wall_s = 0.0;
+    bool stopped = false;
+};
+
+bool run_session::started() const { return live_ != nullptr; }
+bool run_session::stopped() const { return live_ && live_->stopped; }
+bool run_session::finished() const { return finished_; }
+double run_session::time() const { return live_ ? live_->sim.time() : 0.0; }
+simulation& run_session::sim() { return live().sim; }
+
+run_session::live_run& run_session::live() {
+    if (!live_) throw std::logic_error("the run has not started");
+    if (finished_) throw std::logic_error("the run has finished");
+    return *live_;
+}
+
+void run_session::start(const run_options& options, std::ostream& log) {
+    if (live_) throw std::logic_error("run_session::start called twice");
     network& net = *net_;
     const lowered_model& m = net.model();
-    simulation sim(net, net.integrator_options(task_ != nullptr), m.solver.atol, m.solver.atol_per_variable);
-    attach_plasticity(net, sim);
-    std::unique_ptr<trial_runner> trials;
-    if (!m.phases.empty()) trials = std::make_unique<trial_runner>(net, sim);
-
-    run_result result;
-    result.run_dir = choose_run_dir(resolved_, options);
-    result.duration_ms = m.duration_ms;
+    // The run folder is checked before anything is created, so a refused folder leaves the
+    // session unstarted.
+    const std::string run_dir = choose_run_dir(resolved_, options);
     // Two runs' files in one folder could not be told apart (inspect lists them all).
-    if (fs::exists(result.run_dir)) {
-        if (!fs::is_directory(result.run_dir))
-            throw std::runtime_error("run folder '" + result.run_dir + "' is a file");
-        if (!fs::is_empty(result.run_dir)) {
+    if (fs::exists(run_dir)) {
+        if (!fs::is_directory(run_dir))
+            throw std::runtime_error("run folder '" + run_dir + "' is a file");
+        if (!fs::is_empty(run_dir)) {
             if (!options.force)
-                throw std::runtime_error("run folder '" + result.run_dir + "' is not empty; choose another "
+                throw std::runtime_error("run folder '" + run_dir + "' is not empty; choose another "
                                          "folder (--out) or pass --force to replace its contents");
-            for (const auto& entry : fs::directory_iterator(result.run_dir)) fs::remove_all(entry.path());
+            for (const auto& entry : fs::directory_iterator(run_dir)) fs::remove_all(entry.path());
         }
     }
-    write_resolved_model(resolved_, result.run_dir);
-    stop_check stop(options.stop_flag);
-    run_outputs outputs(net, resolved_, options, result.run_dir, sim, stop, trials.get());
+    auto run = std::make_unique<live_run>(net, task_ != nullptr, options, log);
+    attach_plasticity(net, run->sim);
+    if (!m.phases.empty()) run->trials = std::make_unique<trial_runner>(net, run->sim);
+    run->result.run_dir = run_dir;
+    run->result.duration_ms = m.duration_ms;
+    write_resolved_model(resolved_, run_dir);
+    run->outputs = std::make_unique<run_outputs>(net, resolved_, run->options, run_dir, run->sim,
+                                                 run->stop, run->trials.get());
+    live_run& r = *run;
+    if (task_) {
+        r.sim.set_progress([&r](double t) {
+            if (r.options.on_progress) r.options.on_progress(t);
+            r.stop.poll(t);
+        });
+    } else {
+        r.sim.set_progress([&r](double t) {
+            if (r.options.on_progress) r.options.on_progress(t);
+            r.stop.poll(t);
+            if (r.options.show_progress) r.progress.update(t);
+        });
+    }
+    live_ = std::move(run);
+}
 
+namespace {
+
+/// Runs `step` on the wall clock; a stop request ends the run (true: it ran to its end).
+template <class F> bool timed(double& wall_s, run_result& result, bool& stopped, F&& step) {
+    if (stopped) throw std::logic_error("the run was stopped; only finish() remains");
     const auto t0 = std::chrono::steady_clock::now();
-    progress_reporter progress(log, options.progress_on_terminal, m.duration_ms);
     try {
-        if (task_) {
-            sim.set_progress([&stop](double t) { stop.poll(t); });
-            task_run r{net, sim, trials.get(), outputs, stop, options, log};
-            task_->run(r);
-        } else {
-            sim.set_progress([&progress, &stop, show = options.show_progress](double t) {
-                stop.poll(t);
-                if (show) progress.update(t);
-            });
-            if (trials) trials->run_until(m.duration_ms);
-            else sim.run(m.duration_ms);
-        }
+        step();
     } catch (const run_interrupted& e) {
         result.stop_signal = e.signal();
         result.stopped_at_ms = e.t_ms();
+        stopped = true;
     }
-    result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    progress.finish();
-    outputs.close(result);
-    if (task_) result.duration_ms = sim.time();
-    result.solver = sim.solver();
-    result.stats = sim.stats();
+    wall_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return !stopped;
+}
+
+} // namespace
+
+bool run_session::advance_to(double t_end_ms) {
+    live_run& r = live();
+    if (task_)
+        throw std::logic_error("the model has a task, which runs in one call (run_task)");
+    if (t_end_ms < r.sim.time())
+        throw std::invalid_argument("cannot run to t = " + format_value(t_end_ms) +
+                                    " ms: the run is at t = " + format_value(r.sim.time()) + " ms");
+    if (r.trials && t_end_ms != net_->model().duration_ms) {
+        // trial_runner stops inside a trial without ending its phase, and a later call would
+        // start a new trial there: the protocol would break.
+        const double trial_ms = r.trials->trial_ms();
+        const double trials = t_end_ms / trial_ms;
+        if (trials != std::floor(trials))
+            throw std::invalid_argument("the model runs trial by trial (" + format_value(trial_ms) +
+                                        " ms each): run to a whole number of trials, not t = " +
+                                        format_value(t_end_ms) + " ms");
+    }
+    return timed(r.wall_s, r.result, r.stopped, [&] {
+        if (r.trials) r.trials->run_until(t_end_ms);
+        else r.sim.run(t_end_ms);
+    });
+}
+
+bool run_session::run_task() {
+    live_run& r = live();
+    if (!task_) throw std::logic_error("the model has no task");
+    if (r.sim.time() > 0.0) throw std::logic_error("the task has already run");
+    return timed(r.wall_s, r.result, r.stopped, [&] {
+        task_run tr{*net_, r.sim, r.trials.get(), *r.outputs, r.stop, r.options, r.log};
+        task_->run(tr);
+    });
+}
+
+run_result run_session::finish() {
+    live_run& r = live();
+    finished_ = true;
+    run_result& result = r.result;
+    result.wall_s = r.wall_s;
+    r.progress.finish();
+    r.outputs->close(result);
+    // A task, or a stepped run, decides its own length; a stopped plain run reports the
+    // length it was asked for next to where it stopped (stopped_at_ms).
+    if (task_ || !r.stopped) result.duration_ms = r.sim.time();
+    result.solver = r.sim.solver();
+    result.stats = r.sim.stats();
     if (task_) {
         result.task_summary = task_->summary();
         result.metrics = task_->metrics();
@@ -117,6 +205,14 @@ run_result run_session::run(const run_options& options, std::ostream& log) {
     summary.flush();
     if (!summary) throw std::runtime_error("cannot write run_summary.txt in " + result.run_dir);
     return result;
+}
+
+run_result run_session::run(const run_options& options, std::ostream& log) {
+    if (live_) throw std::logic_error("run_session::run called twice");
+    start(options, log);
+    if (task_) run_task();
+    else advance_to(net_->model().duration_ms);
+    return finish();
 }
 
 run_result run_model(model_desc desc, const run_options& options, std::ostream& log) {

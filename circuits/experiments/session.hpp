@@ -5,6 +5,10 @@
 /// (plasticity attached, the trial protocol if the model has phases), the recorders and the
 /// run folder, drives the task or the plain run to its end (or to a stop request) and writes
 /// the summary. The CLI and the Python module are thin front ends over it.
+///
+/// run() is start(), then run_task() or advance_to(duration_ms), then finish(). Front ends that
+/// step a plain run (Python's `sim.run(100); sim.weights(...); sim.run(100)`, as NEST users call
+/// Simulate repeatedly) call these themselves; the run folder is the same as run()'s.
 
 #include <iosfwd>
 #include <memory>
@@ -36,11 +40,35 @@ public:
     /// Simulates and writes the run folder. Progress goes to `log`. A session runs once.
     run_result run(const run_options& options, std::ostream& log);
 
+    /// Creates the simulation, the run folder (model.resolved.toml) and its recorders; nothing
+    /// is integrated yet. `log` must outlive the session's run. Once per session.
+    void start(const run_options& options, std::ostream& log);
+    /// A plain run (no task) integrated from time() to model time t_end_ms. A model with phases
+    /// runs whole trials, so t_end_ms must end a trial (or be the model's duration_ms). Returns
+    /// false if a stop request ended the run (result().stop_signal): the session is then over
+    /// and only finish() remains.
+    bool advance_to(double t_end_ms);
+    /// Runs the task to its end; false if a stop request ended it (as advance_to).
+    bool run_task();
+    /// Closes every file and writes run_summary.txt; the session is over. Also after a stop.
+    run_result finish();
+    bool started() const;
+    bool stopped() const;
+    bool finished() const;
+    /// Model time reached (0 before start()).
+    double time() const;
+    /// The clock and its state, between start() and finish().
+    simulation& sim();
+
 private:
+    struct live_run;
+    live_run& live();
+
     model_desc resolved_;
     std::unique_ptr<network> net_;
     std::unique_ptr<task> task_;
-    bool ran_ = false;
+    std::unique_ptr<live_run> live_;
+    bool finished_ = false;
 };
 
 /// A session made and run in one call (for tests and programs).

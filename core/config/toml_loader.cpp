@@ -673,6 +673,32 @@ void apply_override(toml::table& doc, const override_setting& o) {
         }
         toml::node* next = table->get(seg.name);
         if (!next) next = &table->insert_or_assign(seg.name, toml::table{}).first->second;
+        if (toml::array* arr = next->as_array(); arr && segments[k + 1].index < 0) {
+            // population.hid.params...: an element of an array of tables by its `name`, as
+            // the model's own cross-references name populations, projections and phases.
+            const path_segment& element_name = segments[++k];
+            std::vector<std::string> names;
+            std::size_t found = arr->size();
+            for (std::size_t e = 0; e < arr->size(); ++e) {
+                const toml::table* t = (*arr)[e].as_table();
+                const toml::value<std::string>* n = t ? t->get_as<std::string>("name") : nullptr;
+                if (!n) continue;
+                if (n->get() == element_name.name && found == arr->size()) found = e;
+                names.push_back(n->get());
+            }
+            if (found == arr->size())
+                throw model_error(where, "'" + walked + "' has no element named '" + element_name.name + "'" +
+                                             (names.empty() ? std::string(" (its elements have no names)")
+                                                            : "; it has " + one_of(names)) +
+                                             did_you_mean(element_name.name, names));
+            walked += "[" + std::to_string(found) + "]";
+            if (k + 1 == segments.size()) {
+                arr->replace(arr->cbegin() + static_cast<long>(found), *value_doc.get("value"));
+                return;
+            }
+            table = (*arr)[found].as_table();
+            continue;
+        }
         table = next->as_table();
         if (!table) throw model_error(where, "'" + walked + "' is not a table");
     }

@@ -8,10 +8,13 @@
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "circuits/experiments/model_source.hpp"
 #include "circuits/experiments/session.hpp"
+#include "circuits/experiments/sweep.hpp"
 #include "circuits/threads.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
@@ -37,6 +40,9 @@ const char* usage_text =
     "                                                    task.trials=500); checked like the\n"
     "                                                    file's own, written to the resolved\n"
     "                                                    model (validate and describe too)\n"
+    "  sweep MODEL.toml --grid 'key.path=[v1, v2]'...    run every point of the grid (key 'seed'\n"
+    "      [--processes N] [--out DIR] [--set ...]       sets the seed), N at a time, each into\n"
+    "      [--force] [--format ...] [--precision ...]    DIR/run_<k>; the table in DIR/sweep.csv\n"
     "  validate MODEL.toml                               check the model, print nothing else\n"
     "  describe MODEL.toml                               populations, projections, rules,\n"
     "                                                    protocol, task, state size\n"
@@ -60,6 +66,8 @@ struct cli_args {
     int threads = 0;  ///< 0: the default (circuits/threads.hpp)
     std::uint64_t seed = 0;
     std::vector<cortexsim::config::override_setting> overrides;
+    std::vector<cortexsim::sweep_axis> grid;
+    int processes = 1;
     cortexsim::report_format format = cortexsim::report_format::both;
     cortexsim::sample_precision precision = cortexsim::sample_precision::float32;
 };
@@ -70,7 +78,9 @@ cli_args parse_args(const std::vector<std::string>& args) {
     a.command = args[0];
     // inspect and plot read a run folder; the other commands a model file.
     const bool on_run_dir = a.command == "inspect" || a.command == "plot";
-    if (a.command != "run" && a.command != "validate" && a.command != "describe" && !on_run_dir)
+    // run and sweep write run folders and take the same options.
+    const bool runs = a.command == "run" || a.command == "sweep";
+    if (!runs && a.command != "validate" && a.command != "describe" && !on_run_dir)
         throw usage_error("unknown command '" + a.command + "'");
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& s = args[i];
@@ -78,26 +88,36 @@ cli_args parse_args(const std::vector<std::string>& args) {
             if (i + 1 >= args.size()) throw usage_error(flag + " needs a value");
             return args[++i];
         };
-        if (s == "--out" && (a.command == "run" || a.command == "plot")) {
+        if (s == "--out" && (runs || a.command == "plot")) {
             a.out = value(s);
         } else if (s == "--seed" && a.command == "run") {
             const std::string v = value(s);
-            char* end = nullptr;
-            // TOML integers are signed 64-bit: a larger seed could not be written to the
-            // resolved model, so it could not be reproduced.
-            errno = 0;
-            if (v.empty() || v[0] == '-' || (a.seed = std::strtoull(v.c_str(), &end, 10), *end) ||
-                errno == ERANGE || a.seed > 9223372036854775807ULL)
-                throw usage_error("--seed needs an integer from 0 to 2^63 - 1, got '" + v + "'");
+            const auto seed = cortexsim::parse_seed(v);
+            if (!seed) throw usage_error("--seed needs an integer from 0 to 2^63 - 1, got '" + v + "'");
+            a.seed = *seed;
             a.has_seed = true;
-        } else if (s == "--format" && a.command == "run") {
+        } else if (s == "--grid" && a.command == "sweep") {
+            try {
+                a.grid.push_back(cortexsim::parse_sweep_axis(value(s)));
+            } catch (const cortexsim::model_error& e) {
+                throw usage_error(e.what());
+            }
+        } else if (s == "--processes" && a.command == "sweep") {
+            const std::string v = value(s);
+            char* end = nullptr;
+            errno = 0;
+            const long n = std::strtol(v.c_str(), &end, 10);
+            if (v.empty() || *end || errno == ERANGE || n < 1 || n > 1024)
+                throw usage_error("--processes needs an integer from 1 to 1024, got '" + v + "'");
+            a.processes = static_cast<int>(n);
+        } else if (s == "--format" && runs) {
             const std::string v = value(s);
             try {
                 a.format = cortexsim::parse_report_format(v);
             } catch (const std::invalid_argument&) {
                 throw usage_error("--format needs 'hdf5', 'csv' or 'both', got '" + v + "'");
             }
-        } else if (s == "--precision" && a.command == "run") {
+        } else if (s == "--precision" && runs) {
             const std::string v = value(s);
             if (v == "float32") a.precision = cortexsim::sample_precision::float32;
             else if (v == "float64") a.precision = cortexsim::sample_precision::float64;
@@ -115,9 +135,9 @@ cli_args parse_args(const std::vector<std::string>& args) {
             if (v.find('=') == std::string::npos || v[0] == '=')
                 throw usage_error("--set needs key.path=value, got '" + v + "'");
             a.overrides.push_back(cortexsim::config::parse_override(v));
-        } else if (s == "--quiet" && a.command == "run") {
+        } else if (s == "--quiet" && runs) {
             a.quiet = true;
-        } else if (s == "--force" && a.command == "run") {
+        } else if (s == "--force" && runs) {
             a.force = true;
         } else if (!s.empty() && s[0] == '-') {
             throw usage_error("unknown option '" + s + "' for '" + a.command + "'");
@@ -131,6 +151,7 @@ cli_args parse_args(const std::vector<std::string>& args) {
     if (a.model.empty())
         throw usage_error("'" + a.command + "' needs " +
                           (on_run_dir ? "a run folder" : "a model file"));
+    if (a.command == "sweep" && a.grid.empty()) throw usage_error("'sweep' needs at least one --grid");
     return a;
 }
 
@@ -153,6 +174,31 @@ void install_stop_handlers() {
         if (sigaction(signal, &action, nullptr) != 0)
             std::cerr << "cortexsim: warning: cannot handle " << cortexsim::signal_name(signal)
                       << "; stopping the run will not close its files\n";
+}
+
+/// `sweep`: the grid's runs in worker processes; exit code 1 if any run failed, 128 + N if a
+/// signal stopped the sweep.
+int run_sweep_command(const cli_args& a, const cortexsim::model_source& source) {
+    using namespace cortexsim;
+    sweep_options o;
+    o.out_dir = a.out.empty() ? default_sweep_dir(source.load()) : a.out;
+    o.processes = a.processes;
+    o.force = a.force;
+    o.format = a.format;
+    o.precision = a.precision;
+    o.should_stop = [] { return stop_signal != 0; };
+    install_stop_handlers();
+    std::ostringstream quiet;
+    const sweep_table t = run_sweep(source, a.grid, o, a.quiet ? static_cast<std::ostream&>(quiet) : std::cerr);
+    std::size_t ok = 0, failed = 0;
+    for (const sweep_row& r : t.rows) {
+        ok += r.status == "ok";
+        failed += r.status == "failed";
+    }
+    std::cout << "sweep: " << ok << " of " << t.rows.size() << " runs completed; table in "
+              << o.out_dir << "/sweep.csv\n";
+    if (stop_signal != 0) return 128 + stop_signal;
+    return failed > 0 ? exit_model : exit_ok;
 }
 
 } // namespace
@@ -181,9 +227,12 @@ int main(int argc, char** argv) {
             return exit_ok;
         }
         if (a.command == "plot") return plot_run(a.model, a.out, argv[0]);
-        model_desc desc = config::load_model_file(a.model, default_templates().names(), a.overrides);
-        if (a.has_seed) desc.simulation.seed.value = a.seed;
-        run_session session(std::move(desc));  // everything checked, nothing written yet
+        model_source source;
+        source.path = a.model;
+        source.overrides = a.overrides;
+        if (a.has_seed) source.seed = a.seed;
+        if (a.command == "sweep") return run_sweep_command(a, source);
+        run_session session(source.load());  // everything checked, nothing written yet
         if (a.command == "validate") {
             std::cout << a.model << ": valid (" << session.net().model().populations.size()
                       << " populations, " << session.net().size() << " state variables)\n";

@@ -74,6 +74,12 @@ public:
         return buf;
     }
 
+    /// The summary's two numbers, for sweeps (sweep.csv's columns).
+    std::map<std::string, double> metrics() const override {
+        if (first_mse_ < 0) return {};
+        return {{"untrained_test_mse", first_mse_}, {"final_test_mse", last_mse_}};
+    }
+
 private:
     double first_mse_ = -1.0, last_mse_ = -1.0;
     std::map<std::string, double> metrics_;

@@ -156,8 +156,8 @@ run_row run_one(const settings& s, const std::string& method, std::uint64_t seed
     row.method = method;
     row.seed = seed;
     const bool fashion = s.task == "fashion";
-    row.score = r.metrics.at(fashion ? "test_accuracy" : "test_mse");
-    row.untrained = r.metrics.at(fashion ? "test_accuracy_untrained" : "test_mse_untrained");
+    row.score = r.metrics.at(fashion ? "final_test_accuracy" : "final_test_mse");
+    row.untrained = r.metrics.at(fashion ? "untrained_test_accuracy" : "untrained_test_mse");
     row.train_wall_s = r.metrics.at("train_wall_s");
     row.samples = r.metrics.at("samples_trained");
     return row;

@@ -53,8 +53,8 @@ TEST_CASE("pattern tasks with phases: two-phase rules learn the teacher, one tri
     for (const std::string method : {"feedback_alignment", "backprop", "equilibrium_propagation"}) {
         const run_result r = run_in_temp(comparison_model("teacher_" + method + ".toml"), "cortexsim_pattern_protocol",
                                          {{"task.n_train", "1000"}, {"task.eval_every", "500"}});
-        INFO(method << ": test MSE " << r.metrics.at("test_mse_untrained") << " -> " << r.metrics.at("test_mse"));
-        CHECK(r.metrics.at("test_mse") < 0.25 * r.metrics.at("test_mse_untrained"));
+        INFO(method << ": test MSE " << r.metrics.at("untrained_test_mse") << " -> " << r.metrics.at("final_test_mse"));
+        CHECK(r.metrics.at("final_test_mse") < 0.25 * r.metrics.at("untrained_test_mse"));
         // One trial per training pattern, the readout phase alone per test pattern (3 evaluations).
         const double trial_ms = method == "equilibrium_propagation" ? 15.0 : 10.0;
         CHECK(r.duration_ms == Approx(1000 * trial_ms + 3 * 200 * (trial_ms - 5.0)).epsilon(1e-12));
@@ -69,14 +69,14 @@ TEST_CASE("pattern tasks with phases: evaluation reads the free phase and learns
     const run_result weak = run_in_temp(fa, "cortexsim_pattern_protocol", {{"task.n_train", "1"}, {"task.eval_every", "1"}});
     const run_result strong = run_in_temp(fa, "cortexsim_pattern_protocol",
                                           {{"task.n_train", "1"}, {"task.eval_every", "1"}, {"task.g_som", "5.0"}});
-    CHECK(weak.metrics.at("test_mse_untrained") == strong.metrics.at("test_mse_untrained"));
+    CHECK(weak.metrics.at("untrained_test_mse") == strong.metrics.at("untrained_test_mse"));
     // Learning off (eta 0): the test error after 200 patterns equals the untrained one but for
     // the free phase's settling residual (5 ms = 5.5 time constants from the previous pattern's
     // state: e^-5.5 = 0.4% of a state change); trained, it falls far more.
     const run_result frozen = run_in_temp(replaced(replaced(fa, "eta = 0.2 }", "eta = 0.0 }"), "eta = 0.05 }", "eta = 0.0 }"),
                                           "cortexsim_pattern_protocol", {{"task.n_train", "200"}, {"task.eval_every", "100"}});
-    CHECK(frozen.metrics.at("test_mse") == Approx(frozen.metrics.at("test_mse_untrained")).epsilon(1e-3));
-    CHECK(frozen.metrics.at("test_mse") != frozen.metrics.at("test_mse_untrained")); // the state carries over
+    CHECK(frozen.metrics.at("final_test_mse") == Approx(frozen.metrics.at("untrained_test_mse")).epsilon(1e-3));
+    CHECK(frozen.metrics.at("final_test_mse") != frozen.metrics.at("untrained_test_mse")); // the state carries over
     std::filesystem::remove_all(run_folder("cortexsim_pattern_protocol"));
 }
 

@@ -81,9 +81,9 @@ public:
             };
         classification_task t(train, train_idx, test, test_idx, o);
         const classification_curve c = t.run(driver);
-        metrics_["test_accuracy"] = c.test_accuracy.empty() ? 0.0 : c.test_accuracy.back();
-        metrics_["test_accuracy_untrained"] = first_;
-        metrics_["train_accuracy"] = c.train_accuracy.empty() ? 0.0 : c.train_accuracy.back();
+        metrics_["final_test_accuracy"] = c.test_accuracy.empty() ? 0.0 : c.test_accuracy.back();
+        metrics_["untrained_test_accuracy"] = first_;
+        metrics_["final_train_accuracy"] = c.train_accuracy.empty() ? 0.0 : c.train_accuracy.back();
         metrics_["samples_trained"] = static_cast<double>(c.train_samples);
         metrics_["train_wall_s"] = c.train_wall_s;   // the training presentations only
         metrics_["eval_wall_s"] = c.eval_wall_s;

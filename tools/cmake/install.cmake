@@ -24,7 +24,7 @@ set(CORTEXSIM_USES_OPENMP OFF)
 if(CORTEXSIM_OPENMP AND OpenMP_CXX_FOUND)
   set(CORTEXSIM_USES_OPENMP ON)
 endif()
-configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/cortexsimConfig.cmake.in
+configure_package_config_file(${PROJECT_SOURCE_DIR}/tools/cmake/cortexsimConfig.cmake.in
   ${PROJECT_BINARY_DIR}/cortexsimConfig.cmake INSTALL_DESTINATION ${CORTEXSIM_INSTALL_CMAKEDIR})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/cortexsimConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)

@@ -363,7 +363,60 @@ def phase_end_records(model):
     return {name: r["at"] for name, r in record_names(model) if r.get("at")}
 
 
-def plot_traces(run, writer, model, h5):
+def parse_range(text, flag):
+    """'a:b' -> (a, b) floats with a < b; PlotError naming the flag otherwise."""
+    try:
+        a, b = (float(x) for x in text.split(":"))
+    except ValueError:
+        raise PlotError(f"{flag} takes 'a:b' (two numbers), got '{text}'") from None
+    if not (np.isfinite(a) and np.isfinite(b) and a < b):
+        raise PlotError(f"{flag} needs a < b, got '{text}'")
+    return a, b
+
+
+def parse_neurons(text):
+    try:
+        ids = [int(x) for x in text.split(",") if x.strip() != ""]
+    except ValueError:
+        raise PlotError(f"--neurons takes a comma-separated list of neuron ids, got '{text}'") from None
+    if not ids or min(ids) < 0:
+        raise PlotError(f"--neurons takes non-negative neuron ids, got '{text}'")
+    return ids
+
+
+def trace_windows(model, t, selection):
+    """[(start, stop, title, switch time or None)]: the panels' time windows.
+
+    --window a:b and --trials a:b (1-based, inclusive; needs [[phase]]s) choose one window.
+    Otherwise, around a phase switch: the first trial's and the last recorded trial's side
+    by side, so a figure shows what learning changed; without a switch, the whole record.
+    """
+    phases = model.get("phase", [])
+    trial = sum(float(p.get("duration_ms", 0.0)) for p in phases)
+    if selection.window is not None:
+        a, b = selection.window
+        return [(a, b, f"t = {a:g} to {b:g} ms", None)]
+    if selection.trials is not None:
+        if trial <= 0:
+            raise PlotError("--trials needs a model with [[phase]]s (a trial protocol)")
+        a, b = selection.trials
+        if a < 1 or a != int(a) or b != int(b):
+            raise PlotError(f"--trials takes whole trial numbers from 1, got '{a:g}:{b:g}'")
+        return [((a - 1) * trial, b * trial, f"trials {a:g} to {b:g}", None)]
+    switch = phase_switch(model)
+    if switch is None or not (t[0] < switch[0] <= t[-1]):
+        return [(t[0], t[-1], "whole record", None)]
+    first, label, half = switch
+    out = [(first - half, first + half, f"first switch, t = {first:g} ms: {label}", first)]
+    if trial > 0:
+        last_trial = int((t[-1] - first) // trial)
+        if last_trial >= 1:
+            last = first + last_trial * trial
+            out.append((last - half, last + half, f"trial {last_trial + 1}, t = {last:g} ms: {label}", last))
+    return out
+
+
+def plot_traces(run, writer, model, h5, selection):
     if h5 is not None:
         with h5.File(run / "report.h5", "r") as f:
             records = traces_from_report(f)
@@ -371,33 +424,52 @@ def plot_traces(run, writer, model, h5):
         records = traces_from_csv(run)
     # Phase-end records hold one sample per trial: phase_end_<record> shows them.
     per_trial = phase_end_records(model)
-    records = [r for r in records if len(r[2]) >= 2 and r[0] not in per_trial]
+    if selection.record is not None:
+        named = [r for r in records if r[0] == selection.record]
+        if not named:
+            known = ", ".join(sorted(r[0] for r in records)) or "none"
+            raise PlotError(f"--record: the run has no trace record '{selection.record}'; it has {known}")
+        records = named
+    else:
+        records = [r for r in records if len(r[2]) >= 2 and r[0] not in per_trial]
     if not records:
         return
     # The record showing the most compartments (apical, basal, somatic) is the interesting one.
     name, population, t, columns, neurons = max(
         records, key=lambda r: sum(v in r[3] for v, _ in COMPARTMENT_VARIABLES))
+    picked = list(range(len(neurons)))
+    if selection.neurons is not None:
+        missing = [n for n in selection.neurons if n not in neurons]
+        if missing:
+            raise PlotError(f"--neurons: record '{name}' has neurons {', '.join(map(str, neurons))}, "
+                            f"not {', '.join(map(str, missing))}")
+        picked = [neurons.index(n) for n in selection.neurons]
     shown = [(v, label) for v, label in COMPARTMENT_VARIABLES if v in columns]
+    potentials = bool(shown)
     if not shown:
         shown = [(v, v) for v in columns]
-    switch = phase_switch(model)
-    window = np.ones(len(t), dtype=bool)
-    if switch is not None and t[0] < switch[0] <= t[-1]:
-        window = (t >= switch[0] - switch[2]) & (t <= switch[0] + switch[2])
-    else:
-        switch = None
-    fig, axes = figure(len(neurons), 1, sharex=True)
-    for k, (ax, neuron) in enumerate(zip(axes[:, 0], neurons)):
-        for var, label in shown:
-            ax.plot(t[window], columns[var][window, k], lw=1.2, label=f"{label} ({var})")
-        if switch is not None:
-            ax.axvline(switch[0], color="k", ls="--", lw=0.8)
-        ax.set_ylabel(f"neuron {neuron}")
-        ax.grid(True, alpha=0.3)
-    axes[0, 0].legend(loc="upper left", fontsize="small", ncol=len(shown))
-    axes[-1, 0].set_xlabel("t (ms)")
-    where = f"around t = {switch[0]:g} ms: {switch[1]}" if switch else "whole record"
-    fig.suptitle(f"{population}: compartment potentials of recorded neurons ({where})")
+    windows = trace_windows(model, t, selection)
+    fig, axes = figure(len(picked), len(windows), sharex="col", sharey="row")
+    for c, (a, b, title, switch) in enumerate(windows):
+        inside = (t >= a) & (t <= b)
+        if not inside.any():
+            raise PlotError(f"record '{name}' has no samples from {a:g} to {b:g} ms "
+                            f"(it spans {t[0]:g} to {t[-1]:g} ms)")
+        for row, k in enumerate(picked):
+            ax = axes[row, c]
+            for var, label in shown:
+                ax.plot(t[inside], columns[var][inside, k], lw=1.2, label=f"{label} ({var})")
+            if switch is not None:
+                ax.axvline(switch, color="k", ls="--", lw=0.8)
+            if c == 0:
+                # The rate model's potentials are dimensionless (docs/equations.md).
+                ax.set_ylabel(f"neuron {neurons[k]}\n" + ("potential (a.u.)" if potentials else "value"))
+            ax.grid(True, alpha=0.3)
+        axes[0, c].set_title(title, fontsize="medium")
+        axes[-1, c].set_xlabel("t (ms)")
+    axes[0, -1].legend(loc="best", fontsize="small", framealpha=0.9)
+    what = "compartment potentials" if potentials else ", ".join(v for v, _ in shown)
+    fig.suptitle(f"{population}: {what} of recorded neurons (record '{name}')")
     writer.save(fig, "traces")
 
 
@@ -627,9 +699,21 @@ def main(argv):
     parser.add_argument("run_dir", type=pathlib.Path)
     parser.add_argument("--out", type=pathlib.Path, default=None,
                         help="folder for the figures (default RUN_DIR/plots)")
+    parser.add_argument("--record", default=None, help="the trace record to draw (default: the one "
+                        "with the most compartments)")
+    parser.add_argument("--neurons", default=None, help="comma-separated neuron ids of that record")
+    parser.add_argument("--window", default=None, help="a:b, the time window in ms")
+    parser.add_argument("--trials", default=None, help="a:b, trials a to b (from 1; needs [[phase]]s)")
     args = parser.parse_args(argv[1:])
     run = args.run_dir
     try:
+        selection = argparse.Namespace(
+            record=args.record,
+            neurons=parse_neurons(args.neurons) if args.neurons is not None else None,
+            window=parse_range(args.window, "--window") if args.window is not None else None,
+            trials=parse_range(args.trials, "--trials") if args.trials is not None else None)
+        if selection.window is not None and selection.trials is not None:
+            raise PlotError("--window and --trials both choose the time window: give one")
         if not run.is_dir():
             raise PlotError(f"run folder '{run}' does not exist" if not run.exists()
                             else f"'{run}' is not a run folder: it is a file")
@@ -643,7 +727,7 @@ def main(argv):
         model = resolved_model(run)
         plot_error_signals(run, writer)
         plot_learning_curve(run, writer)
-        plot_traces(run, writer, model, h5)
+        plot_traces(run, writer, model, h5, selection)
         plot_phase_end_records(run, writer, model, h5)
         plot_weights(run, writer, h5)
         plot_weight_stats(run, writer, h5)

@@ -83,3 +83,31 @@ TEST_CASE("plot explains a missing interpreter, a missing module and a bad folde
     CHECK_THAT(r.out, Contains("does not exist"));
     CHECK(cli("plot").code == 2);
 }
+
+TEST_CASE("plot draws the record, neurons and window asked for, and names what is not there", "[cli]") {
+    const fs::path run = finished_run();
+    const fs::path out = fs::temp_directory_path() / "cortexsim_plot_command_selection";
+    fs::remove_all(out);
+    auto r = cli("plot " + run.string() + " --out " + out.string() +
+                 " --record hidden_1 --neurons 1 --window 20:60");
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    CHECK(fs::exists(out / "traces.png"));
+    // Each mistake is named by the script, with what the run does have.
+    r = cli("plot " + run.string() + " --out " + out.string() + " --record hiden");
+    CHECK(r.code == 1);
+    CHECK_THAT(r.out, Contains("--record: the run has no trace record 'hiden'; it has hidden, hidden_1, output"));
+    r = cli("plot " + run.string() + " --out " + out.string() + " --record hidden --neurons 0,99");
+    CHECK(r.code == 1);
+    CHECK_THAT(r.out, Contains("--neurons: record 'hidden' has neurons"));
+    CHECK_THAT(r.out, Contains("not 99"));
+    r = cli("plot " + run.string() + " --out " + out.string() + " --window 60:20");
+    CHECK_THAT(r.out, Contains("--window needs a < b, got '60:20'"));
+    r = cli("plot " + run.string() + " --out " + out.string() + " --window 500:600");
+    CHECK_THAT(r.out, Contains("has no samples from 500 to 600 ms"));
+    r = cli("plot " + run.string() + " --out " + out.string() + " --trials 1:2");
+    CHECK_THAT(r.out, Contains("--trials needs a model with [[phase]]s"));
+    r = cli("plot " + run.string() + " --out " + out.string() + " --window 1:2 --trials 1:2");
+    CHECK_THAT(r.out, Contains("--window and --trials both choose the time window: give one"));
+    fs::remove_all(out);
+}

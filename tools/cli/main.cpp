@@ -50,6 +50,10 @@ const char* usage_text =
     "                                                    solver, report.h5 groups, CSV columns\n"
     "  plot RUN_DIR [--out DIR]                          PNG and SVG figures of a run, by\n"
     "                                                    /usr/bin/python3 (into RUN_DIR/plots)\n"
+    "      [--record NAME] [--neurons 0,3,5]             the traces figure: which record and\n"
+    "      [--window A:B | --trials A:B]                 neurons, a time window in ms or trials\n"
+    "                                                    A to B (default: the first and the last\n"
+    "                                                    trial around a phase switch)\n"
     "  --version                                         print the version\n"
     "\n"
     "exit codes: 0 success, 1 model error (or an unreadable run folder), 2 usage error,\n"
@@ -62,6 +66,7 @@ struct usage_error : std::runtime_error {
 
 struct cli_args {
     std::string command, model, out;  // model: the model file, or the run folder (inspect, plot)
+    std::vector<std::string> plot_options;  ///< --record, --neurons, --window, --trials, passed on
     bool has_seed = false, quiet = false, force = false;
     int threads = 0;  ///< 0: the default (circuits/threads.hpp)
     std::uint64_t seed = 0;
@@ -90,6 +95,9 @@ cli_args parse_args(const std::vector<std::string>& args) {
         };
         if (s == "--out" && (runs || a.command == "plot")) {
             a.out = value(s);
+        } else if (a.command == "plot" && (s == "--record" || s == "--neurons" || s == "--window" || s == "--trials")) {
+            a.plot_options.push_back(s);  // checked by the script, which knows the run's records
+            a.plot_options.push_back(value(s));
         } else if (s == "--seed" && a.command == "run") {
             const std::string v = value(s);
             const auto seed = cortexsim::parse_seed(v);
@@ -226,7 +234,7 @@ int main(int argc, char** argv) {
             std::cout << inspect_run(a.model);
             return exit_ok;
         }
-        if (a.command == "plot") return plot_run(a.model, a.out, argv[0]);
+        if (a.command == "plot") return plot_run(a.model, a.out, argv[0], a.plot_options);
         model_source source;
         source.path = a.model;
         source.overrides = a.overrides;

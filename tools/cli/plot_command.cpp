@@ -42,7 +42,8 @@ std::vector<std::string> plot_script_candidates(const char* argv0) {
     return out;
 }
 
-int plot_run(const std::string& run_dir, const std::string& out_dir, const char* argv0) {
+int plot_run(const std::string& run_dir, const std::string& out_dir, const char* argv0,
+             const std::vector<std::string>& options) {
     check_run_folder(run_dir);
     const std::string python = env_or("CORTEXSIM_PYTHON", default_python);
     if (access(python.c_str(), X_OK) != 0)
@@ -69,6 +70,7 @@ int plot_run(const std::string& run_dir, const std::string& out_dir, const char*
     }
     const std::string out = out_dir.empty() ? (fs::path(run_dir) / "plots").string() : out_dir;
     std::vector<std::string> args = {python, script, run_dir, "--out", out};
+    args.insert(args.end(), options.begin(), options.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

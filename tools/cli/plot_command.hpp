@@ -21,6 +21,9 @@ std::vector<std::string> plot_script_candidates(const char* argv0);
 /// and stderr. Returns 0. Throws std::runtime_error when `run_dir` is not a run folder, the
 /// interpreter or the script cannot be found, or the script fails (its own message, such as a
 /// missing matplotlib, is on stderr by then).
-int plot_run(const std::string& run_dir, const std::string& out_dir, const char* argv0);
+/// `options` are passed on to the script after `--out DIR` (--record, --neurons, --window,
+/// --trials and their values).
+int plot_run(const std::string& run_dir, const std::string& out_dir, const char* argv0,
+             const std::vector<std::string>& options = {});
 
 } // namespace cortexsim

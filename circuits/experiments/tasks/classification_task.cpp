@@ -93,9 +93,10 @@ public:
         char buf[400];
         std::snprintf(buf, sizeof buf,
                       "classification of %s: %zu training / %zu test samples, %zu features, %zu classes; "
-                      "%zu epochs of %g ms %s, input '%s', output '%s'",
+                      "%zu epoch%s of %g ms %s, input '%s', output '%s'",
                       source.c_str(), train_idx.size(), test_idx.size(), train.n_features,
-                      std::max(train.n_classes, test.n_classes), options.epochs, pattern_ms,
+                      std::max(train.n_classes, test.n_classes), options.epochs, options.epochs == 1 ? "" : "s",
+                      pattern_ms,
                       protocol.phased ? "trials (the output read at the end of its readout phase)" : "presentations",
                       input.c_str(), output.c_str());
         return buf;

@@ -2,7 +2,9 @@
 // lower.cpp): names resolved, sizes checked against the target populations.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include "circuits/lowered_model.hpp"
@@ -109,6 +111,23 @@ lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s, 
     return out;
 }
 
+/// The window of an interval record: [start_ms, stop_ms], stop_ms < 0 meaning the run's end.
+static std::pair<double, double> record_window(const record_desc& r) {
+    if (!std::isfinite(r.stop_ms.value))
+        throw model_error(r.stop_ms.loc, "must be a finite number of ms (or -1: to the end), got " +
+                                             format_value(r.stop_ms.value));
+    if (r.stop_ms.value < 0) {
+        if (r.stop_ms.value != -1.0)
+            throw model_error(r.stop_ms.loc, "must be -1 (to the end of the run) or a time >= start_ms, got " +
+                                                 format_value(r.stop_ms.value));
+        return {r.start_ms.value, std::numeric_limits<double>::infinity()};
+    }
+    if (r.stop_ms.value < r.start_ms.value)
+        throw model_error(r.stop_ms.loc, "must not come before start_ms (" + format_value(r.start_ms.value) +
+                                             "), got " + format_value(r.stop_ms.value));
+    return {r.start_ms.value, r.stop_ms.value};
+}
+
 lowered_record lower_record(const model_desc& desc, const record_desc& r,
                             const std::vector<lowered_population>& pops) {
     lowered_record out;
@@ -133,6 +152,8 @@ lowered_record lower_record(const model_desc& desc, const record_desc& r,
         throw model_error(r.interval_ms.loc, "must be a positive number, got " +
                                                  format_value(r.interval_ms.value));
     out.interval_ms = r.interval_ms.value;
+    std::tie(out.start_ms, out.stop_ms) = record_window(r);
+    out.every_trials = static_cast<std::size_t>(r.every_trials.value);
     if (r.neurons.empty()) {
         for (std::size_t i = 0; i < pop.size; ++i) out.neurons.push_back(i);
     } else {
@@ -204,6 +225,7 @@ lowered_weight_record lower_weight_record(const record_desc& r,
         throw model_error(r.interval_ms.loc, "must be a positive number, got " +
                                                  format_value(r.interval_ms.value));
     out.interval_ms = r.interval_ms.value;
+    std::tie(out.start_ms, out.stop_ms) = record_window(r);
     return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -93,6 +94,9 @@ struct lowered_record {
     double interval_ms = 1.0;
     std::vector<std::size_t> neurons;        ///< explicit list (all neurons if the desc had none)
     int at_phase = -1;                       ///< >= 0: sampled at the end of this phase
+    double start_ms = 0.0;                   ///< interval sampling: the window [start, stop]
+    double stop_ms = std::numeric_limits<double>::infinity();
+    std::size_t every_trials = 1;            ///< phase-end sampling: trials 1, 1 + N, ...
 };
 
 /// A `[[record]]` of a neuromodulator's level: every interval_ms, or at the end of a phase.
@@ -117,6 +121,8 @@ struct lowered_weight_record {
     std::size_t projection = 0;  ///< index into lowered_model::projections
     weight_record_kind kind = weight_record_kind::weights;
     double interval_ms = 1.0;
+    double start_ms = 0.0;  ///< the window [start, stop] of the samples
+    double stop_ms = std::numeric_limits<double>::infinity();
 };
 
 struct lowered_solver {

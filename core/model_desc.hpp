@@ -147,6 +147,12 @@ struct record_desc {
     /// "": sample every interval_ms; a phase name: sample at the end of that phase of every
     /// trial (the values the phase-end rules read).
     located<std::string> at{""};
+    /// Interval records (population and projection): sample only at times in [start_ms,
+    /// stop_ms]; stop_ms < 0: to the end of the run.
+    located<double> start_ms{0.0};
+    located<double> stop_ms{-1.0};
+    /// Phase-end records: sample in trials 1, 1 + N, 1 + 2N, ...
+    located<long> every_trials{1};
     source_loc loc;
 };
 

@@ -19,10 +19,20 @@ simulation::simulation(dynamical_system& system, ode::integrator_options options
         [this](double t, const double* y) { system_.check_state(t, y); });
 }
 
-void simulation::add_sampler(double interval_ms, sample_fn fn) {
+double simulation::first_sample_ms(double interval_ms, double start_ms) {
+    // The smallest k with k * interval_ms >= start_ms, as the sampler computes its times.
+    auto k = static_cast<long>(std::ceil(start_ms / interval_ms));
+    while (k > 0 && static_cast<double>(k - 1) * interval_ms >= start_ms) --k;
+    while (static_cast<double>(k) * interval_ms < start_ms) ++k;
+    return static_cast<double>(k) * interval_ms;
+}
+
+void simulation::add_sampler(double interval_ms, sample_fn fn, double start_ms, double stop_ms) {
     if (!(interval_ms > 0.0)) throw std::invalid_argument("sampling interval must be positive");
+    if (!(start_ms >= 0.0) || !(stop_ms >= start_ms)) throw std::invalid_argument("bad sampling window");
     if (started_) throw std::logic_error("samplers must be added before the first run()");
-    samplers_.push_back({interval_ms, 0, std::move(fn)});
+    const long first = static_cast<long>(std::llround(first_sample_ms(interval_ms, start_ms) / interval_ms));
+    samplers_.push_back({interval_ms, first, std::move(fn), stop_ms});
 }
 
 void simulation::add_periodic_update(double interval_ms, update_fn fn) {

@@ -5,6 +5,7 @@
 /// and the integrator; holds no global state, so simulations can run side by side.
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -28,8 +29,12 @@ public:
                const std::map<std::string, double>& atol_per_variable = {});
 
     /// Calls `fn` at t = 0, interval_ms, 2 interval_ms, ... (computed as k * interval_ms, so
-    /// sample times never drift) up to the end of every run() call.
-    void add_sampler(double interval_ms, sample_fn fn);
+    /// sample times never drift) up to the end of every run() call; with a window, only at the
+    /// times k * interval_ms in [start_ms, stop_ms].
+    void add_sampler(double interval_ms, sample_fn fn, double start_ms = 0.0,
+                     double stop_ms = std::numeric_limits<double>::infinity());
+    /// The first sample time of a sampler with this interval and window start.
+    static double first_sample_ms(double interval_ms, double start_ms);
     void set_progress(progress_fn fn) { progress_ = std::move(fn); }
     /// Calls `fn` at t = interval_ms, 2 interval_ms, ... (after the samplers of that time):
     /// the integrator stops exactly there, and restarts if `fn` reports a change.
@@ -51,7 +56,12 @@ private:
         double interval_ms;
         long next_index;
         sample_fn fn;
-        double next_time() const { return static_cast<double>(next_index) * interval_ms; }
+        double stop_ms;
+        /// Past the window: never due again.
+        double next_time() const {
+            const double t = static_cast<double>(next_index) * interval_ms;
+            return t <= stop_ms ? t : std::numeric_limits<double>::infinity();
+        }
     };
 
     void start();

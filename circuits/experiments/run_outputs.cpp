@@ -28,15 +28,18 @@ public:
         d.node_ids = std::move(layout.node_ids);
         d.variables = r.variables;
         d.attributes = {{"population", population}};
-        d.start_ms = 0.0;  // the simulation samples at k * interval_ms, k = 0, 1, ...
+        // The simulation samples at k * interval_ms from the window's start on.
+        d.start_ms = simulation::first_sample_ms(r.interval_ms, r.start_ms);
         d.step_ms = r.interval_ms;
         if (r.at_phase >= 0) {
-            // Once per trial, at the phase's end: trials follow each other without gaps.
-            d.step_ms = 0.0;
+            // Once per trial (every every_trials-th), at the phase's end: trials follow each
+            // other without gaps.
+            double trial = 0.0;
             for (std::size_t k = 0; k < m.phases.size(); ++k) {
-                d.step_ms += m.phases[k].duration_ms;
-                if (k == static_cast<std::size_t>(r.at_phase)) d.start_ms = d.step_ms;
+                trial += m.phases[k].duration_ms;
+                if (k == static_cast<std::size_t>(r.at_phase)) d.start_ms = trial;
             }
+            d.step_ms = trial * static_cast<double>(r.every_trials);
             d.attributes["sampled_at"] = "end of phase " + m.phases[static_cast<std::size_t>(r.at_phase)].name;
         }
         index_ = report_.add_population(d);
@@ -140,16 +143,19 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
             // Once per trial, at the end of the phase, with the state its rules read.
             if (!trials)
                 throw std::logic_error("record '" + name + "' samples at a phase end, but the run has no trials");
-            trials->on_phase_end([rec, phase = static_cast<std::size_t>(r.at_phase)](std::size_t k, double t,
-                                                                                     const double* y) {
-                if (k == phase) rec->sample(t, y);
+            trials->on_phase_end([rec, phase = static_cast<std::size_t>(r.at_phase), every = r.every_trials,
+                                  seen = std::size_t{0}](std::size_t k, double t, const double* y) mutable {
+                if (k == phase && seen++ % every == 0) rec->sample(t, y);
             });
             continue;
         }
-        sim.add_sampler(r.interval_ms, [rec, &stop](double t, const double* y) {
-            stop.before_sample(t);
-            rec->sample(t, y);
-        });
+        sim.add_sampler(
+            r.interval_ms,
+            [rec, &stop](double t, const double* y) {
+                stop.before_sample(t);
+                rec->sample(t, y);
+            },
+            r.start_ms, r.stop_ms);
     }
     // Neuromodulator levels: a table neuromodulator_<name>.csv and /summary/neuromodulator_<name>.
     for (const lowered_modulator_record& r : m.modulator_records) {

@@ -93,7 +93,8 @@ public:
         d.post = rec.proj().target_size();
         d.pre = rec.proj().source_size();
         d.connected = rec.connected();
-        d.start_ms = 0.0;  // the simulation samples at k * interval_ms, k = 0, 1, ...
+        // The simulation samples at k * interval_ms from the window's start on.
+        d.start_ms = simulation::first_sample_ms(rec.record().interval_ms, rec.record().start_ms);
         d.step_ms = rec.record().interval_ms;
         d.attributes = std::move(attributes);
         series_ = report_.add_weight_series(d);
@@ -142,10 +143,13 @@ weight_outputs::weight_outputs(const network& net, const run_options& options,
             else
                 rec->add_sink(std::make_unique<h5_weights_sink>(*report, r.name, *rec, attributes));
         }
-        sim.add_sampler(r.interval_ms, [rec, &stop](double t, const double*) {
-            stop.before_sample(t);
-            rec->sample(t);
-        });
+        sim.add_sampler(
+            r.interval_ms,
+            [rec, &stop](double t, const double*) {
+                stop.before_sample(t);
+                rec->sample(t);
+            },
+            r.start_ms, r.stop_ms);
     }
 }
 

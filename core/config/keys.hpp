@@ -155,8 +155,11 @@ inline constexpr std::string_view projection = "projection";  ///< weight record
 inline constexpr std::string_view what = "what";              ///< weight records
 inline constexpr std::string_view at = "at";                  ///< phase-end sampling
 inline constexpr std::string_view neuromodulator = "neuromodulator";
-inline constexpr std::array all{population, variables, interval_ms, neurons, sample, projection,
-                                what,       at,        neuromodulator};
+inline constexpr std::string_view start_ms = "start_ms";          ///< interval records: window
+inline constexpr std::string_view stop_ms = "stop_ms";
+inline constexpr std::string_view every_trials = "every_trials";  ///< phase-end records
+inline constexpr std::array all{population, variables, interval_ms, neurons,  sample,  projection,
+                                what,       at,        neuromodulator, start_ms, stop_ms, every_trials};
 } // namespace record
 
 /// Allowed values of the enumerated string keys (the loader checks them; lowering checks the

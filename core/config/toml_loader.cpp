@@ -466,15 +466,23 @@ neuromodulator_desc read_neuromodulator(table_reader& t) {
     return d;
 }
 
+/// `start_ms` and `stop_ms` of a record sampled every interval_ms (lowering checks their order).
+void read_record_window(table_reader& t, record_desc& d) {
+    namespace key = keys::record;
+    d.start_ms = t.optional<double>(key::start_ms, d.start_ms.value, bound::non_negative);
+    d.stop_ms = t.optional<double>(key::stop_ms, d.stop_ms.value);
+}
+
 /// A projection record: `projection`, `what` and `interval_ms`, nothing about neurons.
 void read_weight_record(table_reader& t, record_desc& d) {
     namespace key = keys::record;
     if (t.has(key::population))
         t.fail(key::population, "a record names a 'population' or a 'projection', not both");
-    for (std::string_view k : {key::variables, key::neurons, key::sample, key::at, key::neuromodulator})
+    for (std::string_view k : {key::variables, key::neurons, key::sample, key::at, key::neuromodulator,
+                               key::every_trials})
         if (t.has(k))
             t.fail(k, "'" + std::string(k) + "' applies to population records; a projection "
-                      "record takes 'what' and 'interval_ms'");
+                      "record takes 'what', 'interval_ms', 'start_ms' and 'stop_ms'");
     d.projection = t.required<std::string>(key::projection);
     if (!t.has(key::what))
         t.fail(key::what, "a projection record needs 'what': 'weights' (snapshots of the "
@@ -485,6 +493,7 @@ void read_weight_record(table_reader& t, record_desc& d) {
         t.fail(key::interval_ms, "a projection record needs 'interval_ms', the time between "
                                  "two samples of the weights");
     d.interval_ms = t.required<double>(key::interval_ms, bound::positive);
+    read_record_window(t, d);
 }
 
 record_desc read_record(table_reader& t) {
@@ -500,7 +509,8 @@ record_desc read_record(table_reader& t) {
     if (t.has(key::what))
         t.fail(key::what, "'what' applies to projection records (with 'projection = ...') only");
     if (t.has(key::neuromodulator)) {
-        for (std::string_view k : {key::population, key::variables, key::neurons, key::sample})
+        for (std::string_view k : {key::population, key::variables, key::neurons, key::sample, key::start_ms,
+                                   key::stop_ms, key::every_trials})
             if (t.has(k))
                 t.fail(k, "a neuromodulator record takes 'interval_ms' or 'at', not '" + std::string(k) + "'");
         d.neuromodulator = t.required<std::string>(key::neuromodulator);
@@ -518,6 +528,17 @@ record_desc read_record(table_reader& t) {
     d.neurons = t.optional_array<long>(key::neurons, bound::non_negative);
     d.sample = t.optional<long>(key::sample, d.sample.value, bound::positive);
     d.at = t.optional<std::string>(key::at, d.at.value);
+    if (d.at.value.empty()) {
+        if (t.has(key::every_trials))
+            t.fail(key::every_trials, "'every_trials' applies to records sampled at a phase end (with 'at'); "
+                                      "a record sampled every interval_ms takes 'start_ms' and 'stop_ms'");
+        read_record_window(t, d);
+    } else {
+        for (std::string_view k : {key::start_ms, key::stop_ms})
+            if (t.has(k))
+                t.fail(k, "a record sampled at a phase end (with 'at') takes 'every_trials', not '" + std::string(k) + "'");
+        d.every_trials = t.optional<long>(key::every_trials, d.every_trials.value, bound::positive);
+    }
     if (t.has(key::sample) && t.has(key::neurons))
         t.fail(key::sample, "'sample' and 'neurons' exclude each other: list the neurons, or "
                             "give how many to draw at random");

@@ -236,15 +236,24 @@ void write_record(section_writer& w, const record_desc& r) {
         w.put(key::projection, r.projection);
         w.put(key::what, r.what);
         w.put(key::interval_ms, r.interval_ms);
+        w.put(key::start_ms, r.start_ms);
+        w.put(key::stop_ms, r.stop_ms);
         return;
     }
     w.put(key::population, r.population);
     w.line(key::variables, array_text(r.variables));
-    if (r.at.value.empty()) w.put(key::interval_ms, r.interval_ms);  // `at` samples per trial
+    if (r.at.value.empty()) {  // `at` samples per trial
+        w.put(key::interval_ms, r.interval_ms);
+        w.put(key::start_ms, r.start_ms);
+        w.put(key::stop_ms, r.stop_ms);
+    }
     // A sample is drawn again from the seed, which the resolved model holds.
     if (r.sample.value > 0) w.put(key::sample, r.sample);
     else w.line(key::neurons, array_text(r.neurons));
-    if (!r.at.value.empty()) w.put(key::at, r.at);
+    if (!r.at.value.empty()) {
+        w.put(key::at, r.at);
+        w.put(key::every_trials, r.every_trials);
+    }
 }
 
 void write_phase(section_writer& w, const phase_desc& p) {

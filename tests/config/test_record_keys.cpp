@@ -43,11 +43,11 @@ TEST_CASE("record keys: projection records and samples are checked at load", "[c
          sim("[[record]]\nprojection = \"x\"\nwhat = \"weights\"\ninterval_ms = 1.0\n"
              "variables = [\"rate\"]\n"),
          "model.toml:7:13: record[0].variables: 'variables' applies to population records; a "
-         "projection record takes 'what' and 'interval_ms'"},
+         "projection record takes 'what', 'interval_ms', 'start_ms' and 'stop_ms'"},
         {"sample on a projection record",
          sim("[[record]]\nprojection = \"x\"\nwhat = \"weights\"\ninterval_ms = 1.0\nsample = 2\n"),
          "model.toml:7:10: record[0].sample: 'sample' applies to population records; a "
-         "projection record takes 'what' and 'interval_ms'"},
+         "projection record takes 'what', 'interval_ms', 'start_ms' and 'stop_ms'"},
         {"projection record without what",
          sim("[[record]]\nprojection = \"x\"\ninterval_ms = 1.0\n"),
          "model.toml:3:1: record[0]: a projection record needs 'what': 'weights' (snapshots of "

@@ -87,8 +87,10 @@ lowered_population lower_population(const population_desc& p) {
         names.push_back(pi.name);
     }
     for (const auto& [key, v] : p.params) {
+        // An init-capture: C++17 does not let a lambda capture a structured binding (clang 14,
+        // the fuzz build's compiler, rejects it).
         auto it = std::find_if(m.params.begin(), m.params.end(),
-                               [&](const param_info& pi) { return pi.name == key; });
+                               [&name = key](const param_info& pi) { return pi.name == name; });
         if (it == m.params.end())
             fail(v, m.params.empty()
                         ? "model '" + m.name + "' has no parameters"

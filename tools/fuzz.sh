@@ -6,8 +6,9 @@
 #   bash tools/fuzz.sh              every target for 20 s (CI)
 #   bash tools/fuzz.sh 600          every target for 600 s
 #   bash tools/fuzz.sh 600 fuzz_idx one target
-# New inputs libFuzzer finds go to build-fuzz/findings/<target>/new, never into the
-# repository's corpus; tests/fuzz/README.md says how to merge them in.
+# New inputs libFuzzer finds go to build-fuzz/findings/<target>/new (FUZZ_FINDINGS=<dir>
+# for another folder), never into the repository's corpus; tests/fuzz/README.md says how to
+# merge them in.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-20}"
@@ -29,7 +30,7 @@ cmake --build "$build" -j"$jobs" --target "${targets[@]}"
 
 status=0
 for t in "${targets[@]}"; do
-  findings="$build/findings/$t"
+  findings="${FUZZ_FINDINGS:-$build/findings}/$t"
   rm -rf "$findings/new"
   mkdir -p "$findings/new"
   echo "== $t: ${seconds} s"

@@ -173,6 +173,13 @@ void expect_end(gz_reader& in, const std::string& what) {
         fail(in.path(), "truncated: the compressed stream ends early");
 }
 
+/// "outside 0..9 (10 classes expected)": the end of every message about a label beyond the
+/// caller's class count, so the readers word it alike.
+std::string outside_classes(std::size_t label, std::size_t max_classes) {
+    return "label " + std::to_string(label) + " is outside 0.." + std::to_string(max_classes - 1) +
+           " (" + std::to_string(max_classes) + " classes expected)";
+}
+
 std::size_t n_classes_of(const std::vector<int>& labels) {
     const auto it = std::max_element(labels.begin(), labels.end());
     return it == labels.end() ? 0 : static_cast<std::size_t>(*it) + 1;
@@ -181,7 +188,7 @@ std::size_t n_classes_of(const std::vector<int>& labels) {
 } // namespace
 
 dataset read_idx_pair(const std::string& images_path, const std::string& labels_path,
-                      std::size_t max_samples) {
+                      std::size_t max_samples, std::size_t max_classes) {
     gz_reader images(images_path);
     gz_reader labels(labels_path);
     const auto idims = read_idx_header(images, idx_images_magic, "IDX images", 3);
@@ -227,6 +234,11 @@ dataset read_idx_pair(const std::string& images_path, const std::string& labels_
 
     std::vector<unsigned char> raw_labels(n);
     read_exact(labels, raw_labels.data(), n, "labels");
+    if (max_classes > 0)
+        for (std::size_t i = 0; i < n; ++i)
+            if (raw_labels[i] >= max_classes)
+                fail(labels_path, "sample " + std::to_string(i) + " (counting from 0): " +
+                                      outside_classes(raw_labels[i], max_classes));
     ds.labels.assign(raw_labels.begin(), raw_labels.end());
     ds.n_classes = n_classes_of(ds.labels);
 
@@ -374,7 +386,8 @@ constexpr int max_label = 65535;
 
 } // namespace
 
-dataset read_csv_dataset(const std::string& path, std::size_t max_samples) {
+dataset read_csv_dataset(const std::string& path, std::size_t max_samples,
+                         std::size_t max_classes) {
     gz_reader in(path);
     dataset ds;
     ds.source = path;
@@ -435,6 +448,9 @@ dataset read_csv_dataset(const std::string& path, std::size_t max_samples) {
                 if (!(v >= 0.0 && v <= max_label && v == std::floor(v)))
                     throw std::runtime_error(where + col + "label must be a whole number in 0.." +
                                              std::to_string(max_label) + ", found " + f);
+                if (max_classes > 0 && v >= static_cast<double>(max_classes))
+                    throw std::runtime_error(
+                        where + col + outside_classes(static_cast<std::size_t>(v), max_classes));
                 ds.labels.push_back(static_cast<int>(v));
             }
         }
@@ -810,7 +826,7 @@ void for_each_element(npy_file& f, const npy_header& h, const npy_dtype& t,
 } // namespace
 
 dataset read_npy_dataset(const std::string& features_path, const std::string& labels_path,
-                         std::size_t max_samples) {
+                         std::size_t max_samples, std::size_t max_classes) {
     static const std::vector<std::string> feature_dtypes = {"<f4", "<f8", "|u1", "|i1",
                                                             "<u2", "<i2", "<i4", "<i8"};
     static const std::vector<std::string> label_dtypes = {"|u1", "|i1", "<u2", "<i2",
@@ -891,6 +907,9 @@ dataset read_npy_dataset(const std::string& features_path, const std::string& la
                  element_index(i, yh.shape) + ": label must be in 0.." + std::to_string(max_label) +
                      ", got " +
                      (negative ? std::to_string(sign_extend(u, yt.size)) : std::to_string(u)));
+        if (max_classes > 0 && u >= max_classes)
+            fail(labels_path, element_index(i, yh.shape) + ": " +
+                                  outside_classes(static_cast<std::size_t>(u), max_classes));
         ds.labels[static_cast<std::size_t>(i)] = static_cast<int>(u);
     });
     ds.n_classes = n_classes_of(ds.labels);

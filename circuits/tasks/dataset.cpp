@@ -215,10 +215,10 @@ dataset read_idx_pair(const std::string& images_path, const std::string& labels_
     ds.n_samples = n;
     ds.n_features = n_features;
     ds.source = images_path + ", " + labels_path;
-    // Pixels are read in blocks so a corrupt header claiming terabytes fails as truncated
-    // instead of allocating first.
+    // Pixels are read in blocks, and storage grows only with the pixels that arrived, so a
+    // damaged header claiming 60,000 images (or terabytes) in a file of a few bytes fails as
+    // truncated without allocating for them first (seen while fuzzing: 256 MB per such file).
     std::vector<unsigned char> block(std::min<std::size_t>(n_bytes, std::size_t{1} << 20));
-    ds.features.reserve(std::min<std::size_t>(n_bytes, std::size_t{1} << 26));
     for (std::size_t done = 0; done < n_bytes;) {
         const std::size_t want = std::min(block.size(), n_bytes - done);
         const std::size_t got = images.read(block.data(), want);
@@ -227,6 +227,9 @@ dataset read_idx_pair(const std::string& images_path, const std::string& labels_
                                   image_what +
                                   (images.stream_cut() ? ", the compressed stream ends early"
                                                        : ", found " + std::to_string(done + got)));
+        // Doubling, capped at the declared size: the last step lands on it exactly.
+        if (ds.features.capacity() < done + got)
+            ds.features.reserve(std::min(n_bytes, std::max(2 * ds.features.capacity(), done + got)));
         for (std::size_t i = 0; i < got; ++i)
             ds.features.push_back(static_cast<float>(block[i]) / 255.0f);
         done += got;

@@ -165,8 +165,13 @@ data load(const settings& s) {
         if (dir.empty())
             throw std::runtime_error("Fashion-MNIST not found: install Debian's "
                                      "dataset-fashion-mnist or pass --data-dir");
-        d.train = read_idx_pair(dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz");
-        d.test = read_idx_pair(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz");
+        // Fashion-MNIST has 10 classes; the network is sized from n_classes, so a damaged
+        // label must stop the run rather than add outputs (dataset.hpp, dataset::n_classes).
+        constexpr std::size_t fashion_classes = 10;
+        d.train = read_idx_pair(dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz", 0,
+                                fashion_classes);
+        d.test = read_idx_pair(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz", 0,
+                               fashion_classes);
         // A limited training set is a random (class-balanced on average) subset.
         d.train_idx = head(shuffled_indices(d.train.n_samples, s.seed, "train subset"), s.n_train);
         d.test_idx = head(shuffled_indices(d.test.n_samples, s.seed, "test subset"), s.n_test);

@@ -171,8 +171,9 @@ run_row run_mlp(const settings& s, std::uint64_t seed) {
         const fs::path gz = fs::path(dir) / (std::string(stem) + ".gz");
         return (fs::exists(gz) ? gz : fs::path(dir) / stem).string();
     };
-    const dataset train = read_idx_pair(file("train-images-idx3-ubyte"), file("train-labels-idx1-ubyte"));
-    const dataset test = read_idx_pair(file("t10k-images-idx3-ubyte"), file("t10k-labels-idx1-ubyte"));
+    // Fashion-MNIST has 10 classes: a label beyond them is a damaged file, not an 11th class.
+    const dataset train = read_idx_pair(file("train-images-idx3-ubyte"), file("train-labels-idx1-ubyte"), 0, 10);
+    const dataset test = read_idx_pair(file("t10k-images-idx3-ubyte"), file("t10k-labels-idx1-ubyte"), 0, 10);
     // The task's subsets (circuits/experiments/tasks/classification_task.cpp): the first n of
     // a seeded shuffle.
     std::vector<std::size_t> tr = shuffled_indices(train.n_samples, seed, "train subset");

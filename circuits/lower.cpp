@@ -87,8 +87,10 @@ lowered_population lower_population(const population_desc& p) {
         names.push_back(pi.name);
     }
     for (const auto& [key, v] : p.params) {
+        // An init-capture: C++17 does not let a lambda capture a structured binding (clang 14,
+        // the fuzz build's compiler, rejects it).
         auto it = std::find_if(m.params.begin(), m.params.end(),
-                               [&](const param_info& pi) { return pi.name == key; });
+                               [&name = key](const param_info& pi) { return pi.name == name; });
         if (it == m.params.end())
             fail(v, m.params.empty()
                         ? "model '" + m.name + "' has no parameters"
@@ -338,6 +340,7 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
 
 } // namespace
 
+void check_memory(const model_desc& desc, const lowered_model& model);
 lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s, std::size_t index,
                                 const std::vector<lowered_population>& pops);
 lowered_record lower_record(const model_desc& desc, const record_desc& r,
@@ -407,6 +410,8 @@ lowered_model lower(const model_desc& desc) {
             fail(p.name.loc.line > 0 && !p.name.loc.defaulted ? p.name : p.source,
                  "duplicate projection name '" + out.projections.back().name + "'");
     }
+    // Before the random stimuli draw their rows and long before the network allocates.
+    check_memory(desc, out);
     for (std::size_t k = 0; k < desc.stimuli.size(); ++k)
         out.stimuli.push_back(lower_stimulus(desc, desc.stimuli[k], k, out.populations));
     lower_protocol(desc, out);

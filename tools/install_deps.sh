@@ -4,10 +4,12 @@
 #   bash tools/install_deps.sh --bench   also the peer simulators of the side-by-side benchmarks
 #                                        (bench/brian2_side_by_side.py, bench/neuron_side_by_side.py)
 set -euo pipefail
+# clang and libclang-rt-14-dev (libFuzzer, ASan, UBSan; only recommended by clang) build the
+# fuzz targets that tools/test.sh runs after the tests (tools/fuzz.sh).
 packages=(cmake g++ make libsundials-dev libeigen3-dev libtomlplusplus-dev catch2 valgrind
   zlib1g-dev dataset-fashion-mnist python3-sklearn
   libhdf5-dev python3-h5py python3-numpy python3-matplotlib
-  pybind11-dev python3-dev)
+  pybind11-dev python3-dev clang libclang-rt-14-dev)
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(python3-brian neuron python3-neuron) ;;

@@ -173,6 +173,13 @@ void expect_end(gz_reader& in, const std::string& what) {
         fail(in.path(), "truncated: the compressed stream ends early");
 }
 
+/// "outside 0..9 (10 classes expected)": the end of every message about a label beyond the
+/// caller's class count, so the readers word it alike.
+std::string outside_classes(std::size_t label, std::size_t max_classes) {
+    return "label " + std::to_string(label) + " is outside 0.." + std::to_string(max_classes - 1) +
+           " (" + std::to_string(max_classes) + " classes expected)";
+}
+
 std::size_t n_classes_of(const std::vector<int>& labels) {
     const auto it = std::max_element(labels.begin(), labels.end());
     return it == labels.end() ? 0 : static_cast<std::size_t>(*it) + 1;
@@ -181,7 +188,7 @@ std::size_t n_classes_of(const std::vector<int>& labels) {
 } // namespace
 
 dataset read_idx_pair(const std::string& images_path, const std::string& labels_path,
-                      std::size_t max_samples) {
+                      std::size_t max_samples, std::size_t max_classes) {
     gz_reader images(images_path);
     gz_reader labels(labels_path);
     const auto idims = read_idx_header(images, idx_images_magic, "IDX images", 3);
@@ -208,10 +215,10 @@ dataset read_idx_pair(const std::string& images_path, const std::string& labels_
     ds.n_samples = n;
     ds.n_features = n_features;
     ds.source = images_path + ", " + labels_path;
-    // Pixels are read in blocks so a corrupt header claiming terabytes fails as truncated
-    // instead of allocating first.
+    // Pixels are read in blocks, and storage grows only with the pixels that arrived, so a
+    // damaged header claiming 60,000 images (or terabytes) in a file of a few bytes fails as
+    // truncated without allocating for them first (seen while fuzzing: 256 MB per such file).
     std::vector<unsigned char> block(std::min<std::size_t>(n_bytes, std::size_t{1} << 20));
-    ds.features.reserve(std::min<std::size_t>(n_bytes, std::size_t{1} << 26));
     for (std::size_t done = 0; done < n_bytes;) {
         const std::size_t want = std::min(block.size(), n_bytes - done);
         const std::size_t got = images.read(block.data(), want);
@@ -220,6 +227,9 @@ dataset read_idx_pair(const std::string& images_path, const std::string& labels_
                                   image_what +
                                   (images.stream_cut() ? ", the compressed stream ends early"
                                                        : ", found " + std::to_string(done + got)));
+        // Doubling, capped at the declared size: the last step lands on it exactly.
+        if (ds.features.capacity() < done + got)
+            ds.features.reserve(std::min(n_bytes, std::max(2 * ds.features.capacity(), done + got)));
         for (std::size_t i = 0; i < got; ++i)
             ds.features.push_back(static_cast<float>(block[i]) / 255.0f);
         done += got;
@@ -227,6 +237,11 @@ dataset read_idx_pair(const std::string& images_path, const std::string& labels_
 
     std::vector<unsigned char> raw_labels(n);
     read_exact(labels, raw_labels.data(), n, "labels");
+    if (max_classes > 0)
+        for (std::size_t i = 0; i < n; ++i)
+            if (raw_labels[i] >= max_classes)
+                fail(labels_path, "sample " + std::to_string(i) + " (counting from 0): " +
+                                      outside_classes(raw_labels[i], max_classes));
     ds.labels.assign(raw_labels.begin(), raw_labels.end());
     ds.n_classes = n_classes_of(ds.labels);
 
@@ -374,7 +389,8 @@ constexpr int max_label = 65535;
 
 } // namespace
 
-dataset read_csv_dataset(const std::string& path, std::size_t max_samples) {
+dataset read_csv_dataset(const std::string& path, std::size_t max_samples,
+                         std::size_t max_classes) {
     gz_reader in(path);
     dataset ds;
     ds.source = path;
@@ -435,6 +451,9 @@ dataset read_csv_dataset(const std::string& path, std::size_t max_samples) {
                 if (!(v >= 0.0 && v <= max_label && v == std::floor(v)))
                     throw std::runtime_error(where + col + "label must be a whole number in 0.." +
                                              std::to_string(max_label) + ", found " + f);
+                if (max_classes > 0 && v >= static_cast<double>(max_classes))
+                    throw std::runtime_error(
+                        where + col + outside_classes(static_cast<std::size_t>(v), max_classes));
                 ds.labels.push_back(static_cast<int>(v));
             }
         }
@@ -810,7 +829,7 @@ void for_each_element(npy_file& f, const npy_header& h, const npy_dtype& t,
 } // namespace
 
 dataset read_npy_dataset(const std::string& features_path, const std::string& labels_path,
-                         std::size_t max_samples) {
+                         std::size_t max_samples, std::size_t max_classes) {
     static const std::vector<std::string> feature_dtypes = {"<f4", "<f8", "|u1", "|i1",
                                                             "<u2", "<i2", "<i4", "<i8"};
     static const std::vector<std::string> label_dtypes = {"|u1", "|i1", "<u2", "<i2",
@@ -891,6 +910,9 @@ dataset read_npy_dataset(const std::string& features_path, const std::string& la
                  element_index(i, yh.shape) + ": label must be in 0.." + std::to_string(max_label) +
                      ", got " +
                      (negative ? std::to_string(sign_extend(u, yt.size)) : std::to_string(u)));
+        if (max_classes > 0 && u >= max_classes)
+            fail(labels_path, element_index(i, yh.shape) + ": " +
+                                  outside_classes(static_cast<std::size_t>(u), max_classes));
         ds.labels[static_cast<std::size_t>(i)] = static_cast<int>(u);
     });
     ds.n_classes = n_classes_of(ds.labels);

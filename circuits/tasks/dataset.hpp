@@ -19,6 +19,14 @@ struct dataset {
     std::size_t n_samples = 0;
     std::size_t n_features = 0;
     /// One more than the largest label read (labels are 0 .. n_classes-1).
+    ///
+    /// A reader cannot know how many classes a file should hold, so one damaged label (200 in
+    /// an MNIST label file) would silently make 201 classes. The IDX, CSV and NPY readers
+    /// therefore take `max_classes`, the count the caller expects (the classification task
+    /// passes its output population's size: one neuron per class); a label at or above it is
+    /// an error naming the file and the sample. Inferring the count from the labels instead
+    /// (say, rejecting a largest label far above the number of distinct ones) would misjudge
+    /// subsets and data sets whose test split lacks a class, so the readers do not guess.
     std::size_t n_classes = 0;
     /// Row-major, n_samples x n_features: sample i is features[i*n_features .. (i+1)*n_features).
     std::vector<float> features;
@@ -30,10 +38,12 @@ struct dataset {
 /// Reads an IDX image file (magic 0x00000803: count, rows, cols, then unsigned bytes) and its
 /// IDX label file (magic 0x00000801: count, then one byte per label), gzip-compressed or plain.
 /// Pixels become `byte / 255.0f`. `max_samples` > 0 reads only the first that many samples
-/// (then only that prefix of each file is read and checked). Throws std::runtime_error on an
-/// unreadable file, a wrong magic number, zero dimensions, differing counts or truncation.
+/// (then only that prefix of each file is read and checked). `max_classes` > 0: every label
+/// read must be below it (dataset::n_classes). Throws std::runtime_error on an unreadable file,
+/// a wrong magic number, zero dimensions, differing counts, truncation, or "<labels_path>:
+/// sample <i> (counting from 0): label <L> is outside 0..<max_classes-1> (...)".
 dataset read_idx_pair(const std::string& images_path, const std::string& labels_path,
-                      std::size_t max_samples = 0);
+                      std::size_t max_samples = 0, std::size_t max_classes = 0);
 
 /// Reads scikit-learn's digits.csv.gz (gzip or plain): one sample a line, 64 comma-separated
 /// pixel values 0..16 and the label last. Pixels become `value / 16.0f`. `max_samples` > 0
@@ -47,12 +57,13 @@ dataset read_digits_csv(const std::string& path, std::size_t max_samples = 0);
 /// have as many columns as the data). Numbers are parsed locale-independently (std::from_chars,
 /// optional leading '+', surrounding spaces and tabs ignored). Features are stored as given;
 /// labels must be whole numbers in 0..65535 ("3" or "3.0"); n_classes is one more than the
-/// largest. `max_samples` > 0 reads only the first that many samples. Throws
-/// std::runtime_error "<path>:<line>: ..." on a differing column count, an empty or non-numeric
-/// field, nan or inf, a number beyond the float range, a negative, fractional or too large
-/// label or a NUL byte (a binary file), and "<path>: contains no samples" on a file without
-/// data.
-dataset read_csv_dataset(const std::string& path, std::size_t max_samples = 0);
+/// largest. `max_samples` > 0 reads only the first that many samples; `max_classes` > 0: every
+/// label must be below it (dataset::n_classes). Throws std::runtime_error "<path>:<line>: ..."
+/// on a differing column count, an empty or non-numeric field, nan or inf, a number beyond the
+/// float range, a negative, fractional or too large label or a NUL byte (a binary file), and
+/// "<path>: contains no samples" on a file without data.
+dataset read_csv_dataset(const std::string& path, std::size_t max_samples = 0,
+                         std::size_t max_classes = 0);
 
 /// Reads features and labels from two NumPy .npy files (format 1.0, 2.0 or 3.0, as np.save
 /// writes them; not compressed, not .npz). Features: dtype '<f4', '<f8', '|u1', '|i1', '<u2',
@@ -61,12 +72,13 @@ dataset read_csv_dataset(const std::string& path, std::size_t max_samples = 0);
 /// rejected. Labels: an integer dtype ('|u1', '|i1', '<u2', '<i2', '<u4', '<i4', '<u8', '<i8'),
 /// shape (n,) or (n, 1) with the same n, values in 0..65535. Each file's size must match its
 /// header exactly (checked for the whole file even when `max_samples` > 0, which then reads
-/// only the first that many samples). Throws std::runtime_error naming the file, and the
+/// only the first that many samples); `max_classes` > 0: every label must be below it
+/// (dataset::n_classes). Throws std::runtime_error naming the file, and the
 /// element as a NumPy index where one applies, on a wrong magic or version, a malformed
 /// header, a big-endian, structured or other unsupported dtype, Fortran order, an unsupported
 /// shape, differing sample counts, truncated or trailing data and bad values.
 dataset read_npy_dataset(const std::string& features_path, const std::string& labels_path,
-                         std::size_t max_samples = 0);
+                         std::size_t max_samples = 0, std::size_t max_classes = 0);
 
 /// The directory of Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist) if all
 /// four {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz files exist there, else "".

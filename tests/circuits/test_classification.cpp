@@ -482,3 +482,41 @@ epochs = 3
           "model.toml:22:9: task.input: the input population 'P1' must be an input population, it is 'pyramidal'");
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("an IDX label beyond the output population is a model error at the sample (issue 15)",
+          "[classification]") {
+    // The output population's size is the number of classes the model expects (one neuron per
+    // class); a damaged label in a folder of IDX files used to make as many classes as its
+    // value, and now names the file and the sample.
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "cortexsim_cls_idx";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    auto idx = [&](const char* name, std::vector<std::uint32_t> header, const std::vector<unsigned char>& data) {
+        std::ofstream out(dir / name, std::ios::binary);
+        for (const std::uint32_t v : header)
+            for (int s = 24; s >= 0; s -= 8) out.put(static_cast<char>(v >> s));
+        out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+    };
+    idx("train-images-idx3-ubyte", {0x803, 4, 1, 2}, {0, 255, 255, 0, 10, 240, 240, 10});
+    idx("train-labels-idx1-ubyte", {0x801, 4}, {0, 1, 0, 7});
+    idx("t10k-images-idx3-ubyte", {0x803, 2, 1, 2}, {0, 255, 255, 0});
+    idx("t10k-labels-idx1-ubyte", {0x801, 2}, {0, 1});
+    const std::string model = R"([simulation]
+name = "idx_labels"
+[solver]
+method = "euler"
+dt_ms = 0.1
+[[microcircuit]]
+n_input = 2
+layers = [4, 2]
+[task]
+kind = "classification"
+output = "P2"
+)";
+    CHECK(testing_error_of(model + "dataset = \"" + dir.string() + "\"\n") ==
+          "model.toml:12:11: task.dataset: " + (dir / "train-labels-idx1-ubyte").string() +
+              ": sample 3 (counting from 0): label 7 is outside 0..1 (2 classes expected)");
+    idx("train-labels-idx1-ubyte", {0x801, 4}, {0, 1, 0, 1});
+    CHECK(testing_error_of(model + "dataset = \"" + dir.string() + "\"\n") == "<no error>");
+    std::filesystem::remove_all(dir);
+}

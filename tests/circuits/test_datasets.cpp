@@ -695,3 +695,33 @@ TEST_CASE("scikit-learn's digits read with their published properties", "[circui
         total += v;
     CHECK(total == 561718.0 / 16.0);
 }
+
+TEST_CASE("a label beyond the expected classes names the file and the sample (issue 15)",
+          "[circuits][datasets]") {
+    // One damaged label (200 among 0..9) made 201 classes, silently: with the class count the
+    // caller expects, it is an error at that sample; without one, the old inference stands.
+    const bytes labels = {3, 1, 200, 0, 9};
+    const std::string ip = write_plain("five-images", idx_images(0x803, 5, 1, 2, bytes(10, 7)));
+    const std::string lp = write_plain("five-labels", idx_labels(0x801, 5, labels));
+    CHECK(read_idx_pair(ip, lp).n_classes == 201);
+    CHECK(error_of([&] { read_idx_pair(ip, lp, 0, 10); }) ==
+          lp + ": sample 2 (counting from 0): label 200 is outside 0..9 (10 classes expected)");
+    // The bound is exclusive: 9 is the last label of 10 classes, 10 the first beyond.
+    CHECK(read_idx_pair(ip, lp, 2, 10).n_classes == 4);
+    const std::string lp10 = write_plain("labels-ten", idx_labels(0x801, 5, {3, 1, 2, 0, 10}));
+    CHECK(error_of([&] { read_idx_pair(ip, lp10, 0, 10); }) ==
+          lp10 + ": sample 4 (counting from 0): label 10 is outside 0..9 (10 classes expected)");
+    CHECK(read_idx_pair(ip, lp10, 0, 11).n_classes == 11);
+
+    const std::string csv = write_plain("labels.csv", text("x,label\n0.5,3\n0.25,200\n"));
+    CHECK(read_csv_dataset(csv).n_classes == 201);
+    CHECK(error_of([&] { read_csv_dataset(csv, 0, 10); }) ==
+          csv + ":3: column 2: label 200 is outside 0..9 (10 classes expected)");
+
+    const std::string xp = write_plain("x5.npy", npy("<f4", "(5, 1)", le<float>({1, 2, 3, 4, 5})));
+    const std::string yp =
+        write_plain("y5.npy", npy("<i8", "(5,)", le<std::int64_t>({3, 1, 200, 0, 9})));
+    CHECK(read_npy_dataset(xp, yp).n_classes == 201);
+    CHECK(error_of([&] { read_npy_dataset(xp, yp, 0, 10); }) ==
+          yp + ": element [2]: label 200 is outside 0..9 (10 classes expected)");
+}

@@ -144,6 +144,7 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
     const std::uint64_t seed = desc.simulation.seed.value;
     const std::size_t n_train = static_cast<std::size_t>(r.count("n_train", 0, 0, 1000000000));
     const std::size_t n_test = static_cast<std::size_t>(r.count("n_test", 0, 0, 1000000000));
+    const std::size_t n_in = net.model().populations[in].size, n_out = net.model().populations[out].size;
     // A relative data path is relative to the model file, like stimulus files.
     auto resolve = [&](const std::string& p) {
         if (p.empty() || fs::path(p).is_absolute() || desc.source_file.empty()) return p;
@@ -165,8 +166,10 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
             if (!idx_files(dir, idx))
                 r.fail("dataset", "folder '" + dir + "' lacks the IDX files {train,t10k}-{images-idx3,"
                                   "labels-idx1}-ubyte[.gz]");
-            t->train = read_idx_pair(idx[0], idx[1]);
-            t->test = read_idx_pair(idx[2], idx[3]);
+            // One output neuron per class: a label beyond them is a damaged file, reported
+            // with its sample, not a network of 201 classes (dataset.hpp, dataset::n_classes).
+            t->train = read_idx_pair(idx[0], idx[1], 0, n_out);
+            t->test = read_idx_pair(idx[2], idx[3], 0, n_out);
             t->source = data == "fashion-mnist" ? "Fashion-MNIST" : dir;
             single_file = false;
         } else {
@@ -174,9 +177,9 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
             const std::string ext = fs::path(path).extension().string();
             if (ext == ".npy") {
                 if (labels.empty()) r.fail("dataset", "an NPY data set needs 'labels', the NPY file of its labels");
-                t->train = read_npy_dataset(path, resolve(labels));
+                t->train = read_npy_dataset(path, resolve(labels), 0, n_out);
             } else if (ext == ".csv" || ext == ".gz") {
-                t->train = read_csv_dataset(path);
+                t->train = read_csv_dataset(path, 0, n_out);
             } else {
                 r.fail("dataset", "must be 'digits', 'fashion-mnist', a folder of IDX files, a .csv file "
                                   "(label in the last column) or a .npy file, got '" + data + "'");
@@ -209,7 +212,6 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
         t->train_idx = head(shuffled_indices(t->train.n_samples, seed, "train subset"), n_train);
         t->test_idx = head(shuffled_indices(t->test.n_samples, seed, "test subset"), n_test);
     }
-    const std::size_t n_in = net.model().populations[in].size, n_out = net.model().populations[out].size;
     if (n_in != t->train.n_features)
         r.fail("input", "the input population '" + t->input + "' has " + std::to_string(n_in) + " neurons, the " +
                             t->source + " samples " + std::to_string(t->train.n_features) + " features");

@@ -1,0 +1,128 @@
+// Lowering's last check before anything large is allocated: the memory the network will need.
+//
+// A population of 10^12 neurons or an all-to-all projection between two of 10^5 is a typo far
+// more often than a plan, and building it fails deep inside the allocator (std::length_error,
+// std::bad_alloc, or the kernel's OOM killer) with no hint of which key to fix. So lowering
+// adds up what the model will certainly allocate and compares it with the memory available:
+//   - neuron state: size x (soma + dendrites) doubles per population;
+//   - weights: all_to_all n_target x n_source doubles; the sparse kinds a double and an index
+//     per expected synapse (one_to_one n, fixed_indegree n_target x indegree, fixed_probability
+//     probability x n_target x n_source);
+//   - `random` stimuli: count x size doubles, drawn while lowering.
+// Solver workspace, recordings and rules' own state come on top, so this is a lower bound: a
+// model it rejects cannot be built, one it accepts may still be too large. Sums are in double,
+// which cannot overflow for any size a TOML integer can state.
+//
+// The memory available is the machine's physical memory, or CORTEXSIM_MEMORY_LIMIT_MB when set
+// (a batch job's share of a node, or the fuzz targets' budget).
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <unistd.h>
+
+#include "circuits/lowered_model.hpp"
+#include "core/errors.hpp"
+
+namespace cortexsim {
+
+namespace {
+
+constexpr double bytes_per_value = 8.0;       // a double
+constexpr double bytes_per_synapse = 8.0 + 4.0; // a sparse weight and its column index
+
+struct memory_limit {
+    double bytes = 0.0;
+    std::string what;
+};
+
+memory_limit available_memory() {
+    if (const char* mb = std::getenv("CORTEXSIM_MEMORY_LIMIT_MB")) {
+        char* end = nullptr;
+        const double v = std::strtod(mb, &end);
+        if (end != mb && *end == '\0' && v > 0.0)
+            return {v * 1024.0 * 1024.0, "the CORTEXSIM_MEMORY_LIMIT_MB=" + std::string(mb) + " allowed"};
+    }
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page <= 0) return {};  // unknown: no check
+    return {static_cast<double>(pages) * static_cast<double>(page), "this machine's memory"};
+}
+
+std::string format_bytes(double b) {
+    char buf[64];
+    if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.3g GB", b / 1e9);
+    else std::snprintf(buf, sizeof buf, "%.3g MB", b / 1e6);
+    return buf;
+}
+
+struct memory_part {
+    double bytes = 0.0;
+    std::string what;
+    source_loc where;
+};
+
+} // namespace
+
+void check_memory(const model_desc& desc, const lowered_model& model) {
+    std::vector<memory_part> parts;
+    for (std::size_t i = 0; i < model.populations.size(); ++i) {
+        const lowered_population& p = model.populations[i];
+        const double values = 1.0 + static_cast<double>(p.params.n_dendrites);
+        parts.push_back({static_cast<double>(p.size) * values * bytes_per_value,
+                         "the state of its " + std::to_string(p.size) + " neurons", desc.populations[i].size.loc});
+    }
+    for (std::size_t i = 0; i < model.projections.size(); ++i) {
+        const lowered_projection& p = model.projections[i];
+        const double rows = static_cast<double>(model.populations[p.target].size);
+        const double cols = static_cast<double>(model.populations[p.source].size);
+        const std::string shape = std::to_string(model.populations[p.target].size) + " x " +
+                                  std::to_string(model.populations[p.source].size);
+        double bytes = 0.0;
+        std::string what;
+        switch (p.connectivity) {
+        case connectivity_kind::all_to_all:
+            bytes = rows * cols * bytes_per_value;
+            what = "its " + shape + " all_to_all weights";
+            break;
+        case connectivity_kind::one_to_one:
+            bytes = rows * bytes_per_synapse;
+            what = "its " + std::to_string(model.populations[p.target].size) + " one_to_one weights";
+            break;
+        case connectivity_kind::fixed_indegree:
+            bytes = rows * static_cast<double>(p.indegree) * bytes_per_synapse;
+            what = "its " + shape + " weights with indegree " + std::to_string(p.indegree);
+            break;
+        case connectivity_kind::fixed_probability:
+            bytes = p.probability * rows * cols * bytes_per_synapse;
+            what = "the expected synapses of its " + shape + " weights";
+            break;
+        }
+        parts.push_back({bytes, what, desc.projections[i].loc});
+    }
+    for (const stimulus_desc& s : desc.stimuli) {
+        if (s.kind.value != "random") continue;
+        double size = 0.0;  // the target is checked later; an unknown one needs no memory
+        for (std::size_t i = 0; i < desc.populations.size(); ++i)
+            if (desc.populations[i].name.value == s.target.value)
+                size = static_cast<double>(model.populations[i].size);
+        parts.push_back({static_cast<double>(s.count.value) * size * bytes_per_value,
+                         "its " + std::to_string(s.count.value) + " random rows", s.count.loc});
+    }
+
+    double total = 0.0;
+    const memory_part* largest = nullptr;
+    for (const memory_part& part : parts) {
+        total += part.bytes;
+        if (!largest || part.bytes > largest->bytes) largest = &part;
+    }
+    const memory_limit limit = available_memory();
+    if (!largest || limit.bytes <= 0.0 || total <= limit.bytes) return;
+    const bool alone = largest->bytes > limit.bytes;
+    throw model_error(largest->where,
+                      "the model needs at least " + format_bytes(total) + " of memory, more than " +
+                          limit.what + " (" + format_bytes(limit.bytes) + "); " +
+                          (alone ? "" : "the largest part, ") + format_bytes(largest->bytes) +
+                          (alone ? " of it alone for " : ", is ") + largest->what);
+}
+
+} // namespace cortexsim

@@ -51,7 +51,7 @@ TEST_CASE("pattern tasks with phases: two-phase rules learn the teacher, one tri
     // Measured (seed 1, 1,000 patterns): test MSE 8.08 -> 1.57 (feedback alignment), 8.08 ->
     // 1.38 (backprop through the tied transpose), 9.04 -> 1.42 (equilibrium propagation).
     for (const std::string method : {"feedback_alignment", "backprop", "equilibrium_propagation"}) {
-        const run_result r = run_in_temp(comparison_model("teacher_" + method + ".toml"), "cortexsim_pattern_protocol",
+        const run_result r = run_in_temp(comparison_model("teacher_" + method + ".toml"), "cortexsim_pattern_protocol_learn",
                                          {{"task.n_train", "1000"}, {"task.eval_every", "500"}});
         INFO(method << ": test MSE " << r.metrics.at("untrained_test_mse") << " -> " << r.metrics.at("final_test_mse"));
         CHECK(r.metrics.at("final_test_mse") < 0.25 * r.metrics.at("untrained_test_mse"));
@@ -59,25 +59,25 @@ TEST_CASE("pattern tasks with phases: two-phase rules learn the teacher, one tri
         const double trial_ms = method == "equilibrium_propagation" ? 15.0 : 10.0;
         CHECK(r.duration_ms == Approx(1000 * trial_ms + 3 * 200 * (trial_ms - 5.0)).epsilon(1e-12));
     }
-    std::filesystem::remove_all(run_folder("cortexsim_pattern_protocol"));
+    std::filesystem::remove_all(run_folder("cortexsim_pattern_protocol_learn"));
 }
 
 TEST_CASE("pattern tasks with phases: evaluation reads the free phase and learns nothing", "[pattern_protocol]") {
     // Without training the test error cannot depend on the nudge of the plus phase, which an
     // evaluation never runs: the same untrained MSE at g_som 0.8 and 5.
     const std::string fa = comparison_model("teacher_feedback_alignment.toml");
-    const run_result weak = run_in_temp(fa, "cortexsim_pattern_protocol", {{"task.n_train", "1"}, {"task.eval_every", "1"}});
-    const run_result strong = run_in_temp(fa, "cortexsim_pattern_protocol",
+    const run_result weak = run_in_temp(fa, "cortexsim_pattern_protocol_eval", {{"task.n_train", "1"}, {"task.eval_every", "1"}});
+    const run_result strong = run_in_temp(fa, "cortexsim_pattern_protocol_eval",
                                           {{"task.n_train", "1"}, {"task.eval_every", "1"}, {"task.g_som", "5.0"}});
     CHECK(weak.metrics.at("untrained_test_mse") == strong.metrics.at("untrained_test_mse"));
     // Learning off (eta 0): the test error after 200 patterns equals the untrained one but for
     // the free phase's settling residual (5 ms = 5.5 time constants from the previous pattern's
     // state: e^-5.5 = 0.4% of a state change); trained, it falls far more.
     const run_result frozen = run_in_temp(replaced(replaced(fa, "eta = 0.2 }", "eta = 0.0 }"), "eta = 0.05 }", "eta = 0.0 }"),
-                                          "cortexsim_pattern_protocol", {{"task.n_train", "200"}, {"task.eval_every", "100"}});
+                                          "cortexsim_pattern_protocol_eval", {{"task.n_train", "200"}, {"task.eval_every", "100"}});
     CHECK(frozen.metrics.at("final_test_mse") == Approx(frozen.metrics.at("untrained_test_mse")).epsilon(1e-3));
     CHECK(frozen.metrics.at("final_test_mse") != frozen.metrics.at("untrained_test_mse")); // the state carries over
-    std::filesystem::remove_all(run_folder("cortexsim_pattern_protocol"));
+    std::filesystem::remove_all(run_folder("cortexsim_pattern_protocol_eval"));
 }
 
 TEST_CASE("pattern tasks with phases: misuse is reported where it is written", "[pattern_protocol]") {

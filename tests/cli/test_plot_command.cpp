@@ -85,7 +85,11 @@ TEST_CASE("plot explains a missing interpreter, a missing module and a bad folde
 }
 
 TEST_CASE("plot draws the record, neurons and window asked for, and names what is not there", "[cli]") {
-    const fs::path run = finished_run();
+    // Its own run folder: ctest runs the cases of this file in parallel processes.
+    const fs::path run = fs::temp_directory_path() / "cortexsim_plot_command_selection_run";
+    const auto made = cli("run " + std::string(CORTEXSIM_SOURCE_DIR) + "/tests/data/report_records.toml --quiet --force --out " +
+                          run.string());
+    REQUIRE(made.code == 0);
     const fs::path out = fs::temp_directory_path() / "cortexsim_plot_command_selection";
     fs::remove_all(out);
     auto r = cli("plot " + run.string() + " --out " + out.string() +
@@ -110,4 +114,5 @@ TEST_CASE("plot draws the record, neurons and window asked for, and names what i
     r = cli("plot " + run.string() + " --out " + out.string() + " --window 1:2 --trials 1:2");
     CHECK_THAT(r.out, Contains("--window and --trials both choose the time window: give one"));
     fs::remove_all(out);
+    fs::remove_all(run);
 }

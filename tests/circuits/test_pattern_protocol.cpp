@@ -8,10 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "../file_text.hpp"
 #include "../test_models.hpp"
 #include "circuits/experiments/session.hpp"
 #include "run_fixture.hpp"
@@ -22,11 +21,9 @@ using namespace cortexsim::testing;
 namespace {
 
 std::string comparison_model(const std::string& file) {
-    std::ifstream in(std::string(CORTEXSIM_SOURCE_DIR) + "/examples/rule_comparison/" + file);
-    std::stringstream s;
-    s << in.rdbuf();
-    REQUIRE(!s.str().empty());
-    return s.str();
+    const std::string text = slurp(std::string(CORTEXSIM_SOURCE_DIR) + "/examples/rule_comparison/" + file);
+    REQUIRE(!text.empty());
+    return text;
 }
 
 std::string session_error(const std::string& toml) {

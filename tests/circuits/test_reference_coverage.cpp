@@ -11,10 +11,8 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,18 +24,13 @@
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
 #include "cortex_models/template_registry.hpp"
+#include "../file_text.hpp"
 
 using namespace cortexsim;
+using cortexsim::testing::slurp;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 const fs::path source_dir = CORTEXSIM_SOURCE_DIR;
 
@@ -99,7 +92,7 @@ std::vector<fs::path> example_files() {
 
 TEST_CASE("toml_reference.md documents every key of core's sections", "[reference]") {
     namespace k = config::keys;
-    const std::string doc = read_text(source_dir / "docs" / "toml_reference.md");
+    const std::string doc = slurp(source_dir / "docs" / "toml_reference.md");
     REQUIRE(!doc.empty());
     const std::vector<std::pair<std::string, std::vector<std::string>>> sections = {
         {"## `[simulation]`", list(k::simulation::all)},     {"## `[solver]`", list(k::solver::all)},
@@ -130,7 +123,7 @@ TEST_CASE("toml_reference.md documents every key of core's sections", "[referenc
 }
 
 TEST_CASE("toml_reference.md documents every neuron model, parameter and variable", "[reference]") {
-    const std::string doc = read_text(source_dir / "docs" / "toml_reference.md");
+    const std::string doc = slurp(source_dir / "docs" / "toml_reference.md");
     const std::string models = section(doc, "### Neuron models");
     REQUIRE(!models.empty());
     for (const neuron_model_info& m : neuron_catalogue()) {
@@ -149,7 +142,7 @@ TEST_CASE("toml_reference.md documents every neuron model, parameter and variabl
 
 TEST_CASE("toml_reference.md documents every rule, task and template with every key its reader knows",
           "[reference]") {
-    const std::string doc = read_text(source_dir / "docs" / "toml_reference.md");
+    const std::string doc = slurp(source_dir / "docs" / "toml_reference.md");
     const std::string plasticity = section(doc, "### Plasticity");
     REQUIRE(!plasticity.empty());
     for (const std::string& rule : default_rules().names()) {
@@ -184,7 +177,7 @@ TEST_CASE("toml_reference.md documents every rule, task and template with every 
             const std::string rule = d.projections[i].plasticity.rule.value;
             if (rule == "none" || !seen_rules.insert(rule).second) continue;
             probes.push_back({"projection[" + std::to_string(i) + "].plasticity.zz_not_a_key=1",
-                              plasticity + read_text(source_dir / "docs" / "rules" / (rule + ".md"))});
+                              plasticity + slurp(source_dir / "docs" / "rules" / (rule + ".md"))});
         }
         for (const auto& [set, where] : probes) {
             const std::string message = error_with(file, set);

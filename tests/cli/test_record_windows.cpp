@@ -6,12 +6,12 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "../circuits/run_fixture.hpp"
+#include "../file_text.hpp"
 #include "../h5_read.hpp"
 #include "../test_models.hpp"
 
@@ -21,13 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string file_text(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> out;
     std::stringstream in(text);
@@ -36,7 +29,7 @@ std::vector<std::string> lines(const std::string& text) {
 }
 
 std::string model_with(const std::string& records) {
-    return file_text(fs::path(CORTEXSIM_SOURCE_DIR) / "tests" / "data" / "report_records.toml") + records;
+    return slurp(fs::path(CORTEXSIM_SOURCE_DIR) / "tests" / "data" / "report_records.toml") + records;
 }
 
 } // namespace
@@ -57,8 +50,8 @@ TEST_CASE("a record window keeps exactly the samples inside it", "[records]") {
     o.show_progress = false;
     std::ostringstream log;
     run_model(config::parse_model(model_with(extra), "model.toml", ""), o, log);
-    const std::vector<std::string> all = lines(file_text(dir / "output_1.csv"));
-    const std::vector<std::string> window = lines(file_text(dir / "output_2.csv"));
+    const std::vector<std::string> all = lines(slurp(dir / "output_1.csv"));
+    const std::vector<std::string> window = lines(slurp(dir / "output_2.csv"));
     REQUIRE(all.size() == 1 + 301);  // header, t = 0 ... 150 ms
     REQUIRE(window.size() == 1 + 40); // t = 20.5 ... 40.0
     CHECK(window[0] == all[0]);
@@ -73,25 +66,25 @@ TEST_CASE("a record window keeps exactly the samples inside it", "[records]") {
     CHECK(time[0] == 20.5);
     CHECK(time[2] == 0.5);
     // The weight statistics from 100 ms to the end: 100, 110, ..., 150.
-    const std::vector<std::string> stats = lines(file_text(dir / "weight_stats_input_to_hidden.basal.csv"));
+    const std::vector<std::string> stats = lines(slurp(dir / "weight_stats_input_to_hidden.basal.csv"));
     REQUIRE(stats.size() == 1 + 6);
     CHECK(stats[1].rfind("100,", 0) == 0);
     // The resolved model keeps the windows, and reproduces the run (example.*.reproduced
     // checks that for every example; here the keys are written).
-    const std::string resolved = file_text(dir / "model.resolved.toml");
+    const std::string resolved = slurp(dir / "model.resolved.toml");
     CHECK(resolved.find("start_ms = 20.2") != std::string::npos);
     CHECK(resolved.find("stop_ms = 40.0") != std::string::npos);
     fs::remove_all(dir);
 }
 
 TEST_CASE("every_trials samples a phase end in trials 1, 1 + N, ...", "[records]") {
-    std::string toml = file_text(fs::path(CORTEXSIM_SOURCE_DIR) / "examples" / "reward_choice.toml");
+    std::string toml = slurp(fs::path(CORTEXSIM_SOURCE_DIR) / "examples" / "reward_choice.toml");
     toml += "\n[[record]]\npopulation = \"actor\"\nvariables = [\"rate\"]\nat = \"reward\"\n"
             "\n[[record]]\npopulation = \"actor\"\nvariables = [\"rate\"]\nat = \"reward\"\nevery_trials = 3\n";
     run_in_temp(toml, "cortexsim_record_every", {{"task.trials", "10"}});
     const fs::path dir = run_folder("cortexsim_record_every");
-    const std::vector<std::string> all = lines(file_text(dir / "actor.csv"));
-    const std::vector<std::string> every = lines(file_text(dir / "actor_1.csv"));
+    const std::vector<std::string> all = lines(slurp(dir / "actor.csv"));
+    const std::vector<std::string> every = lines(slurp(dir / "actor_1.csv"));
     REQUIRE(all.size() == 1 + 10);
     REQUIRE(every.size() == 1 + 4);  // trials 1, 4, 7, 10
     for (std::size_t k = 1; k < every.size(); ++k) CHECK(every[k] == all[1 + 3 * (k - 1)]);

@@ -22,6 +22,12 @@ void check_phase(const std::string& phase, const std::vector<std::string>& phase
                                        did_you_mean(phase, phases));
 }
 
+std::string latest_phase(const std::vector<std::string>& phases, const std::vector<std::string>& names) {
+    const auto index = [&](const std::string& p) { return std::find(phases.begin(), phases.end(), p) - phases.begin(); };
+    return *std::max_element(names.begin(), names.end(),
+                             [&](const std::string& a, const std::string& b) { return index(a) < index(b); });
+}
+
 std::string read_rule_phase(param_reader& r, const rule_target& t) {
     std::string at = r.string("at", "");
     if (!at.empty()) check_phase(at, t.phases, r.loc_of("at"));

@@ -20,6 +20,9 @@ void check_signal(const lowered_population& pop, const std::string& name,
                   const std::vector<std::string>& phases, const source_loc& where);
 /// Throws model_error at `where` unless `phase` is one of `phases`.
 void check_phase(const std::string& phase, const std::vector<std::string>& phases, const source_loc& where);
+/// Of `names` (declared phases, checked), the one that comes last in the protocol `phases`:
+/// where a rule that reads several phases' ends acts.
+std::string latest_phase(const std::vector<std::string>& phases, const std::vector<std::string>& names);
 /// The name of the dendritic prediction error of a population's dendrite: "<dendrite>_error".
 std::string dendritic_error_signal(const lowered_population& pop, int slot);
 /// Reads `at`: "" (act continuously) or a declared phase (act once at its end).

@@ -134,10 +134,7 @@ inline std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target&
     check_phase(out->plus, t.phases, r.loc_of("plus"));
     if (out->plus == out->minus)
         r.fail("plus", "the plus and minus phases must differ");
-    const auto index = [&](const std::string& p) {
-        return std::find(t.phases.begin(), t.phases.end(), p) - t.phases.begin();
-    };
-    out->acts_at = index(out->plus) > index(out->minus) ? out->plus : out->minus;
+    out->acts_at = latest_phase(t.phases, {out->plus, out->minus});
     out->feedback = r.string("feedback", "apical");
     const std::vector<std::string>& dendrites = t.target->model->dendrites;
     const auto it = std::find(dendrites.begin(), dendrites.end(), out->feedback);

@@ -136,8 +136,7 @@ std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
     rule->nudged = r.string("nudged", "plus");
     check_phase(rule->nudged, t.phases, r.loc_of("nudged"));
     if (rule->free == rule->nudged) r.fail("nudged", "the free and the nudged phase must differ");
-    const auto index = [&](const std::string& p) { return std::find(t.phases.begin(), t.phases.end(), p) - t.phases.begin(); };
-    if (index(rule->nudged) < index(rule->free))
+    if (latest_phase(t.phases, {rule->free, rule->nudged}) != rule->nudged)
         r.fail("nudged", "the nudged phase '" + rule->nudged + "' must come after the free phase '" + rule->free +
                              "' (it starts from the free equilibrium)");
     rule->acts_at = rule->nudged;

@@ -100,11 +100,7 @@ std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
     check_phase(rule->pre, t.phases, r.loc_of("pre"));
     rule->decay = r.number("decay", 0.0, param_bound::non_negative);
     // Acts when both phases are over: at the end of the later one.
-    const auto index = [&](const std::string& p) {
-        return std::find(t.phases.begin(), t.phases.end(), p) - t.phases.begin();
-    };
-    const auto last = std::max({index(rule->plus), index(rule->minus), index(rule->pre)});
-    rule->acts_at = t.phases[static_cast<std::size_t>(last)];
+    rule->acts_at = latest_phase(t.phases, {rule->plus, rule->minus, rule->pre});
     return rule;
 }
 

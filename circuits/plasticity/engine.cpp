@@ -145,6 +145,9 @@ bool plasticity_engine::update(bound_rule& b, double t, const double* y, double 
 }
 
 void plasticity_engine::follow(std::size_t k) {
+    // Copies are all-to-all (lowering), so only a dense projection can have followers; a sparse
+    // plastic projection has none and no dense matrix to read.
+    if (followers_[k].empty()) return;
     const Eigen::MatrixXd& W = net_.projection_at(k).dense_weights();
     for (std::size_t q : followers_[k]) {
         const lowered_projection& d = net_.model().projections[q];

@@ -80,4 +80,23 @@ std::string one_of(const std::vector<std::string>& allowed) {
     return out;
 }
 
+std::string printable(std::string_view s, std::size_t max) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < s.size() && i < max; ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+        } else {
+            out += "\\x";
+            out += digits[c >> 4];
+            out += digits[c & 0xfu];
+        }
+    }
+    if (s.size() > max)
+        out += "...";
+    return out;
+}
+
+
 } // namespace cortexsim

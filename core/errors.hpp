@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/source_loc.hpp"
@@ -44,6 +45,10 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
 
 /// A number as messages print it ("%g": 0.5, 1e-09, 3).
 std::string format_value(double x);
+
+/// Text from a file for a message: at most `max` characters, bytes outside printable ASCII as
+/// \xNN, so a binary file read by mistake gives a readable error.
+std::string printable(std::string_view s, std::size_t max = 40);
 
 /// "'a', 'b' or 'c'" for messages listing allowed values.
 std::string one_of(const std::vector<std::string>& allowed);

@@ -1,5 +1,7 @@
 #include "circuits/describe.hpp"
 
+#include "circuits/value_files.hpp"
+
 #include <cstdio>
 #include <sstream>
 
@@ -17,6 +19,7 @@ const char* connectivity_name(connectivity_kind k) {
     case connectivity_kind::one_to_one: return "one_to_one";
     case connectivity_kind::fixed_probability: return "fixed_probability";
     case connectivity_kind::fixed_indegree: return "fixed_indegree";
+    case connectivity_kind::from_file: return "synapses from file";
     }
     return "?";
 }
@@ -57,6 +60,7 @@ std::string describe(const network& net) {
                       d.compartment.c_str(), connectivity_name(d.connectivity), pr.synapse_count(),
                       pr.is_dense() ? "dense" : "sparse", d.rule ? ", rule " : "", d.rule ? d.rule_name.c_str() : "");
         os << buf;
+        if (d.file_weights) os << "    weights from " << d.file_weights->origin << "\n";
     }
     if (!m.stimuli.empty()) os << "\nstimuli:\n";
     for (const auto& s : m.stimuli) {

@@ -1,4 +1,5 @@
 #include "circuits/lowered_model.hpp"
+#include "circuits/value_files.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -139,33 +140,41 @@ lowered_population lower_population(const population_desc& p) {
             fail(p.dendrites, "input populations have no dendrites");
     }
 
-    for (const auto& [var, v] : p.initial) {
-        if (!std::isfinite(v.value)) fail(v, "must be finite, got " + format_value(v.value));
-        if (var == "u_soma" && m.kind != neuron_kind::input) {
-            out.u_init = v.value;
-            continue;
-        }
-        if (var == "rate" && m.kind == neuron_kind::input && out.input_tau_ms > 0) {
-            out.u_init = v.value;  // a filtered input's rate is its state
-            continue;
-        }
-        bool found = false;
+    // Where an initial value of `var` goes: the scalar for every neuron and the per-neuron list.
+    struct init_slot { double* all; std::vector<double>* each; };
+    const auto slot_of = [&](const std::string& var, const source_loc& loc) -> init_slot {
+        if (var == "u_soma" && m.kind != neuron_kind::input) return {&out.u_init, &out.u_init_each};
+        if (var == "rate" && m.kind == neuron_kind::input && out.input_tau_ms > 0)
+            return {&out.u_init, &out.u_init_each};  // a filtered input's rate is its state
         for (std::size_t d = 0; d < m.dendrites.size(); ++d) {
             if (var != "v_" + m.dendrites[d]) continue;
             if (!dynamic)
-                fail(v, "'" + var + "' is not a state variable with dendrites = 'instantaneous' "
-                        "(it equals its input); set dendrites = 'dynamic' to give it an initial value");
-            out.v_init[d] = v.value;
-            found = true;
+                throw model_error(loc, "'" + var + "' is not a state variable with dendrites = "
+                                       "'instantaneous' (it equals its input); set dendrites = "
+                                       "'dynamic' to give it an initial value");
+            return {&out.v_init[d], &out.v_init_each[d]};
         }
-        if (!found) {
-            std::vector<std::string> state;
-            for (const auto& name : m.variables)
-                if (name.rfind("u_", 0) == 0 || name.rfind("v_", 0) == 0) state.push_back(name);
-            fail(v, "unknown state variable '" + var + "' of model '" + m.name + "'" +
-                        (state.empty() ? std::string(" (it has none)")
-                                       : "; it has " + one_of(state) + did_you_mean(var, state)));
-        }
+        std::vector<std::string> state;
+        for (const auto& name : m.variables)
+            if (name.rfind("u_", 0) == 0 || name.rfind("v_", 0) == 0) state.push_back(name);
+        throw model_error(loc, "unknown state variable '" + var + "' of model '" + m.name + "'" +
+                                   (state.empty() ? std::string(" (it has none)")
+                                                  : "; it has " + one_of(state) + did_you_mean(var, state)));
+    };
+    for (const auto& [var, v] : p.initial) {
+        if (!std::isfinite(v.value)) fail(v, "must be finite, got " + format_value(v.value));
+        *slot_of(var, v.loc).all = v.value;
+    }
+    for (const auto& [var, v] : p.initial_per_neuron) {
+        std::vector<double>& each = *slot_of(var, v.loc).each;
+        each = v.from.file.value.empty() ? v.values : read_neuron_values(v.from, out.size, var);
+        if (each.size() != out.size)
+            throw model_error(v.loc, "needs one value per neuron: " + std::to_string(out.size) +
+                                         ", got " + std::to_string(each.size()));
+        for (std::size_t i = 0; i < each.size(); ++i)
+            if (!std::isfinite(each[i]))
+                throw model_error(v.loc, "value " + std::to_string(i) + " must be finite, got " +
+                                             format_value(each[i]));
     }
     return out;
 }
@@ -177,17 +186,29 @@ void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_pro
         {"constant", {weight_distribution::constant, {"value"}}},
         {"uniform", {weight_distribution::uniform, {"low", "high"}}},
         {"normal", {weight_distribution::normal, {"mean", "std"}}},
+        {"file", {weight_distribution::file, {}}},
     };
     auto it = dists.find(w.distribution.value);
     if (it == dists.end())
         fail(w.distribution, "unknown distribution '" + w.distribution.value +
-                                 "'; expected 'constant', 'uniform', 'normal' or 'copy'");
+                                 "'; expected 'constant', 'uniform', 'normal', 'copy' or 'file'");
     out.distribution = it->second.d;
     const auto written = [](const source_loc& l) { return l.line > 0 && !l.defaulted; };
     if (out.distribution != weight_distribution::copy &&
         (written(w.copy_of.loc) || written(w.transpose.loc) || written(w.tied.loc)))
         throw model_error(written(w.copy_of.loc) ? w.copy_of.loc : written(w.transpose.loc) ? w.transpose.loc : w.tied.loc,
                           "'of', 'transpose' and 'tied' apply to distribution = 'copy' only");
+    if (out.distribution != weight_distribution::file && !w.from.file.value.empty())
+        throw model_error(w.from.file.loc, "'file' gives the weights, so it does not go with "
+                                           "distribution = '" + w.distribution.value + "'");
+    if (out.distribution == weight_distribution::file) {
+        if (w.from.file.value.empty())
+            throw model_error(w.loc, "distribution 'file' needs 'file', a .npy, .csv or .h5 file");
+        for (const auto& [key, v] : w.params)
+            fail(v, "unknown parameter '" + key + "' of weights read from a file; it has 'file', "
+                    "'record', 'time_ms', 'edges' and 'column'");
+        return;  // read by lower_projection, which knows the sizes
+    }
     if (out.distribution == weight_distribution::copy) {
         for (const auto& [key, v] : w.params)
             if (key != "scale")
@@ -232,6 +253,34 @@ void lower_weights(const weight_desc& w, const source_loc& proj_loc, lowered_pro
     if (out.sign == sign_constraint::inhibitory && hi > 0 && std::isfinite(hi))
         throw model_error(w.loc, "weights can be positive (up to " + format_value(hi) +
                                      ") but sign = 'inhibitory'");
+}
+
+/// Weights from a file: the file's matrix (and, for SONATA edges or a record of a sparse
+/// projection, its synapses) replaces the drawn connectivity and weights, so `connectivity`
+/// may only keep its default; every weight must have the projection's sign.
+void lower_weight_file(const projection_desc& p, std::size_t n_tgt, std::size_t n_src,
+                       lowered_projection& out) {
+    if (p.connectivity.loc.line > 0 && !p.connectivity.loc.defaulted &&
+        p.connectivity.value != "all_to_all")
+        fail(p.connectivity, "the weights file gives the synapses; leave 'connectivity' out (or "
+                             "'all_to_all') with weights = { file = ... }");
+    auto table = std::make_shared<weight_table>(read_weight_table(p.weights.from, n_tgt, n_src));
+    if (!table->connected.empty()) out.connectivity = connectivity_kind::from_file;
+    for (std::size_t k = 0; k < table->values.size(); ++k) {
+        const double w = table->values[k];
+        if (!(out.sign == sign_constraint::excitatory ? w < 0 : out.sign == sign_constraint::inhibitory && w > 0))
+            continue;
+        throw model_error(p.weights.from.file.loc,
+                          table->origin + ": the weight from source " + std::to_string(k % n_src) +
+                              " to target " + std::to_string(k / n_src) + " is " + format_value(w) +
+                              " but sign = '" + p.sign.value + "'");
+    }
+    if (!out.allow_autapses && out.source == out.target)
+        for (std::size_t i = 0; i < n_tgt; ++i)
+            if (table->connected.empty() || table->connected[i * n_src + i])
+                fail(p.allow_autapses, "the weights file connects neuron " + std::to_string(i) +
+                                           " to itself but allow_autapses = false");
+    out.file_weights = std::move(table);
 }
 
 } // namespace
@@ -330,6 +379,7 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
         if (out.connectivity != connectivity_kind::all_to_all || src.connectivity != connectivity_kind::all_to_all)
             fail(of, "weight copies need connectivity = 'all_to_all' on both projections");
     }
+    if (out.distribution == weight_distribution::file) lower_weight_file(p, n_tgt, n_src, out);
     lower_projection_type(p, pops, out);
     lower_plasticity(desc, p, pops, out);
     if (out.copy_tied && out.rule)
@@ -375,6 +425,12 @@ lowered_model lower(const model_desc& desc) {
     out.duration_ms = desc.simulation.duration_ms.value;
     if (desc.task.kind.value == "none" && (!(out.duration_ms > 0) || !std::isfinite(out.duration_ms)))
         fail(desc.simulation.duration_ms, "must be a positive number, got " + format_value(out.duration_ms));
+    out.start_ms = desc.simulation.start_ms.value;
+    if (!(out.start_ms >= 0) || !std::isfinite(out.start_ms))
+        fail(desc.simulation.start_ms, "must be a non-negative number, got " + format_value(out.start_ms));
+    if (out.start_ms > 0 && (desc.task.kind.value != "none" || !desc.phases.empty()))
+        fail(desc.simulation.start_ms, "a run with a [task] or [[phase]]s starts at 0 (its trials "
+                                       "begin there); start_ms continues a plain run");
     out.seed = desc.simulation.seed.value;
     out.output = desc.simulation.output.value;
     out.plasticity_interval_ms = desc.simulation.plasticity_interval_ms.value;
@@ -416,6 +472,10 @@ lowered_model lower(const model_desc& desc) {
         out.stimuli.push_back(lower_stimulus(desc, desc.stimuli[k], k, out.populations));
     lower_protocol(desc, out);
     lower_records(desc, out);
+    // A run that starts later samples from its start on: its records' time mappings begin there.
+    for (lowered_record& r : out.records)
+        if (r.at_phase < 0) r.start_ms = std::max(r.start_ms, out.start_ms);
+    for (lowered_weight_record& r : out.weight_records) r.start_ms = std::max(r.start_ms, out.start_ms);
     return out;
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "circuits/lowered_model.hpp"
+#include "circuits/value_files.hpp"
 #include "core/errors.hpp"
 
 namespace cortexsim {
@@ -95,6 +96,10 @@ void check_memory(const model_desc& desc, const lowered_model& model) {
         case connectivity_kind::fixed_probability:
             bytes = p.probability * rows * cols * bytes_per_synapse;
             what = "the expected synapses of its " + shape + " weights";
+            break;
+        case connectivity_kind::from_file:
+            bytes = static_cast<double>(p.file_weights->synapse_count()) * bytes_per_synapse;
+            what = "the " + std::to_string(p.file_weights->synapse_count()) + " synapses of its weights file";
             break;
         }
         parts.push_back({bytes, what, desc.projections[i].loc});

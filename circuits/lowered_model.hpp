@@ -32,12 +32,17 @@ struct lowered_population {
     transfer_fn transfer;
     double u_init = 0.0;                         ///< u_soma, or the rate of a filtered input
     std::array<double, max_dendrites> v_init{};  ///< dynamic dendrites only
+    /// Per-neuron initial values (`initial = { u_soma = [...] }` or a file); empty: the scalar.
+    std::vector<double> u_init_each;
+    std::array<std::vector<double>, max_dendrites> v_init_each{};
     double input_tau_ms = 0.0;                   ///< input populations: rate low-pass filter
     double noise_sigma = 0.0;                    ///< somatic noise current amplitude
 };
 
-enum class connectivity_kind { all_to_all, one_to_one, fixed_probability, fixed_indegree };
-enum class weight_distribution { constant, uniform, normal, copy };
+/// from_file: the synapses a weights file lists (SONATA edges, a sparse projection's record).
+enum class connectivity_kind { all_to_all, one_to_one, fixed_probability, fixed_indegree, from_file };
+enum class weight_distribution { constant, uniform, normal, copy, file };
+struct weight_table;  // circuits/value_files.hpp
 enum class sign_constraint { free, excitatory, inhibitory };
 
 struct lowered_projection {
@@ -58,6 +63,9 @@ struct lowered_projection {
     /// copy: the weights follow the source's after each of its updates (weight transport).
     bool copy_tied = false;
     double copy_scale = 1.0;
+    /// file: the weights read in lowering (target x source, and the synapses for from_file);
+    /// shared by every network built from this model.
+    std::shared_ptr<const weight_table> file_weights;
     sign_constraint sign = sign_constraint::free;
     bool nudging = false;    ///< one-to-one somatic nudging towards the source's u_soma
     /// The projection's plasticity rule with its parameters (circuits/plasticity/rule.hpp), or
@@ -174,6 +182,7 @@ struct lowered_context {
 struct lowered_model {
     std::string name;
     double duration_ms = 0.0;
+    double start_ms = 0.0;  ///< the run covers [start_ms, start_ms + duration_ms]
     std::uint64_t seed = 1;
     std::string output;
     double plasticity_interval_ms = 1.0;

@@ -15,10 +15,14 @@ void network::initial_state(double* y) const {
         const lowered_population& lp = model_.populations[p];
         const population_state& ps = pops_[p];
         if (ps.u_offset == no_offset) continue;
-        std::fill_n(y + ps.u_offset, lp.size, lp.u_init);
+        const auto set = [&](std::size_t offset, double all, const std::vector<double>& each) {
+            if (each.empty()) std::fill_n(y + offset, lp.size, all);
+            else std::copy(each.begin(), each.end(), y + offset);
+        };
+        set(ps.u_offset, lp.u_init, lp.u_init_each);
         if (is_input(p)) continue;
         for (int d = 0; d < lp.params.n_dendrites; ++d)
-            if (ps.v_offset[d] != no_offset) std::fill_n(y + ps.v_offset[d], lp.size, lp.v_init[d]);
+            if (ps.v_offset[d] != no_offset) set(ps.v_offset[d], lp.v_init[d], lp.v_init_each[d]);
     }
 }
 

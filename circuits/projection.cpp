@@ -8,6 +8,7 @@
 
 #include "circuits/csr_matvec.hpp"
 #include "circuits/threads.hpp"
+#include "circuits/value_files.hpp"
 #include "core/random.hpp"
 
 namespace cortexsim {
@@ -124,6 +125,10 @@ void row_sources(const lowered_projection& d, std::size_t i, std::size_t n_sourc
         std::sort(out.begin(), out.end());
         break;
     }
+    case connectivity_kind::from_file:
+        for (std::size_t j = 0; j < n_source; ++j)
+            if (d.file_weights->connected[i * n_source + j]) out.push_back(j);
+        break;
     }
 }
 
@@ -151,7 +156,8 @@ projection::projection(const lowered_projection& desc, std::size_t n_source, std
         row_sources(desc, i, n_source, same, gen, sources, shuffle);
         if (!dense_) w_sparse_.startVec(static_cast<Eigen::Index>(i));
         for (std::size_t j : sources) {
-            const double w = draw_weight(desc, gen);
+            const double w = desc.file_weights ? desc.file_weights->values[i * n_source + j]
+                                               : draw_weight(desc, gen);
             if (dense_) w_dense_(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = w;
             else w_sparse_.insertBack(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = w;
         }

@@ -21,6 +21,9 @@ using param_table = std::map<std::string, located<double>>;
 struct simulation_desc {
     located<std::string> name{"model"};     ///< used for the default run folder
     located<double> duration_ms{100.0};
+    /// Model time at which the run begins (it ends at start_ms + duration_ms): a run that
+    /// continues another from its weights and state at that time (docs/toml_reference.md).
+    located<double> start_ms{0.0};
     located<std::uint64_t> seed{1};
     located<std::string> output{""};        ///< run folder; "" -> runs/<name>
     located<double> plasticity_interval_ms{1.0};  ///< weight-update step (operator splitting)
@@ -42,6 +45,25 @@ struct solver_desc {
     source_loc loc;
 };
 
+/// Values from a file, for weights or per-neuron initial values: a NumPy .npy or CSV file, or a
+/// record in a run's report.h5 (`record`, `time_ms`), or SONATA edges (`edges`, `column`).
+/// Read and checked in lowering (circuits/value_files.hpp), which knows the sizes.
+struct value_file_desc {
+    located<std::string> file{""};          ///< made absolute by the loader ("" if none)
+    located<std::string> record{""};        ///< report.h5: the record's name
+    located<double> time_ms{std::numeric_limits<double>::quiet_NaN()}; ///< report.h5: the sample
+    located<std::string> edges{""};         ///< SONATA edges: the edge population
+    located<std::string> column{""};        ///< SONATA edges: the weight column (syn_weight)
+    source_loc loc;
+};
+
+/// Per-neuron initial values of one state variable: listed in the model or read from a file.
+struct initial_values_desc {
+    std::vector<double> values;             ///< one per neuron, when listed
+    value_file_desc from;                   ///< when read from a file
+    source_loc loc;
+};
+
 struct population_desc {
     located<std::string> name;
     located<std::string> model;             ///< pyramidal | interneuron | input
@@ -51,6 +73,8 @@ struct population_desc {
     param_table transfer_params;            ///< gamma, beta, theta, ... (per transfer function)
     param_table params;                     ///< neuron model parameters (g_lk, g_B, ...)
     param_table initial;                    ///< initial values of state variables (u_soma, ...)
+    /// Per-neuron initial values (`initial = { u_soma = [...] }` or `{ file = ... }`).
+    std::map<std::string, initial_values_desc> initial_per_neuron;
     /// `context = { from = [...], at = "plus", mix = 1.0 }` on an input population: its rates
     /// are a copy of `from`'s rates (concatenated) taken at the end of phase `at` and applied
     /// at the end of every trial (the CT context of O'Reilly et al. 2021, an Elman context
@@ -74,6 +98,8 @@ struct weight_desc {
     /// copy: keep following the source's weights as it learns (weight transport, for the
     /// backprop reference), not only start from them.
     located<bool> tied{false};
+    /// distribution = "file": the matrix (and, for edges or a sparse record, the synapses).
+    value_file_desc from;
     source_loc loc;
 };
 

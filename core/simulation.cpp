@@ -41,7 +41,15 @@ void simulation::add_periodic_update(double interval_ms, update_fn fn) {
     updaters_.push_back({interval_ms, 1, std::move(fn)});
 }
 
+void simulation::set_start_time(double t_ms) {
+    if (started_) throw std::logic_error("set_start_time must come before the first run()");
+    if (!(t_ms >= 0.0) || !std::isfinite(t_ms)) throw std::invalid_argument("start time must be >= 0");
+    t_ms_ = t_ms;
+}
+
 void simulation::start() {
+    for (auto& u : updaters_)
+        while (u.next_time() < t_ms_) ++u.next_index;
     system_.initial_state(y_.data());
     system_.enter_segment(t_ms_, y_.data());
     system_.check_state(t_ms_, y_.data());
@@ -49,6 +57,19 @@ void simulation::start() {
     next_discontinuity_ms_ = system_.next_discontinuity_after(t_ms_);
     started_ = true;
     fire_due_samplers();
+    // Only a run that starts later than 0 has updates due at its start (the first is at one
+    // interval): those of the run it continues.
+    if (fire_due_updates()) integrator_->reset(t_ms_, y_.data());
+}
+
+bool simulation::fire_due_updates() {
+    bool changed = false;
+    for (auto& u : updaters_) {
+        if (u.next_time() != t_ms_) continue;
+        changed |= u.fn(t_ms_, y_.data());
+        ++u.next_index;
+    }
+    return changed;
 }
 
 void simulation::fire_due_samplers() {
@@ -88,12 +109,7 @@ void simulation::run(double t_end_ms) {
             next_discontinuity_ms_ = system_.next_discontinuity_after(t_ms_);
         }
         fire_due_samplers();
-        bool changed = false;
-        for (auto& u : updaters_) {
-            if (u.next_time() != t_ms_) continue;
-            changed |= u.fn(t_ms_, y_.data());
-            ++u.next_index;
-        }
+        const bool changed = fire_due_updates();
         // Already restarted if t was also a discontinuity; a second reset would be harmless
         // but would count twice in the statistics.
         if (changed && t_ms_ != last_reset_ms_) integrator_->reset(t_ms_, y_.data());

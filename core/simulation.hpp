@@ -40,6 +40,12 @@ public:
     /// the integrator stops exactly there, and restarts if `fn` reports a change.
     void add_periodic_update(double interval_ms, update_fn fn);
 
+    /// Starts the clock at t_ms (>= 0) instead of 0, before the first run(): a run that
+    /// continues another from its state at t_ms. Samplers and updates keep their grids k *
+    /// interval; the updates due at t_ms itself run at the start, after the samplers, as they
+    /// would have in the run being continued (whose records at t_ms precede them).
+    void set_start_time(double t_ms);
+
     /// Integrates from the current time to t_end_ms (>= time()); may be called again to continue.
     void run(double t_end_ms);
     /// The system changed outside the schedule (a task set new inputs or weights): latch its
@@ -66,6 +72,8 @@ private:
 
     void start();
     void fire_due_samplers();
+    /// Runs the updates due at the current time; true if one changed the system.
+    bool fire_due_updates();
 
     dynamical_system& system_;
     std::vector<double> y_;

@@ -65,7 +65,9 @@ struct run_session::live_run {
           sim(net, net.integrator_options(task_driven), net.model().solver.atol,
               net.model().solver.atol_per_variable),
           stop(options.stop_flag),
-          progress(out, options.progress_on_terminal, net.model().duration_ms) {}
+          progress(out, options.progress_on_terminal, net.model().duration_ms) {
+        sim.set_start_time(net.model().start_ms);
+    }
     run_options options;
     std::ostream& log;
     simulation sim;
@@ -76,6 +78,7 @@ struct run_session::live_run {
     run_result result;
     double wall_s = 0.0;
     bool stopped = false;
+    double start_ms = 0.0;
 };
 
 bool run_session::started() const { return live_ != nullptr; }
@@ -109,6 +112,7 @@ void run_session::start(const run_options& options, std::ostream& log) {
         }
     }
     auto run = std::make_unique<live_run>(net, task_ != nullptr, options, log);
+    run->start_ms = m.start_ms;
     attach_plasticity(net, run->sim);
     if (!m.phases.empty()) run->trials = std::make_unique<trial_runner>(net, run->sim);
     run->result.run_dir = run_dir;
@@ -126,7 +130,7 @@ void run_session::start(const run_options& options, std::ostream& log) {
         r.sim.set_progress([&r](double t) {
             if (r.options.on_progress) r.options.on_progress(t);
             r.stop.poll(t);
-            if (r.options.show_progress) r.progress.update(t);
+            if (r.options.show_progress) r.progress.update(t - r.start_ms);
         });
     }
     live_ = std::move(run);
@@ -193,7 +197,7 @@ run_result run_session::finish() {
     r.outputs->close(result);
     // A task, or a stepped run, decides its own length; a stopped plain run reports the
     // length it was asked for next to where it stopped (stopped_at_ms).
-    if (task_ || !r.stopped) result.duration_ms = r.sim.time();
+    if (task_ || !r.stopped) result.duration_ms = r.sim.time() - r.start_ms;
     result.solver = r.sim.solver();
     result.stats = r.sim.stats();
     if (task_) {
@@ -211,7 +215,7 @@ run_result run_session::run(const run_options& options, std::ostream& log) {
     if (live_) throw std::logic_error("run_session::run called twice");
     start(options, log);
     if (task_) run_task();
-    else advance_to(net_->model().duration_ms);
+    else advance_to(net_->model().start_ms + net_->model().duration_ms);
     return finish();
 }
 

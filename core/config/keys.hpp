@@ -54,14 +54,15 @@ inline constexpr std::string_view kind = "kind";
 namespace simulation {
 inline constexpr std::string_view name = "name";
 inline constexpr std::string_view duration_ms = "duration_ms";
+inline constexpr std::string_view start_ms = "start_ms";
 inline constexpr std::string_view seed = "seed";
 inline constexpr std::string_view output = "output";
 inline constexpr std::string_view plasticity_interval_ms = "plasticity_interval_ms";
 inline constexpr std::string_view noise_interval_ms = "noise_interval_ms";
 inline constexpr std::string_view summary_interval_ms = "summary_interval_ms";
-inline constexpr std::array all{name,           duration_ms,       seed,
-                                output,         plasticity_interval_ms, noise_interval_ms,
-                                summary_interval_ms};
+inline constexpr std::array all{name,           duration_ms,       start_ms,
+                                seed,           output,            plasticity_interval_ms,
+                                noise_interval_ms, summary_interval_ms};
 } // namespace simulation
 
 /// [solver]; `atol` is a number or a table of per-variable numbers in which the reserved key
@@ -96,6 +97,16 @@ inline constexpr std::string_view context_at = "at";
 inline constexpr std::string_view context_mix = "mix";
 inline constexpr std::array all{name, model, size, dendrites, transfer, params, initial, context};
 } // namespace population
+
+/// Values read from a file: `weights = { file = ... }` and `initial = { u_soma = { file = ... } }`.
+namespace value_file {
+inline constexpr std::string_view file = "file";
+inline constexpr std::string_view record = "record";    ///< report.h5: a record's name
+inline constexpr std::string_view time_ms = "time_ms";  ///< report.h5: which sample
+inline constexpr std::string_view edges = "edges";      ///< SONATA edges: the edge population
+inline constexpr std::string_view column = "column";    ///< SONATA edges: the weight column
+inline constexpr std::array all{file, record, time_ms, edges, column};
+} // namespace value_file
 
 /// [[projection]]; `weights` is a number or a table {distribution = "...", numeric parameters}.
 namespace projection {
@@ -174,7 +185,8 @@ inline constexpr std::array connectivity{
     std::string_view{"all_to_all"}, std::string_view{"one_to_one"},
     std::string_view{"fixed_probability"}, std::string_view{"fixed_indegree"}};
 inline constexpr std::array distribution{std::string_view{"constant"}, std::string_view{"uniform"},
-                                         std::string_view{"normal"}, std::string_view{"copy"}};
+                                         std::string_view{"normal"}, std::string_view{"copy"},
+                                         std::string_view{"file"}};
 inline constexpr std::array sign{std::string_view{"free"}, std::string_view{"excitatory"},
                                  std::string_view{"inhibitory"}};
 inline constexpr std::array mode{std::string_view{"rate"}, std::string_view{"current"},

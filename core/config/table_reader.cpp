@@ -279,6 +279,23 @@ param_table table_reader::number_table(std::string_view key, bound range) {
     return t ? t->remaining_numbers(range) : param_table{};
 }
 
+std::vector<std::pair<std::string, const toml::node*>> table_reader::take_arrays_and_tables() {
+    std::vector<std::pair<std::string, const toml::node*>> out;
+    for (const auto& [key, node] : *table_) {
+        if (read_.count(key.str()) != 0 || !(node.is_array() || node.is_table()))
+            continue;
+        out.emplace_back(std::string(key.str()), &node);
+        read_.emplace(key.str());
+    }
+    // TOML++ keeps keys sorted by name; the user reads the file top to bottom.
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        const auto& pa = a.second->source().begin;
+        const auto& pb = b.second->source().begin;
+        return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+    });
+    return out;
+}
+
 param_table table_reader::remaining_numbers(bound range) {
     param_table out;
     for (const auto& [key, node] : *table_) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <set>
 #include <string>
 #include <string_view>
@@ -102,6 +103,10 @@ class table_reader {
                                           const std::vector<std::string>& known);
     /// A sub-table whose entries are all finite numbers (params, initial values).
     param_table number_table(std::string_view key, bound range = bound::any);
+    /// Takes (marks read) every unread entry whose value is an array or a table, in file order,
+    /// with its path: the entries of a table whose values may be a number or something richer
+    /// (`initial = { u_soma = 0.1, v_basal = [...] }`); remaining_numbers() reads the rest.
+    std::vector<std::pair<std::string, const toml::node*>> take_arrays_and_tables();
     /// Reads every key not read so far as a finite number: the parameters of mixed tables such
     /// as `transfer = {kind = "logistic", beta = 2}`.
     param_table remaining_numbers(bound range = bound::any);

@@ -12,6 +12,7 @@
 
 #include "core/config/keys.hpp"
 #include "core/config/table_reader.hpp"
+#include "core/csv_rows.hpp"
 #include "core/errors.hpp"
 
 namespace cortexsim::config {
@@ -89,6 +90,7 @@ simulation_desc read_simulation(table_reader& root) {
     d.duration_ms = root.has(keys::root::task)
                         ? t.optional<double>(key::duration_ms, d.duration_ms.value, bound::positive)
                         : t.required<double>(key::duration_ms, bound::positive);
+    d.start_ms = t.optional<double>(key::start_ms, d.start_ms.value, bound::non_negative);
     d.seed = t.optional<std::uint64_t>(key::seed, d.seed.value, bound::non_negative);
     d.output = t.optional<std::string>(key::output, d.output.value);
     d.plasticity_interval_ms =
@@ -147,7 +149,53 @@ void read_transfer(table_reader& t, std::string_view k, located<std::string>& ki
     }
 }
 
-population_desc read_population(table_reader& t) {
+std::string resolve_path(const std::string& base_dir, const std::string& file);
+std::vector<double> read_row(const toml::node& n, const source_loc& loc);
+
+/// `{ file = "...", record = "...", time_ms = ..., edges = "...", column = "..." }`: where values
+/// come from. The path is made absolute against the model's folder, so the resolved model in
+/// the run folder names the same file.
+value_file_desc read_value_file(table_reader& x, const std::string& base_dir) {
+    namespace key = keys::value_file;
+    value_file_desc f;
+    f.loc = x.where();
+    f.file = x.required<std::string>(key::file);
+    if (f.file.value.empty())
+        x.fail(key::file, "must name a file, got an empty string");
+    f.file.value = std::filesystem::absolute(resolve_path(base_dir, f.file.value))
+                       .lexically_normal()
+                       .string();
+    f.record = x.optional<std::string>(key::record, "");
+    f.time_ms = x.optional<double>(key::time_ms, f.time_ms.value);
+    f.edges = x.optional<std::string>(key::edges, "");
+    f.column = x.optional<std::string>(key::column, "");
+    return f;
+}
+
+/// `initial`: a number per variable (the same for every neuron), or one per neuron as an
+/// array or from a file.
+void read_initial(table_reader& t, population_desc& d, const std::string& base_dir) {
+    namespace key = keys::population;
+    std::optional<table_reader> init = t.optional_table(key::initial, {});
+    if (!init)
+        return;
+    for (const auto& [name, node] : init->take_arrays_and_tables()) {
+        initial_values_desc v;
+        v.loc = node_loc(*node, init->where().file, init->path_of(name));
+        if (node->is_array()) {
+            v.values = read_row(*node, v.loc);
+        } else {
+            table_reader x(*node->as_table(), v.loc, keys::value_file::all);
+            x.check_keys();
+            v.from = read_value_file(x, base_dir);
+            x.finish();
+        }
+        d.initial_per_neuron.emplace(name, std::move(v));
+    }
+    d.initial = init->remaining_numbers();
+}
+
+population_desc read_population(table_reader& t, const std::string& base_dir) {
     namespace key = keys::population;
     t.check_keys();
     population_desc d;
@@ -158,7 +206,7 @@ population_desc read_population(table_reader& t) {
     d.dendrites = t.choice(key::dendrites, d.dendrites.value, names(allowed::dendrites));
     read_transfer(t, key::transfer, d.transfer, d.transfer_params);
     d.params = t.number_table(key::params);
-    d.initial = t.number_table(key::initial);
+    read_initial(t, d, base_dir);
     if (auto c = t.optional_table(key::context, names(std::array{key::context_from, key::context_at,
                                                                  key::context_mix}))) {
         c->check_keys();
@@ -172,7 +220,7 @@ population_desc read_population(table_reader& t) {
     return d;
 }
 
-weight_desc read_weights(table_reader& t) {
+weight_desc read_weights(table_reader& t, const std::string& base_dir) {
     namespace key = keys::projection;
     weight_desc w;
     w.loc = t.loc_of(key::weights);
@@ -182,10 +230,23 @@ weight_desc read_weights(table_reader& t) {
     if (!n)
         return w;
     if (n->is_table()) {
-        table_reader x(*n->as_table(), w.loc,
-                       names(std::array{key::distribution, key::copy_of, key::transpose, key::tied}));
-        w.distribution =
-            x.choice(key::distribution, w.distribution.value, names(allowed::distribution));
+        std::vector<std::string> known =
+            names(std::array{key::distribution, key::copy_of, key::transpose, key::tied});
+        for (std::string_view k : keys::value_file::all) known.emplace_back(k);
+        table_reader x(*n->as_table(), w.loc, known);
+        // `file` makes the distribution "file" unless another one is written (then lowering
+        // says they do not go together).
+        const bool from_file = x.has(keys::value_file::file);
+        w.distribution = x.choice(key::distribution, from_file ? "file" : w.distribution.value,
+                                  names(allowed::distribution));
+        if (from_file) {
+            w.from = read_value_file(x, base_dir);
+        } else {
+            for (std::string_view k : keys::value_file::all)
+                if (x.has(k))
+                    x.fail(k, "'" + std::string(k) + "' goes with 'file' (weights read from a "
+                              "file), which is not given");
+        }
         w.copy_of = x.optional<std::string>(key::copy_of, w.copy_of.value);
         w.transpose = x.optional<bool>(key::transpose, w.transpose.value);
         w.tied = x.optional<bool>(key::tied, w.tied.value);
@@ -226,7 +287,7 @@ plasticity_desc read_plasticity(table_reader& t) {
     return p;
 }
 
-projection_desc read_projection(table_reader& t) {
+projection_desc read_projection(table_reader& t, const std::string& base_dir) {
     namespace key = keys::projection;
     t.check_keys();
     projection_desc d;
@@ -242,7 +303,7 @@ projection_desc read_projection(table_reader& t) {
     // indegree > 0 for fixed_indegree.
     d.indegree = t.optional<long>(key::indegree, d.indegree.value, bound::non_negative);
     d.allow_autapses = t.optional<bool>(key::allow_autapses, d.allow_autapses.value);
-    d.weights = read_weights(t);
+    d.weights = read_weights(t, base_dir);
     d.sign = t.choice(key::sign, d.sign.value, names(allowed::sign));
     d.type = t.choice(key::type, d.type.value, names(allowed::projection_type));
     d.plasticity = read_plasticity(t);
@@ -264,58 +325,6 @@ std::vector<double> read_row(const toml::node& n, const source_loc& loc) {
         row.push_back(convert<double>(
             (*arr)[i], node_loc((*arr)[i], loc.file, loc.path + "[" + std::to_string(i) + "]")));
     return row;
-}
-
-/// One CSV field [begin, end) of `line`; `loc` names the CSV file and line, the column is set.
-double read_csv_field(const std::string& line, std::size_t begin, std::size_t end, source_loc loc) {
-    while (begin < end && (line[begin] == ' ' || line[begin] == '\t'))
-        ++begin;
-    while (end > begin && (line[end - 1] == ' ' || line[end - 1] == '\t'))
-        --end;
-    loc.column = static_cast<int>(begin) + 1;
-    const std::string field = line.substr(begin, end - begin);
-    if (field.empty())
-        throw model_error(loc, "must be a number, got an empty field");
-    // from_chars is locale-independent (strtod is not) but rejects the leading '+' strtod takes.
-    const char* first = field.data() + (field[0] == '+' ? 1 : 0);
-    const char* last = field.data() + field.size();
-    double v = 0.0;
-    const auto res = std::from_chars(first, last, v);
-    if (res.ec != std::errc{} || res.ptr != last)
-        throw model_error(loc, "must be a number, got '" + field + "'");
-    if (!std::isfinite(v))
-        throw model_error(loc, "must be finite, got " + field);
-    return v;
-}
-
-/// Rows of a `file` stimulus: one per line, comma-separated numbers; blank lines and lines
-/// starting with '#' are skipped. Errors name the CSV file and line.
-std::vector<std::vector<double>> read_csv_rows(const std::string& path, const source_loc& key_loc) {
-    std::ifstream in(path);
-    if (!in)
-        throw model_error(key_loc, "cannot open stimulus file '" + path + "'");
-    std::vector<std::vector<double>> rows;
-    std::string line;
-    for (int line_no = 1; std::getline(in, line); ++line_no) {
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        const std::size_t first = line.find_first_not_of(" \t");
-        if (first == std::string::npos || line[first] == '#')
-            continue;
-        std::vector<double> row;
-        for (std::size_t begin = 0;;) {
-            const std::size_t end = std::min(line.find(',', begin), line.size());
-            row.push_back(
-                read_csv_field(line, begin, end, source_loc{path, line_no, 0, key_loc.path}));
-            if (end == line.size())
-                break;
-            begin = end + 1;
-        }
-        rows.push_back(std::move(row));
-    }
-    if (rows.empty())
-        throw model_error(key_loc, "stimulus file '" + path + "' has no rows");
-    return rows;
 }
 
 std::string resolve_path(const std::string& base_dir, const std::string& file) {
@@ -361,7 +370,7 @@ void read_stimulus_rows(table_reader& t, stimulus_desc& d, const std::string& ba
         const located<double> step = t.required<double>(key::step_ms, bound::positive);
         d.values_loc = file.loc;
         d.file_path = resolve_path(base_dir, file.value);
-        d.values = read_csv_rows(d.file_path, file.loc);
+        d.values = read_csv_rows(d.file_path, file.loc, "stimulus file");
         for (std::size_t i = 0; i < d.values.size(); ++i)
             d.times_ms.push_back(d.start_ms.value + static_cast<double>(i) * step.value);
         return;
@@ -752,10 +761,10 @@ model_desc parse_model(const std::string& text, const std::string& file_name,
     m.simulation = read_simulation(root);
     m.solver = read_solver(root);
     for (table_reader& t : root.table_array(keys::root::population, names(keys::population::all)))
-        m.populations.push_back(read_population(t));
+        m.populations.push_back(read_population(t, base_dir));
     check_unique_names(m.populations);
     for (table_reader& t : root.table_array(keys::root::projection, names(keys::projection::all)))
-        m.projections.push_back(read_projection(t));
+        m.projections.push_back(read_projection(t, base_dir));
     for (table_reader& t : root.table_array(keys::root::stimulus, names(keys::stimulus::all)))
         m.stimuli.push_back(read_stimulus(t, base_dir));
     for (table_reader& t : root.table_array(keys::root::record, names(keys::record::all)))

@@ -3,6 +3,7 @@
 /// emitted by hand rather than through a toml::table because TOML++ sorts keys by name; here
 /// they follow the description's order, which is how people read a model.
 
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -126,6 +127,30 @@ void write_solver(section_writer& w, const solver_desc& s) {
     w.put(key::max_abs_state, s.max_abs_state);
 }
 
+/// `file = "...", record = "...", ...`: the entries of a value_file_desc that were given.
+std::string value_file_text(const value_file_desc& f) {
+    namespace key = keys::value_file;
+    std::string out = std::string(key::file) + " = " + quote(f.file.value);
+    if (!f.record.value.empty()) out += ", " + std::string(key::record) + " = " + quote(f.record.value);
+    if (!std::isnan(f.time_ms.value)) out += ", " + std::string(key::time_ms) + " = " + text(f.time_ms.value);
+    if (!f.edges.value.empty()) out += ", " + std::string(key::edges) + " = " + quote(f.edges.value);
+    if (!f.column.value.empty()) out += ", " + std::string(key::column) + " = " + quote(f.column.value);
+    return out;
+}
+
+/// `initial = { u_soma = 0.1, v_basal = [0.1, 0.2], v_apical = { file = "..." } }`
+std::string initial_text(section_writer& w, const population_desc& p) {
+    std::string out = w.inline_table(p.initial);
+    if (p.initial_per_neuron.empty())
+        return out;
+    out = out.substr(0, out.size() - (p.initial.empty() ? 1 : 2)); // reopen "{ ...}" / "{}"
+    if (out.size() < 2) out = "{ ";
+    for (const auto& [name, v] : p.initial_per_neuron)
+        out += (out.size() > 2 ? ", " : "") + key_text(name) + " = " +
+               (v.from.file.value.empty() ? array_text(v.values) : "{ " + value_file_text(v.from) + " }");
+    return out + " }";
+}
+
 void write_population(section_writer& w, const population_desc& p) {
     namespace key = keys::population;
     w.header("[[" + std::string(keys::root::population) + "]]");
@@ -144,7 +169,7 @@ void write_population(section_writer& w, const population_desc& p) {
                               std::string(key::transfer_kind) + " = " + quote(p.transfer.value)));
     }
     w.line(key::params, w.inline_table(p.params));
-    w.line(key::initial, w.inline_table(p.initial));
+    w.line(key::initial, initial_text(w, p));
     if (!p.context.from.empty())
         w.line(key::context, "{ " + std::string(key::context_from) + " = " + array_text(p.context.from) +
                                  ", " + std::string(key::context_at) + " = " + quote(p.context.at.value) +
@@ -172,6 +197,8 @@ void write_projection(section_writer& w, const projection_desc& p) {
                         ", " + std::string(key::transpose) + " = " +
                         (p.weights.transpose.value ? "true" : "false") +
                         (p.weights.tied.value ? ", " + std::string(key::tied) + " = true" : std::string());
+    if (p.weights.distribution.value == "file")
+        weights_head += ", " + value_file_text(p.weights.from);
     w.line(key::weights, w.inline_table(p.weights.params, weights_head));
     w.put(key::sign, p.sign);
     w.put(key::type, p.type);
@@ -322,6 +349,7 @@ std::string write_model_toml(const model_desc& model,
     w.header("[" + std::string(keys::root::simulation) + "]");
     w.put(sim::name, model.simulation.name);
     w.put(sim::duration_ms, model.simulation.duration_ms);
+    if (model.simulation.start_ms.value != 0.0) w.put(sim::start_ms, model.simulation.start_ms);
     w.put(sim::seed, model.simulation.seed);
     w.put(sim::output, model.simulation.output);
     w.put(sim::plasticity_interval_ms, model.simulation.plasticity_interval_ms);

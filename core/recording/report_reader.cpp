@@ -158,6 +158,38 @@ std::vector<double> report_reader::doubles(const std::string& path) const {
     return out;
 }
 
+std::vector<double> report_reader::doubles_at(const std::string& path, std::uint64_t index) const {
+    const dataset_info i = info(path);
+    if (i.dtype == "string" || i.dtype == "other")
+        throw std::runtime_error("HDF5 report '" + impl_->ops.file() + "': '" + path +
+                                 "' holds " + i.dtype + " values, not numbers");
+    if (i.shape.empty() || index >= i.shape[0])
+        throw std::runtime_error("HDF5 report '" + impl_->ops.file() + "': '" + path + "' has " +
+                                 std::to_string(i.shape.empty() ? 0 : i.shape[0]) +
+                                 " rows, no row " + std::to_string(index));
+    h5::quiet_errors quiet;
+    h5::handle set = impl_->dataset(path);
+    auto& ops = impl_->ops;
+    h5::handle space = ops.own(H5Dget_space(set.get()), H5Sclose, "sizing '" + path + "'");
+    std::vector<hsize_t> start(i.shape.size(), 0), count(i.shape.begin(), i.shape.end());
+    start[0] = index;
+    count[0] = 1;
+    ops.check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr,
+                                  count.data(), nullptr),
+              "selecting row " + std::to_string(index) + " of '" + path + "'");
+    std::size_t n = 1;
+    for (std::size_t d = 1; d < i.shape.size(); ++d) n *= static_cast<std::size_t>(i.shape[d]);
+    const hsize_t n_mem = n;
+    h5::handle memory = ops.own(H5Screate_simple(1, &n_mem, nullptr), H5Sclose,
+                                "sizing a row of '" + path + "'");
+    std::vector<double> out(n);
+    if (n > 0)
+        ops.check(H5Dread(set.get(), H5T_NATIVE_DOUBLE, memory.get(), space.get(), H5P_DEFAULT,
+                          out.data()),
+                  "reading row " + std::to_string(index) + " of '" + path + "'");
+    return out;
+}
+
 std::vector<std::string> report_reader::strings(const std::string& path) const {
     h5::quiet_errors quiet;
     const h5::ops& ops = impl_->ops;

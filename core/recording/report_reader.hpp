@@ -39,6 +39,10 @@ public:
     dataset_info info(const std::string& dataset) const;
     /// A numeric data set, converted to double, row-major.
     std::vector<double> doubles(const std::string& dataset) const;
+    /// Row `index` of a numeric data set (all elements with that first index), converted to
+    /// double, row-major: one snapshot of a weight record or one sample of a population record
+    /// without reading the others.
+    std::vector<double> doubles_at(const std::string& dataset, std::uint64_t index) const;
     /// A data set of strings.
     std::vector<std::string> strings(const std::string& dataset) const;
     /// A string attribute (scalar: one element; array: all); empty if there is none.

@@ -97,7 +97,8 @@ void py_simulation::run(std::optional<double> duration_ms, py::object progress, 
     }
     if (duration_ms && !(*duration_ms >= 0.0))
         throw std::invalid_argument("duration_ms must be >= 0, got " + std::to_string(*duration_ms));
-    const double t_end = duration_ms ? session_->time() + *duration_ms : session_->net().model().duration_ms;
+    const lowered_model& m = session_->net().model();
+    const double t_end = duration_ms ? session_->time() + *duration_ms : m.start_ms + m.duration_ms;
     guarded(std::move(progress), progress_interval_ms, [&] { return session_->advance_to(t_end); });
 }
 

@@ -62,7 +62,8 @@ void bind_simulation(py::module_& m) {
              "A started run of a model source; Model.build() makes one.")
         .def("run", &py_simulation::run, py::arg("duration_ms") = py::none(),
              py::arg("progress") = py::none(), py::arg("progress_interval_ms") = 0.0,
-             "Integrates duration_ms more of model time (None: to the model's duration_ms; a\n"
+             "Integrates duration_ms more of model time (None: to the model's end, start_ms +\n"
+             "duration_ms; a "
              "model with a [task] runs the task). progress(t_ms) is called at most every\n"
              "progress_interval_ms. Ctrl-C stops the run, closes its folder and raises\n"
              "KeyboardInterrupt.")

@@ -114,7 +114,7 @@ std::vector<malformed_case> cases() {
              "compartment = \"soma\"\n"
              "weights = { distribution = \"gauss\", mean = 1 }\n"),
          "model.toml:7:28: projection[0].weights.distribution: must be 'constant', 'uniform', "
-         "'normal' or 'copy', got 'gauss'"},
+         "'normal', 'copy' or 'file', got 'gauss'"},
         {"misspelt distribution key",
          sim("[[projection]]\nsource = \"a\"\ntarget = \"b\"\n"
              "compartment = \"soma\"\n"

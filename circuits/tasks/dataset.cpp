@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "core/errors.hpp"
+#include "core/input_file.hpp"
 #include "core/random.hpp"
 
 namespace cortexsim {
@@ -48,6 +49,7 @@ std::uint32_t big_endian32(const unsigned char* p) {
 class gz_reader {
   public:
     explicit gz_reader(std::string path) : path_(std::move(path)) {
+        if (const std::string what = not_a_regular_file(path_); !what.empty()) fail(path_, what);
         errno = 0;
         file_ = gzopen(path_.c_str(), "rb");
         if (!file_)
@@ -508,6 +510,7 @@ class npy_file {
         // An ifstream opens a directory and only fails on reading: say what it is.
         if (std::filesystem::is_directory(path_, ec))
             fail(path_, std::string("cannot open: ") + std::strerror(EISDIR));
+        if (const std::string what = not_a_regular_file(path_); !what.empty()) fail(path_, what);
         errno = 0;
         in_.open(path_, std::ios::binary);
         if (!in_)

@@ -13,6 +13,7 @@
 #include "core/config/keys.hpp"
 #include "core/config/table_reader.hpp"
 #include "core/errors.hpp"
+#include "core/input_file.hpp"
 
 namespace cortexsim::config {
 namespace {
@@ -291,6 +292,8 @@ double read_csv_field(const std::string& line, std::size_t begin, std::size_t en
 /// Rows of a `file` stimulus: one per line, comma-separated numbers; blank lines and lines
 /// starting with '#' are skipped. Errors name the CSV file and line.
 std::vector<std::vector<double>> read_csv_rows(const std::string& path, const source_loc& key_loc) {
+    if (const std::string what = not_a_regular_file(path); !what.empty())
+        throw model_error(key_loc, "stimulus file '" + path + "' " + what);
     std::ifstream in(path);
     if (!in)
         throw model_error(key_loc, "cannot open stimulus file '" + path + "'");

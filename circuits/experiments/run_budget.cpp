@@ -17,7 +17,7 @@ namespace cortexsim {
  *   - weight records: snapshots of every synapse, or five statistics;
  *   - the task's own tables (task::plan).
  * Each value costs csv_bytes_per_value in a CSV file and 4 or 8 bytes in report.h5, per the
- * format. HDF5 metadata, the resolved model and the summary are small and left out. The
+ * format; report.h5 rounds each data set up to whole 256-row chunks and adds about 4 KiB. HDF5 metadata, the resolved model and the summary are small and left out. The
  * length is the task's plan or duration_ms; when the task cannot say, the samples over time
  * are not counted (the estimate says so).
  */
@@ -47,9 +47,21 @@ run_estimate estimate_run(const model_desc& desc, const lowered_model& m, const 
     e.run_ms_from = plan.where;
     e.memory = estimate_memory(desc, m);
     const bool csv = format != report_format::hdf5, h5 = format != report_format::csv;
-    const double per_value = (csv ? csv_bytes_per_value : 0.0) +
-                             (h5 ? (precision == sample_precision::float64 ? 8.0 : 4.0) : 0.0);
-    const double table_value = (csv ? csv_bytes_per_value : 0.0) + (h5 ? 8.0 : 0.0);
+    const double h5_value = precision == sample_precision::float64 ? 8.0 : 4.0;
+    // report.h5 stores whole 256-row chunks and about 4 KiB of header and chunk index per
+    // data set: small runs are mostly that.
+    auto whole_chunks = [](double rows) { return std::ceil(rows / 256.0) * 256.0; };
+    constexpr double h5_per_set = 4096.0;
+    // A series of `rows` rows of `values` values (and its time column in the CSV).
+    auto series_bytes = [&](double rows, double values) {
+        return (csv ? rows * (values + 1.0) * csv_bytes_per_value : 0.0) +
+               (h5 ? whole_chunks(rows) * values * h5_value + h5_per_set : 0.0);
+    };
+    // A table of `columns` columns, each a float64 data set in report.h5.
+    auto table_bytes = [&](double rows, double columns) {
+        return (csv ? rows * columns * csv_bytes_per_value : 0.0) +
+               (h5 ? columns * (whole_chunks(rows) * 8.0 + h5_per_set) : 0.0);
+    };
     double trial_ms = 0.0;
     for (const auto& ph : m.phases) trial_ms += ph.duration_ms;
     const double trials = plan.trials > 0.0 ? plan.trials
@@ -59,14 +71,14 @@ run_estimate estimate_run(const model_desc& desc, const lowered_model& m, const 
             const double rows = r.at_phase >= 0 ? std::ceil(trials / static_cast<double>(r.every_trials))
                                                 : samples(e.run_ms, r.interval_ms, r.start_ms, r.stop_ms);
             const double values = static_cast<double>(r.variables.size() * r.neurons.size());
-            e.output.add({rows * (values + 1.0) * per_value,
+            e.output.add({series_bytes(rows, values),
                           "record '" + r.name + "': " + count_text(rows) + " samples of " + count_text(values) +
                               " values" + (r.at_phase >= 0 ? " (one per trial)" : " every " + format_value(r.interval_ms) + " ms"),
                           r.where});
         }
         for (const lowered_modulator_record& r : m.modulator_records) {
             const double rows = r.at_phase >= 0 ? trials : samples(e.run_ms, r.interval_ms);
-            e.output.add({rows * 2.0 * table_value, "record '" + r.name + "': " + count_text(rows) + " samples", r.where});
+            e.output.add({table_bytes(rows, 2.0), "record '" + r.name + "': " + count_text(rows) + " samples", r.where});
         }
         for (const lowered_weight_record& r : m.weight_records) {
             const lowered_projection& p = m.projections[r.projection];
@@ -74,7 +86,7 @@ run_estimate estimate_run(const model_desc& desc, const lowered_model& m, const 
                                     static_cast<double>(m.populations[p.source].size);
             const double rows = samples(e.run_ms, r.interval_ms, r.start_ms, r.stop_ms);
             const double values = r.kind == weight_record_kind::stats ? 6.0 : synapses;
-            e.output.add({rows * values * per_value,
+            e.output.add({series_bytes(rows, values),
                           "weight record '" + r.name + "': " + count_text(rows) + " snapshots of " + count_text(values) +
                               " values every " + format_value(r.interval_ms) + " ms",
                           r.where});
@@ -87,7 +99,7 @@ run_estimate estimate_run(const model_desc& desc, const lowered_model& m, const 
         if (signals > 0.0) {
             const double rows = samples(e.run_ms, m.summary_interval_ms);
             const source_loc& at = desc.simulation.summary_interval_ms.loc;
-            e.output.add({rows * (2.0 * signals + 1.0) * table_value,
+            e.output.add({table_bytes(rows, 2.0 * signals + 1.0),
                           "error_summary.csv: " + count_text(rows) + " rows every " + format_value(m.summary_interval_ms) +
                               " ms",
                           !at.defaulted && !at.path.empty() ? at : e.run_ms_from});

@@ -65,13 +65,13 @@ TEST_CASE("each abuse case fails within 2 s with exit 1, a located message and l
     cases.push_back({"duration_ms = 1e12", {"run", examples + "microcircuit_dynamics.toml", "--set",
                                             "simulation.duration_ms=1e12", "--max-output", "1TB", "--out",
                                             (dir / "run_long").string()},
-                     "microcircuit_dynamics.toml:99:15: record[0].interval_ms: the run would write about 1.56e+03 TB "
-                     "of output, more than --max-output 1 TB (1 TB); 1.2e+03 TB of it for record 'hidden': 2e+12 "
+                     "microcircuit_dynamics.toml:99:15: record[0].interval_ms: the run would write about 1.55e+03 TB "
+                     "of output, more than --max-output 1 TB (1 TB); 1.19e+03 TB of it for record 'hidden': 2e+12 "
                      "samples of 24 values every 0.5 ms, over 1e+12 ms of model time (set by "});
     cases.push_back({"interval_ms = 1e-9", {"validate", examples + "microcircuit_dynamics.toml", "--set",
                                             "record[0].interval_ms=1e-9", "--max-output", "1TB"},
-                     "microcircuit_dynamics.toml: record[0].interval_ms: the run would write about 72 TB of output, more than "
-                     "--max-output 1 TB (1 TB); 72 TB of it for record 'hidden': 1.2e+11 samples of 24 values every "
+                     "microcircuit_dynamics.toml: record[0].interval_ms: the run would write about 71.5 TB of output, more than "
+                     "--max-output 1 TB (1 TB); 71.5 TB of it for record 'hidden': 1.2e+11 samples of 24 values every "
                      "1e-09 ms, over 120 ms of model time (set by "});
     cases.push_back({"task.trials = 1e9", {"validate", examples + "reber_column.toml", "--set", "task.trials=1000000000",
                                            "--max-output", "100GB"},

@@ -86,8 +86,10 @@ public:
 
 private:
     network& net_;
-    disk_reserve reserve_;  // given back before report.h5 is closed on the error path
     std::unique_ptr<sonata_writer> report_;  // outlives the sinks that point to it
+    // Given back before report.h5 is closed on the error path; declared after report_, so
+    // that it is also destroyed first when a constructor fails half-way.
+    disk_reserve reserve_;
     std::vector<std::unique_ptr<trace_recorder>> recorders_;
     std::unique_ptr<error_summary> summary_;
     std::unique_ptr<csv_writer> summary_csv_;

@@ -247,7 +247,9 @@ sonata_writer::~sonata_writer() {
     try {
         impl_->close();
     } catch (...) {
-        // Best effort only; close() reports errors to callers who want them.
+        // close() reports errors to callers who want them; here the file is at least closed
+        // on the error path, so no identifier is left open.
+        impl_->abandon();
     }
 }
 

@@ -118,7 +118,7 @@ TEST_CASE("a full disk at 15 fill levels: exit 4 naming the file, readable files
 TEST_CASE("a read-only output folder: exit 4 naming the folder or file", "[faults][read_only]") {
     const fs::path root = fresh_dir("read_only");
     const fs::path mount_dir = root / "mnt";
-    tmpfs_mount disk(mount_dir, 256);
+    tmpfs_mount disk(mount_dir, 1024);  // room for the run: the fault is the read-only mount
     if (!disk.ok()) CORTEXSIM_SKIP("cannot mount a tmpfs at " << mount_dir << " (" << disk.error() << "; needs root)");
     fs::create_directories(mount_dir / "empty");
     REQUIRE(disk.make_read_only());

@@ -30,6 +30,17 @@ std::string count_text(double n) {
     return buf;
 }
 
+/// "0.3 s", "12 min", "4.2 h", "44 days", "3e+04 years".
+std::string format_duration(double s) {
+    char buf[64];
+    if (s < 60.0) std::snprintf(buf, sizeof buf, "%.2g s", s);
+    else if (s < 3600.0) std::snprintf(buf, sizeof buf, "%.2g min", s / 60.0);
+    else if (s < 86400.0) std::snprintf(buf, sizeof buf, "%.2g h", s / 3600.0);
+    else if (s < 3.15e7 * 10) std::snprintf(buf, sizeof buf, "%.3g days", s / 86400.0);
+    else std::snprintf(buf, sizeof buf, "%.3g years", s / 3.156e7);
+    return buf;
+}
+
 /// Samples of a sampler every `interval` in [start, min(stop, length)].
 double samples(double length_ms, double interval_ms, double start_ms = 0.0,
                double stop_ms = std::numeric_limits<double>::infinity()) {
@@ -113,6 +124,19 @@ run_estimate estimate_run(const model_desc& desc, const lowered_model& m, const 
         e.steps = e.run_ms / stop_ms;
         if (!m.solver.automatic && m.solver.kind == ode::solver_kind::euler)
             e.steps = std::max(e.steps, e.run_ms / m.solver.dt_ms);
+        // What one right-hand side touches: every state variable and every synapse.
+        for (const lowered_population& p : m.populations)
+            e.values_per_step += static_cast<double>(p.size) * (1.0 + static_cast<double>(p.params.n_dendrites));
+        for (const lowered_projection& p : m.projections) {
+            const double rows = static_cast<double>(m.populations[p.target].size);
+            const double cols = static_cast<double>(m.populations[p.source].size);
+            switch (p.connectivity) {
+            case connectivity_kind::all_to_all: e.values_per_step += rows * cols; break;
+            case connectivity_kind::one_to_one: e.values_per_step += rows; break;
+            case connectivity_kind::fixed_indegree: e.values_per_step += rows * static_cast<double>(p.indegree); break;
+            case connectivity_kind::fixed_probability: e.values_per_step += p.probability * rows * cols; break;
+            }
+        }
     }
     if (plan.table_bytes > 0.0) e.output.add({plan.table_bytes, "the task's tables", plan.where});
     return e;
@@ -148,6 +172,9 @@ std::string describe_estimate(const run_estimate& e, const budget_limit& memory,
     for (const budget_part& p : e.output.parts) out += "    " + format_bytes(p.bytes) + "  " + p.what + "\n";
     out += "  length: " + format_value(e.run_ms) + " ms of model time, at least " + count_text(std::ceil(e.steps)) +
            " integrator steps\n";
+    out += "  wall time: roughly " + format_duration(e.wall_s()) + " or more (" +
+           format_value(run_estimate::wall_ns_per_value) + " ns per synapse and state variable per step, as "
+           "measured on examples/reber_column.toml)\n";
     return out;
 }
 

@@ -113,6 +113,7 @@ TEST_CASE("describe prints the memory, output and length estimate", "[faults][bu
     CHECK_THAT(e.out, Contains("(limit 1 GB, --max-output 1 GB)"));
     CHECK_THAT(e.out, Contains("record 'hidden': 241 samples of "));
     CHECK_THAT(e.out, Contains("  length: 120 ms of model time, at least 240 integrator steps"));
+    CHECK_THAT(e.out, Contains("  wall time: roughly "));
 }
 
 TEST_CASE("SIGTERM stops a run of tiny Euler steps within a bounded wall time", "[faults][stop]") {

@@ -32,74 +32,97 @@ std::string write_model(const fs::path& dir, const std::string& input_size, cons
     return p.string();
 }
 
-struct abuse_case {
-    std::string name;
-    std::vector<std::string> args;
-    std::string expected;  ///< part of the message: location, key and reason
-};
+} // namespace
+
+namespace {
+
+/// Runs one abuse case: exit 1 (no signal) within 2 s, the expected located message, a peak
+/// memory under 100 MB.
+void check_abuse(const std::string& name, const std::vector<std::string>& args, const std::string& expected,
+                 const fs::path& dir) {
+    const child_exit e = run_child(args, (dir / "log").string(), 30);
+    INFO(name << ": exit " << (e.signalled ? "by signal " : "") << e.code << " in " << e.wall_s << " s, peak "
+              << e.peak_rss_kb / 1024 << " MB\n" << e.out);
+    CHECK(!e.signalled);
+    CHECK(e.code == 1);
+    CHECK_THAT(e.out, Contains(expected));
+    CHECK(e.wall_s < 2.0);
+    CHECK(e.peak_rss_kb < 100 * 1024);
+    std::cout << "budgets: " << name << ": exit " << e.code << " in " << e.wall_s << " s, peak "
+              << e.peak_rss_kb / 1024.0 << " MB\n";
+}
 
 } // namespace
 
-TEST_CASE("each abuse case fails within 2 s with exit 1, a located message and little memory", "[faults][budgets]") {
-    const fs::path dir = fresh_dir("budgets");
-    const std::string model = (dir / "model.toml").string();
-    std::vector<abuse_case> cases;
-    // Sizes: refused while lowering, before the network allocates. --max-memory stands for a
-    // machine (or batch job) of 1 GB, so the figures do not depend on this machine.
-    write_model(dir, "3", "1000000000");
-    cases.push_back({"10^9 neurons", {"validate", model, "--max-memory", "1GB"},
-                     model + ":12:8: population[1].size: the model needs at least 48 GB of memory, more than "
-                             "--max-memory 1 GB (1 GB); 24 GB of it alone for the state of its 1000000000 neurons"});
-    const fs::path dir8 = dir / "e8";
-    fs::create_directories(dir8);
-    const std::string model8 = write_model(dir8, "3", "100000000");
-    cases.push_back({"10^8 neurons", {"run", model8, "--max-memory", "1GB", "--out", (dir / "run8").string()},
-                     model8 + ":12:8: population[1].size: the model needs at least 4.8 GB of memory"});
-    const fs::path dir12 = dir / "e12";
-    fs::create_directories(dir12);
-    const std::string model12 = write_model(dir12, "1000000", "1000000");
-    // 10^12 synapses: beyond any machine, without a limit given.
-    cases.push_back({"10^12 synapses", {"validate", model12},
-                     model12 + ":14:1: projection[0]: the model needs at least 8 TB of memory, more than"});
-    // Output: refused before the run folder is made. --max-output stands for a 1 TB disk.
-    cases.push_back({"duration_ms = 1e12", {"run", examples + "microcircuit_dynamics.toml", "--set",
-                                            "simulation.duration_ms=1e12", "--max-output", "1TB", "--out",
-                                            (dir / "run_long").string()},
-                     "microcircuit_dynamics.toml:99:15: record[0].interval_ms: the run would write about 1.55e+03 TB "
-                     "of output, more than --max-output 1 TB (1 TB); 1.19e+03 TB of it for record 'hidden': 2e+12 "
-                     "samples of 24 values every 0.5 ms, over 1e+12 ms of model time (set by "});
-    cases.push_back({"interval_ms = 1e-9", {"validate", examples + "microcircuit_dynamics.toml", "--set",
-                                            "record[0].interval_ms=1e-9", "--max-output", "1TB"},
-                     "microcircuit_dynamics.toml: record[0].interval_ms: the run would write about 71.5 TB of output, more than "
-                     "--max-output 1 TB (1 TB); 71.5 TB of it for record 'hidden': 1.2e+11 samples of 24 values every "
-                     "1e-09 ms, over 120 ms of model time (set by "});
-    cases.push_back({"task.trials = 1e9", {"validate", examples + "reber_column.toml", "--set", "task.trials=1000000000",
-                                           "--max-output", "100GB"},
-                     "of model time (set by " + examples + "reber_column.toml: task.trials)"});
-    // Settings converted to integers (issue 15's SIGFPE, endless and silently wrong runs).
+// Sizes: refused while lowering, before the network allocates. --max-memory stands for a
+// machine (or batch job) of 1 GB, so the figures do not depend on this machine.
+TEST_CASE("abuse: 10^9 neurons", "[faults][budgets]") {
+    const fs::path dir = fresh_dir("abuse_e9");
+    const std::string model = write_model(dir, "3", "1000000000");
+    check_abuse("10^9 neurons", {"validate", model, "--max-memory", "1GB"},
+                model + ":12:8: population[1].size: the model needs at least 48 GB of memory, more than "
+                        "--max-memory 1 GB (1 GB); 24 GB of it alone for the state of its 1000000000 neurons",
+                dir);
+}
+
+TEST_CASE("abuse: 10^8 neurons", "[faults][budgets]") {
+    const fs::path dir = fresh_dir("abuse_e8");
+    const std::string model = write_model(dir, "3", "100000000");
+    check_abuse("10^8 neurons", {"run", model, "--max-memory", "1GB", "--out", (dir / "run").string()},
+                model + ":12:8: population[1].size: the model needs at least 4.8 GB of memory", dir);
+    CHECK(!fs::exists(dir / "run"));  // refused before the folder was made
+}
+
+TEST_CASE("abuse: 10^12 synapses", "[faults][budgets]") {
+    // Beyond any machine, without a limit given.
+    const fs::path dir = fresh_dir("abuse_e12");
+    const std::string model = write_model(dir, "1000000", "1000000");
+    check_abuse("10^12 synapses", {"validate", model},
+                model + ":14:1: projection[0]: the model needs at least 8 TB of memory, more than", dir);
+}
+
+// Output: refused before the run folder is made. --max-output stands for a 1 TB disk.
+TEST_CASE("abuse: duration_ms = 1e12", "[faults][budgets]") {
+    const fs::path dir = fresh_dir("abuse_duration");
+    check_abuse("duration_ms = 1e12",
+                {"run", examples + "microcircuit_dynamics.toml", "--set", "simulation.duration_ms=1e12", "--max-output",
+                 "1TB", "--out", (dir / "run").string()},
+                "microcircuit_dynamics.toml:99:15: record[0].interval_ms: the run would write about 1.55e+03 TB "
+                "of output, more than --max-output 1 TB (1 TB); 1.19e+03 TB of it for record 'hidden': 2e+12 "
+                "samples of 24 values every 0.5 ms, over 1e+12 ms of model time (set by ",
+                dir);
+    CHECK(!fs::exists(dir / "run"));
+}
+
+TEST_CASE("abuse: a record interval of 1e-9 ms", "[faults][budgets]") {
+    const fs::path dir = fresh_dir("abuse_interval");
+    check_abuse("interval_ms = 1e-9",
+                {"validate", examples + "microcircuit_dynamics.toml", "--set", "record[0].interval_ms=1e-9",
+                 "--max-output", "1TB"},
+                "microcircuit_dynamics.toml: record[0].interval_ms: the run would write about 71.5 TB of output, more "
+                "than --max-output 1 TB (1 TB); 71.5 TB of it for record 'hidden': 1.2e+11 samples of 24 values every "
+                "1e-09 ms, over 120 ms of model time (set by ",
+                dir);
+}
+
+TEST_CASE("abuse: 10^9 trials of a sequence task", "[faults][budgets]") {
+    const fs::path dir = fresh_dir("abuse_trials");
+    check_abuse("task.trials = 1e9",
+                {"validate", examples + "reber_column.toml", "--set", "task.trials=1000000000", "--max-output", "100GB"},
+                "of model time (set by " + examples + "reber_column.toml: task.trials)", dir);
+}
+
+// Settings converted to integers (issue 15's SIGFPE, endless and silently wrong runs).
+TEST_CASE("abuse: task counts of 1e20 and 1e308", "[faults][budgets]") {
+    const fs::path dir = fresh_dir("abuse_counts");
     for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
              {"task.block_trials", "1e20"}, {"task.trials", "1e308"}, {"task.criterion_blocks", "1e20"}})
-        cases.push_back({key + " = " + value, {"validate", examples + "reber_column.toml", "--set", key + "=" + value},
-                         key + ": "});
+        check_abuse(key + " = " + value, {"validate", examples + "reber_column.toml", "--set", key + "=" + value},
+                    key + ": must be an integer from 1 to ", dir);
     for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
              {"task.eval_every", "1e20"}, {"task.n_test", "1e20"}, {"task.n_hidden_teacher", "1e20"}})
-        cases.push_back({key + " = " + value, {"validate", examples + "teacher_student.toml", "--set", key + "=" + value},
-                         key + ": "});
-
-    for (const abuse_case& c : cases) {
-        const child_exit e = run_child(c.args, (dir / "log").string(), 30);
-        INFO(c.name << ": exit " << (e.signalled ? "by signal " : "") << e.code << " in " << e.wall_s << " s, peak "
-                    << e.peak_rss_kb / 1024 << " MB\n" << e.out);
-        CHECK(!e.signalled);
-        CHECK(e.code == 1);
-        CHECK_THAT(e.out, Contains(c.expected));
-        CHECK(e.wall_s < 2.0);
-        CHECK(e.peak_rss_kb < 100 * 1024);
-        std::cout << "budgets: " << c.name << ": exit " << e.code << " in " << e.wall_s << " s, peak "
-                  << e.peak_rss_kb / 1024.0 << " MB\n";
-    }
-    CHECK(!fs::exists(dir / "run8"));      // refused before the folder was made
-    CHECK(!fs::exists(dir / "run_long"));
+        check_abuse(key + " = " + value, {"validate", examples + "teacher_student.toml", "--set", key + "=" + value},
+                    key + ": must be an integer from 1 to ", dir);
 }
 
 TEST_CASE("describe prints the memory, output and length estimate", "[faults][budgets]") {

@@ -390,7 +390,7 @@ lowered_projection lower_projection(const model_desc& desc, const projection_des
 
 } // namespace
 
-void check_memory(const model_desc& desc, const lowered_model& model);
+void check_memory(const model_desc& desc, const lowered_model& model, const budget_limits& limits);
 lowered_stimulus lower_stimulus(const model_desc& desc, const stimulus_desc& s, std::size_t index,
                                 const std::vector<lowered_population>& pops);
 lowered_record lower_record(const model_desc& desc, const record_desc& r,
@@ -419,7 +419,7 @@ model_desc fill_defaults(const model_desc& desc) {
     return out;
 }
 
-lowered_model lower(const model_desc& desc) {
+lowered_model lower(const model_desc& desc, const budget_limits& limits) {
     lowered_model out;
     out.name = desc.simulation.name.value;
     out.duration_ms = desc.simulation.duration_ms.value;
@@ -467,7 +467,7 @@ lowered_model lower(const model_desc& desc) {
                  "duplicate projection name '" + out.projections.back().name + "'");
     }
     // Before the random stimuli draw their rows and long before the network allocates.
-    check_memory(desc, out);
+    check_memory(desc, out, limits);
     for (std::size_t k = 0; k < desc.stimuli.size(); ++k)
         out.stimuli.push_back(lower_stimulus(desc, desc.stimuli[k], k, out.populations));
     lower_protocol(desc, out);

@@ -237,6 +237,14 @@ lowered_weight_record lower_weight_record(const record_desc& r,
  * is drawn from the stream (seed, "record:<name>"), so it depends on the seed and the
  * record's name only, as projections' weights depend on theirs.
  */
+namespace {
+/// Where a record's output size is set: its interval_ms if given (in the file or by --set),
+/// else the record.
+source_loc record_where(const record_desc& r) {
+    return r.interval_ms.loc.defaulted || r.interval_ms.loc.path.empty() ? r.loc : r.interval_ms.loc;
+}
+} // namespace
+
 void lower_records(const model_desc& desc, lowered_model& out) {
     std::map<std::size_t, int> per_population;
     std::map<std::pair<weight_record_kind, std::string>, int> per_stem;
@@ -277,6 +285,7 @@ void lower_records(const model_desc& desc, lowered_model& out) {
                 throw model_error(r.interval_ms.loc, "must be a positive number, got " + format_value(r.interval_ms.value));
             m.interval_ms = r.interval_ms.value;
             m.at_phase = phase_of(r);
+            m.where = record_where(r);
             out.modulator_records.push_back(m);
             continue;
         }
@@ -285,11 +294,13 @@ void lower_records(const model_desc& desc, lowered_model& out) {
             const std::string stem = file_stem(out.projections[w.projection].name);
             const int k = per_stem[{w.kind, stem}]++;
             w.name = k == 0 ? stem : stem + "_" + std::to_string(k);
+            w.where = record_where(r);
             out.weight_records.push_back(std::move(w));
             continue;
         }
         lowered_record rec = lower_record(desc, r, out.populations);
         rec.at_phase = phase_of(r);
+        rec.where = record_where(r);
         const lowered_population& pop = out.populations[rec.population];
         const int k = per_population[rec.population]++;
         rec.name = k == 0 ? pop.name : pop.name + "_" + std::to_string(k);

@@ -13,14 +13,16 @@
 // model it rejects cannot be built, one it accepts may still be too large. Sums are in double,
 // which cannot overflow for any size a TOML integer can state.
 //
-// The memory available is the machine's physical memory, or CORTEXSIM_MEMORY_LIMIT_MB when set
-// (a batch job's share of a node, or the fuzz targets' budget).
+// The memory available is --max-memory, else CORTEXSIM_MEMORY_LIMIT_MB when set (a batch job's
+// share of a node, or the fuzz targets' budget), else the machine's available memory
+// (circuits/budget.cpp).
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include <unistd.h>
 
+#include "circuits/budget.hpp"
 #include "circuits/lowered_model.hpp"
 #include "circuits/value_files.hpp"
 #include "core/errors.hpp"
@@ -32,44 +34,14 @@ namespace {
 constexpr double bytes_per_value = 8.0;       // a double
 constexpr double bytes_per_synapse = 8.0 + 4.0; // a sparse weight and its column index
 
-struct memory_limit {
-    double bytes = 0.0;
-    std::string what;
-};
-
-memory_limit available_memory() {
-    if (const char* mb = std::getenv("CORTEXSIM_MEMORY_LIMIT_MB")) {
-        char* end = nullptr;
-        const double v = std::strtod(mb, &end);
-        if (end != mb && *end == '\0' && v > 0.0)
-            return {v * 1024.0 * 1024.0, "the CORTEXSIM_MEMORY_LIMIT_MB=" + std::string(mb) + " allowed"};
-    }
-    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-    if (pages <= 0 || page <= 0) return {};  // unknown: no check
-    return {static_cast<double>(pages) * static_cast<double>(page), "this machine's memory"};
-}
-
-std::string format_bytes(double b) {
-    char buf[64];
-    if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.3g GB", b / 1e9);
-    else std::snprintf(buf, sizeof buf, "%.3g MB", b / 1e6);
-    return buf;
-}
-
-struct memory_part {
-    double bytes = 0.0;
-    std::string what;
-    source_loc where;
-};
-
 } // namespace
 
-void check_memory(const model_desc& desc, const lowered_model& model) {
-    std::vector<memory_part> parts;
+budget_estimate estimate_memory(const model_desc& desc, const lowered_model& model) {
+    budget_estimate parts;
     for (std::size_t i = 0; i < model.populations.size(); ++i) {
         const lowered_population& p = model.populations[i];
         const double values = 1.0 + static_cast<double>(p.params.n_dendrites);
-        parts.push_back({static_cast<double>(p.size) * values * bytes_per_value,
+        parts.add({static_cast<double>(p.size) * values * bytes_per_value,
                          "the state of its " + std::to_string(p.size) + " neurons", desc.populations[i].size.loc});
     }
     for (std::size_t i = 0; i < model.projections.size(); ++i) {
@@ -102,7 +74,7 @@ void check_memory(const model_desc& desc, const lowered_model& model) {
             what = "the " + std::to_string(p.file_weights->synapse_count()) + " synapses of its weights file";
             break;
         }
-        parts.push_back({bytes, what, desc.projections[i].loc});
+        parts.add({bytes, what, desc.projections[i].loc});
     }
     for (const stimulus_desc& s : desc.stimuli) {
         if (s.kind.value != "random") continue;
@@ -110,24 +82,15 @@ void check_memory(const model_desc& desc, const lowered_model& model) {
         for (std::size_t i = 0; i < desc.populations.size(); ++i)
             if (desc.populations[i].name.value == s.target.value)
                 size = static_cast<double>(model.populations[i].size);
-        parts.push_back({static_cast<double>(s.count.value) * size * bytes_per_value,
+        parts.add({static_cast<double>(s.count.value) * size * bytes_per_value,
                          "its " + std::to_string(s.count.value) + " random rows", s.count.loc});
     }
 
-    double total = 0.0;
-    const memory_part* largest = nullptr;
-    for (const memory_part& part : parts) {
-        total += part.bytes;
-        if (!largest || part.bytes > largest->bytes) largest = &part;
-    }
-    const memory_limit limit = available_memory();
-    if (!largest || limit.bytes <= 0.0 || total <= limit.bytes) return;
-    const bool alone = largest->bytes > limit.bytes;
-    throw model_error(largest->where,
-                      "the model needs at least " + format_bytes(total) + " of memory, more than " +
-                          limit.what + " (" + format_bytes(limit.bytes) + "); " +
-                          (alone ? "" : "the largest part, ") + format_bytes(largest->bytes) +
-                          (alone ? " of it alone for " : ", is ") + largest->what);
+    return parts;
+}
+
+void check_memory(const model_desc& desc, const lowered_model& model, const budget_limits& limits) {
+    check_budget(estimate_memory(desc, model), memory_limit(limits), "memory", "");
 }
 
 } // namespace cortexsim

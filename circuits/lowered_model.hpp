@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "circuits/budget.hpp"
 #include "compartments/dendritic_neuron.hpp"
 #include "compartments/neuron_model.hpp"
 #include "compartments/transfer.hpp"
@@ -105,6 +106,7 @@ struct lowered_record {
     double start_ms = 0.0;                   ///< interval sampling: the window [start, stop]
     double stop_ms = std::numeric_limits<double>::infinity();
     std::size_t every_trials = 1;            ///< phase-end sampling: trials 1, 1 + N, ...
+    source_loc where;                        ///< its interval_ms if written, else the record
 };
 
 /// A `[[record]]` of a neuromodulator's level: every interval_ms, or at the end of a phase.
@@ -113,6 +115,7 @@ struct lowered_modulator_record {
     std::size_t neuromodulator = 0;
     double interval_ms = 1.0;
     int at_phase = -1;
+    source_loc where;            ///< its interval_ms if written, else the record
 };
 
 enum class weight_record_kind {
@@ -131,6 +134,7 @@ struct lowered_weight_record {
     double interval_ms = 1.0;
     double start_ms = 0.0;  ///< the window [start, stop] of the samples
     double stop_ms = std::numeric_limits<double>::infinity();
+    source_loc where;       ///< its interval_ms if written, else the record
 };
 
 struct lowered_solver {
@@ -204,8 +208,13 @@ struct lowered_model {
 };
 
 /// Validates `desc` against the neuron and transfer catalogues and resolves it. Throws
-/// model_error naming file:line:column and the key path of the first problem found.
-lowered_model lower(const model_desc& desc);
+/// model_error naming file:line:column and the key path of the first problem found, also
+/// when the memory the model needs (estimate_memory) exceeds `limits`' memory limit.
+lowered_model lower(const model_desc& desc, const budget_limits& limits = {});
+
+/// The memory the model will certainly allocate (a lower bound: neuron state, weights, random
+/// stimulus rows), part by part at the keys that set each (circuits/lower_memory.cpp).
+budget_estimate estimate_memory(const model_desc& desc, const lowered_model& model);
 
 /// `desc` with every neuron-model and transfer-function parameter the file left out filled
 /// in from the catalogues, so a resolved model keeps its meaning even if defaults change.

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "core/input_file.hpp"
 
 namespace cortexsim {
 
@@ -38,13 +38,8 @@ double read_csv_field(const std::string& line, std::size_t begin, std::size_t en
 
 std::vector<std::vector<double>> read_csv_rows(const std::string& path, const source_loc& key_loc,
                                                const std::string& what) {
-    // Opening a FIFO blocks until a writer appears, and a device never ends: refuse anything
-    // that is not a regular file before opening it.
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
-        throw model_error(key_loc, what + " '" + path + "' is not a regular file (a directory, "
-                                   "FIFO, socket or device)");
+    if (const std::string why = not_a_regular_file(path); !why.empty())
+        throw model_error(key_loc, what + " '" + path + "' " + why);
     std::ifstream in(path);
     if (!in)
         throw model_error(key_loc, "cannot open " + what + " '" + path + "'");

@@ -1,7 +1,8 @@
 #pragma once
-/// The two families of user-facing errors (STYLE.md): model errors (the description is wrong,
-/// found while parsing or lowering) and numerical errors (the integration failed). Internal bugs
-/// use std::logic_error. The CLI maps them to exit codes 1 and 3.
+/// The families of user-facing errors (STYLE.md): model errors (the description is wrong,
+/// found while parsing or lowering), numerical errors (the integration failed) and output
+/// errors (a file of the run folder could not be written: disk full, read-only or removed
+/// folder). Internal bugs use std::logic_error. The CLI maps them to exit codes 1, 3 and 4.
 
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,19 @@ public:
 private:
     static std::string format_time(double t_ms);
     double t_ms_;
+};
+
+/// Writing an output file failed. Names the file; what() reads
+/// "cannot write '<file>': <reason>". Thrown by every writer of the run folder, so a failed
+/// write is never silent (docs/output_files.md, exit code 4).
+class output_error : public std::runtime_error {
+public:
+    output_error(const std::string& file, const std::string& reason)
+        : std::runtime_error("cannot write '" + file + "': " + reason), file_(file) {}
+    const std::string& file() const noexcept { return file_; }
+
+private:
+    std::string file_;
 };
 
 /// Closest candidate by edit distance, for "did you mean" hints; empty if nothing is close.

@@ -16,7 +16,13 @@ simulation::simulation(dynamical_system& system, ode::integrator_options options
     }
     integrator_ = ode::make_integrator(system_, options);
     integrator_->set_step_check(
-        [this](double t, const double* y) { system_.check_state(t, y); });
+        [this](double t, const double* y) {
+            system_.check_state(t, y);
+            if (step_poll_ && ++steps_since_poll_ >= poll_steps) {
+                steps_since_poll_ = 0;
+                step_poll_(t);
+            }
+        });
 }
 
 double simulation::first_sample_ms(double interval_ms, double start_ms) {

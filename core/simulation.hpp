@@ -36,6 +36,11 @@ public:
     /// The first sample time of a sampler with this interval and window start.
     static double first_sample_ms(double interval_ms, double start_ms);
     void set_progress(progress_fn fn) { progress_ = std::move(fn); }
+    /// Calls `fn` every `poll_steps` integrator steps with the step's time, inside a segment:
+    /// a stop request (which `fn` may throw) is then seen within a bounded wall time however
+    /// small the steps (Euler at dt_ms = 1e-9 took 10^6 steps per 1 ms sample).
+    void set_step_poll(progress_fn fn) { step_poll_ = std::move(fn); }
+    static constexpr unsigned long poll_steps = 256;
     /// Calls `fn` at t = interval_ms, 2 interval_ms, ... (after the samplers of that time):
     /// the integrator stops exactly there, and restarts if `fn` reports a change.
     void add_periodic_update(double interval_ms, update_fn fn);
@@ -87,6 +92,8 @@ private:
     };
     std::vector<updater> updaters_;
     progress_fn progress_;
+    progress_fn step_poll_;
+    unsigned long steps_since_poll_ = 0;
     double t_ms_ = 0.0;
     double next_discontinuity_ms_ = 0.0;
     double last_reset_ms_ = -1.0;

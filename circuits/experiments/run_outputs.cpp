@@ -1,6 +1,10 @@
 #include "circuits/experiments/run_outputs.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <Eigen/Core>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +12,8 @@
 #include "circuits/lowered_model.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/config/toml_version.hpp"
+#include "core/errors.hpp"
+#include "core/recording/text_file.hpp"
 
 namespace cortexsim {
 
@@ -80,11 +86,11 @@ std::string choose_run_dir(const model_desc& desc, const run_options& options) {
 }
 
 void write_resolved_model(const model_desc& desc, const std::string& run_dir) {
-    fs::create_directories(run_dir);
-    std::ofstream resolved(fs::path(run_dir) / "model.resolved.toml");
-    resolved << config::write_model_toml(desc, provenance());
-    resolved.flush();
-    if (!resolved) throw std::runtime_error("cannot write the resolved model to " + run_dir);
+    std::error_code ec;
+    fs::create_directories(run_dir, ec);
+    if (ec) throw output_error(run_dir, "cannot create the run folder: " + ec.message());
+    write_text_file((fs::path(run_dir) / "model.resolved.toml").string(),
+                    config::write_model_toml(desc, provenance()));
 }
 
 void task_table::write(double key, const std::vector<double>& values) {
@@ -93,6 +99,20 @@ void task_table::write(double key, const std::vector<double>& values) {
     row_[0] = key;
     std::copy(values.begin(), values.end(), row_.begin() + 1);
     outputs_->append_table_row(h5_table_, row_.data());
+}
+
+void run_outputs::check_folder() const {
+    // Files written into a removed folder vanish with it: writes into open files still
+    // succeed, so the run would go on for nothing until it creates its next file.
+    struct stat st {};
+    if (::stat(run_dir_.c_str(), &st) != 0 || st.st_dev != folder_device_ || st.st_ino != folder_inode_)
+        throw output_error(run_dir_, "the run folder was removed or replaced during the run");
+}
+
+void run_outputs::end_block() {
+    check_folder();
+    for (auto& t : tables_) t->csv_->flush();
+    if (report_) report_->flush_tables();
 }
 
 task_table& run_outputs::add_task_table(const std::string& name, const std::string& key,
@@ -118,6 +138,12 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
     : net_(net), run_dir_(run_dir), csv_(options.format != report_format::hdf5) {
     const lowered_model& m = net.model();
     const bool csv = options.format != report_format::hdf5;
+    reserve_ = disk_reserve((fs::path(run_dir) / disk_reserve::file_name).string(),
+                            disk_reserve::default_bytes);
+    struct stat st {};
+    if (::stat(run_dir.c_str(), &st) != 0) throw output_error(run_dir, std::strerror(errno));
+    folder_device_ = st.st_dev;
+    folder_inode_ = st.st_ino;
     if (options.format != report_format::csv) {
         const std::string file = (fs::path(run_dir) / "report.h5").string();
         report_ = std::make_unique<sonata_writer>(file, options.precision);
@@ -210,16 +236,51 @@ void run_outputs::record_summary(double t_ms) {
     report_->append_table_row(summary_table_, summary_table_row_.data());
 }
 
-void run_outputs::close(run_result& result) {
-    for (auto& rec : recorders_) {
-        rec->close();
-        result.samples += rec->rows();
+/*
+ * Closing on the error path. report.h5 is closed first, while the CSV writers still hold
+ * their buffered lines: its closing metadata flush needs the space the reserve gives back,
+ * and a CSV written into that space first could take it. After a failed write, the buffered
+ * rows are dropped instead of written (abandon), so the close writes metadata only and the
+ * file holds every chunk written before the fault. The CSV writers then write what they can,
+ * whole lines only (csv_writer).
+ */
+void run_outputs::abandon_report() noexcept {
+    reserve_.release();
+    if (report_) report_->abandon();
+}
+
+run_outputs::~run_outputs() {
+    if (closed_) return;
+    if (output_failed_ || !report_) {
+        abandon_report();
+        return;
     }
-    weights_->close();
-    if (summary_csv_) summary_csv_->close();
-    for (auto& t : tables_) t->csv_->close();
-    if (learning_) result.learning_table = learning_->format();
-    if (report_) report_->close();
+    reserve_.release();
+    try {
+        report_->close();  // e.g. after a numerical failure: keep the last partial chunk
+    } catch (...) {
+        report_->abandon();
+    }
+}
+
+void run_outputs::close(run_result& result) {
+    closed_ = true;
+    try {
+        check_folder();
+        for (auto& rec : recorders_) {
+            rec->close();
+            result.samples += rec->rows();
+        }
+        weights_->close();
+        if (summary_csv_) summary_csv_->close();
+        for (auto& t : tables_) t->csv_->close();
+        if (learning_) result.learning_table = learning_->format();
+        reserve_.release();
+        if (report_) report_->close();
+    } catch (const output_error&) {
+        abandon_report();
+        throw;
+    }
     result.files.insert(result.files.end(), files_.begin(), files_.end());
 }
 

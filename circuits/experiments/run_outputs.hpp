@@ -16,6 +16,7 @@
 #include "circuits/trace_recorder.hpp"
 #include "circuits/trial_runner.hpp"
 #include "core/recording/csv_writer.hpp"
+#include "core/recording/disk_reserve.hpp"
 #include "core/recording/sonata_writer.hpp"
 #include "core/simulation.hpp"
 #include "circuits/experiments/learning_summary.hpp"
@@ -35,7 +36,8 @@ void write_resolved_model(const model_desc& resolved, const std::string& run_dir
 class run_outputs;
 
 /// A task's table: one CSV file in the run folder and its copy /summary/<name> in report.h5,
-/// written row by row (each row flushed, so an interrupted run keeps its rows).
+/// written row by row and flushed, in both files, at the end of each of the task's blocks
+/// (run_outputs::end_block), so a killed run keeps every completed block.
 class task_table {
 public:
     /// Appends one row: the key column's value, then one value per column.
@@ -59,7 +61,21 @@ public:
     run_outputs(network& net, const model_desc& desc, const run_options& options,
                 const std::string& run_dir, simulation& sim, stop_check& stop,
                 trial_runner* trials = nullptr);
+    /// Without close() (an exception unwinds the run) the files are closed here: normally,
+    /// or, after a failed write (output_failed), by dropping what is buffered so report.h5
+    /// is closed with the space the disk reserve gave back. Never throws.
+    ~run_outputs();
+    run_outputs(const run_outputs&) = delete;
+    run_outputs& operator=(const run_outputs&) = delete;
+    /// Writes what is buffered and closes every file. A failed write throws output_error,
+    /// after closing report.h5 on the error path.
     void close(run_result& result);
+    /// The end of one of the task's blocks (a learning-curve row): every task table is
+    /// written out, CSV and report.h5, and the report flushed. Throws output_error if that
+    /// fails or if the run folder was removed.
+    void end_block();
+    /// A write of the run failed (the session saw an output_error): close on the error path.
+    void output_failed() noexcept { output_failed_ = true; }
     /// A task's table `<name>.csv` (key column `key`, then `columns`) and /summary/<name>.
     task_table& add_task_table(const std::string& name, const std::string& key,
                                const std::vector<std::string>& columns);
@@ -71,6 +87,9 @@ public:
 private:
     network& net_;
     std::unique_ptr<sonata_writer> report_;  // outlives the sinks that point to it
+    // Given back before report.h5 is closed on the error path; declared after report_, so
+    // that it is also destroyed first when a constructor fails half-way.
+    disk_reserve reserve_;
     std::vector<std::unique_ptr<trace_recorder>> recorders_;
     std::unique_ptr<error_summary> summary_;
     std::unique_ptr<csv_writer> summary_csv_;
@@ -84,7 +103,14 @@ private:
     std::vector<std::unique_ptr<task_table>> tables_;
     std::string run_dir_;
     bool csv_ = true;
+    bool closed_ = false, output_failed_ = false;
+    // The run folder as created (device, inode), to notice that it was removed.
+    unsigned long long folder_device_ = 0, folder_inode_ = 0;
+    /// output_error if the run folder is gone or replaced.
+    void check_folder() const;
     void record_summary(double t_ms);
+    /// The error path of report.h5: the reserve given back, buffered rows dropped.
+    void abandon_report() noexcept;
 };
 
 } // namespace cortexsim

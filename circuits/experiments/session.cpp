@@ -13,15 +13,17 @@
 #include "circuits/trial_runner.hpp"
 #include "core/errors.hpp"
 #include "core/progress.hpp"
+#include "core/recording/text_file.hpp"
 #include "cortex_models/template_registry.hpp"
 
 namespace cortexsim {
 
 namespace fs = std::filesystem;
 
-run_session::run_session(model_desc desc) {
+run_session::run_session(model_desc desc, const budget_limits& limits, const run_options& options) {
     expand_templates(desc);
-    net_ = std::make_unique<network>(lower(desc));
+    memory_limit_ = memory_limit(limits);
+    net_ = std::make_unique<network>(lower(desc, limits));
     param_value task_settings;
     task_ = make_task(desc.task, *net_, desc, task_settings);
     if (task_ && task_->uses_protocol() && net_->model().phases.empty())
@@ -45,6 +47,17 @@ run_session::run_session(model_desc desc) {
         }
     resolved_ = fill_defaults(with_resolved_rules(desc, net_->model()));
     resolved_.task.params = task_settings;
+    // The output budget, once the task has said how long the run can be.
+    task_plan plan;
+    if (task_) {
+        plan = task_->plan(net_->model());
+    } else {
+        plan.run_ms = net_->model().duration_ms;
+        plan.where = desc.simulation.duration_ms.loc;
+    }
+    estimate_ = estimate_run(desc, net_->model(), plan, options.format, options.precision);
+    output_limit_ = output_limit(limits, choose_run_dir(resolved_, options));
+    check_output(estimate_, output_limit_);
 }
 
 run_session::~run_session() = default;
@@ -53,6 +66,7 @@ std::string run_session::describe() const {
     std::ostringstream os;
     os << cortexsim::describe(*net_);
     if (task_) os << "\ntask: " << task_->describe() << "\n";
+    os << "\n" << describe_estimate(estimate_, memory_limit_, output_limit_);
     return os.str();
 }
 
@@ -121,6 +135,8 @@ void run_session::start(const run_options& options, std::ostream& log) {
     run->outputs = std::make_unique<run_outputs>(net, resolved_, run->options, run_dir, run->sim,
                                                  run->stop, run->trials.get());
     live_run& r = *run;
+    // Stop requests inside long segments too (tiny steps): a poll every few hundred steps.
+    r.sim.set_step_poll([&r](double t) { r.stop.poll(t); });
     if (task_) {
         r.sim.set_progress([&r](double t) {
             if (r.options.on_progress) r.options.on_progress(t);
@@ -139,11 +155,15 @@ void run_session::start(const run_options& options, std::ostream& log) {
 namespace {
 
 /// Runs `step` on the wall clock; a stop request ends the run (true: it ran to its end).
-template <class F> bool timed(double& wall_s, run_result& result, bool& stopped, F&& step) {
+template <class F>
+bool timed(double& wall_s, run_result& result, bool& stopped, run_outputs& outputs, F&& step) {
     if (stopped) throw std::logic_error("the run was stopped; only finish() remains");
     const auto t0 = std::chrono::steady_clock::now();
     try {
         step();
+    } catch (const output_error&) {
+        outputs.output_failed();  // report.h5 is then closed on the error path
+        throw;
     } catch (const run_interrupted& e) {
         result.stop_signal = e.signal();
         result.stopped_at_ms = e.t_ms();
@@ -172,7 +192,7 @@ bool run_session::advance_to(double t_end_ms) {
                                         " ms each): run to a whole number of trials, not t = " +
                                         format_value(t_end_ms) + " ms");
     }
-    return timed(r.wall_s, r.result, r.stopped, [&] {
+    return timed(r.wall_s, r.result, r.stopped, *r.outputs, [&] {
         if (r.trials) r.trials->run_until(t_end_ms);
         else r.sim.run(t_end_ms);
     });
@@ -182,7 +202,7 @@ bool run_session::run_task() {
     live_run& r = live();
     if (!task_) throw std::logic_error("the model has no task");
     if (r.sim.time() > 0.0) throw std::logic_error("the task has already run");
-    return timed(r.wall_s, r.result, r.stopped, [&] {
+    return timed(r.wall_s, r.result, r.stopped, *r.outputs, [&] {
         task_run tr{*net_, r.sim, r.trials.get(), *r.outputs, r.stop, r.options, r.log};
         task_->run(tr);
     });
@@ -204,10 +224,8 @@ run_result run_session::finish() {
         result.task_summary = task_->summary();
         result.metrics = task_->metrics();
     }
-    std::ofstream summary(fs::path(result.run_dir) / "run_summary.txt");
-    summary << format_summary(resolved_, result);
-    summary.flush();
-    if (!summary) throw std::runtime_error("cannot write run_summary.txt in " + result.run_dir);
+    write_text_file((fs::path(result.run_dir) / "run_summary.txt").string(),
+                    format_summary(resolved_, result));
     return result;
 }
 

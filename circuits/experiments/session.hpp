@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "circuits/experiments/run_budget.hpp"
 #include "circuits/experiments/run_types.hpp"
 #include "circuits/experiments/task.hpp"
 #include "circuits/network.hpp"
@@ -24,8 +25,11 @@ namespace cortexsim {
 class run_session {
 public:
     /// `desc` as loaded (templates not yet expanded). Throws model_error for anything wrong in
-    /// the model or its task.
-    explicit run_session(model_desc desc);
+    /// the model or its task, and for a model over budget (run_budget.hpp): more memory than
+    /// `limits` allow, checked while lowering before anything large is allocated, or more
+    /// output than they allow for the run `options` describe (its folder and format).
+    explicit run_session(model_desc desc, const budget_limits& limits = {},
+                         const run_options& options = {});
     ~run_session();
 
     /// The expanded model with every default (neuron, transfer, rule and task settings): what
@@ -35,8 +39,11 @@ public:
     const network& net() const { return *net_; }
     /// The task, or null for a plain run.
     task* the_task() { return task_.get(); }
-    /// Populations, projections, rules, the protocol and the task, for `cortexsim describe`.
+    /// Populations, projections, rules, the protocol and the task, for `cortexsim describe`,
+    /// then the budget: memory, output and length, with their limits.
     std::string describe() const;
+    /// The memory, output and length estimated before the run.
+    const run_estimate& estimate() const { return estimate_; }
     /// Simulates and writes the run folder. Progress goes to `log`. A session runs once.
     run_result run(const run_options& options, std::ostream& log);
 
@@ -65,6 +72,8 @@ private:
     live_run& live();
 
     model_desc resolved_;
+    run_estimate estimate_;
+    budget_limit memory_limit_, output_limit_;
     std::unique_ptr<network> net_;
     std::unique_ptr<task> task_;
     std::unique_ptr<live_run> live_;

@@ -19,6 +19,7 @@
 
 #include "circuits/experiments/session.hpp"
 #include "core/errors.hpp"
+#include "core/recording/text_file.hpp"
 
 namespace cortexsim {
 
@@ -149,7 +150,7 @@ std::string csv_field(const std::string& s) {
 }
 
 void write_table(const sweep_table& table, const std::string& path) {
-    std::ofstream out(path);
+    std::ostringstream out;
     const std::vector<std::string> metrics = table.metric_names();
     out << "run_dir";
     for (const auto& k : table.keys) out << "," << csv_field(k);
@@ -170,8 +171,7 @@ void write_table(const sweep_table& table, const std::string& path) {
         }
         out << "," << csv_field(r.error) << "\n";
     }
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + path);
+    write_text_file(path, out.str());  // output_error (exit 4) naming the file if it fails
 }
 
 } // namespace

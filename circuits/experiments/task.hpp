@@ -35,6 +35,14 @@ struct task_run {
     std::ostream& log;          ///< progress lines (when options.show_progress)
 };
 
+/// How long a task can run at most, for the budgets before work (run_budget.hpp).
+struct task_plan {
+    double run_ms = -1.0;      ///< simulated time at most; < 0: the task cannot say
+    double trials = 0.0;       ///< trials at most (phase-end records sample once per trial)
+    double table_bytes = 0.0;  ///< its own tables, CSV and report.h5, at most
+    source_loc where;          ///< the setting that fixes the length (e.g. task.trials)
+};
+
 class task {
 public:
     virtual ~task() = default;
@@ -49,6 +57,9 @@ public:
     virtual std::map<std::string, double> metrics() const { return {}; }
     /// True if the task integrates trial by trial through the protocol (it needs [[phase]]s).
     virtual bool uses_protocol() const { return false; }
+    /// The longest run its settings allow; by default unknown (no output budget for the
+    /// samples over time, only for what the model alone fixes).
+    virtual task_plan plan(const lowered_model&) const { return {}; }
 };
 
 /// What a factory may use: the task's section, the built network (to find populations and

@@ -18,6 +18,7 @@
 
 #include "circuits/tasks/npy_format.hpp"
 #include "core/errors.hpp"
+#include "core/input_file.hpp"
 #include "core/random.hpp"
 
 namespace cortexsim {
@@ -51,6 +52,7 @@ std::uint32_t big_endian32(const unsigned char* p) {
 class gz_reader {
   public:
     explicit gz_reader(std::string path) : path_(std::move(path)) {
+        if (const std::string what = not_a_regular_file(path_); !what.empty()) fail(path_, what);
         errno = 0;
         file_ = gzopen(path_.c_str(), "rb");
         if (!file_)

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/errors.hpp"
+#include "core/input_file.hpp"
 
 namespace cortexsim::npy {
 
@@ -181,12 +182,10 @@ class npy_header_parser {
 npy_file::npy_file(std::string path) : path_(std::move(path)) {
     std::error_code ec;
     // An ifstream opens a directory and only fails on reading: say what it is. A FIFO would
-    // block the open until a writer appears: refuse anything but a regular file up front.
+    // block the open until a writer appears (core/input_file.hpp).
     if (std::filesystem::is_directory(path_, ec))
         fail(path_, std::string("cannot open: ") + std::strerror(EISDIR));
-    const auto st = std::filesystem::status(path_, ec);
-    if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
-        fail(path_, "cannot open: not a regular file (a FIFO, socket or device)");
+    if (const std::string what = not_a_regular_file(path_); !what.empty()) fail(path_, what);
     errno = 0;
     in_.open(path_, std::ios::binary);
     if (!in_)

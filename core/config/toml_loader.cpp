@@ -14,6 +14,7 @@
 #include "core/config/table_reader.hpp"
 #include "core/csv_rows.hpp"
 #include "core/errors.hpp"
+#include "core/input_file.hpp"
 
 namespace cortexsim::config {
 namespace {

@@ -1,42 +1,113 @@
 #include "core/recording/csv_writer.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <stdexcept>
+
+#include "core/errors.hpp"
 
 namespace cortexsim {
 
+namespace {
+/// A block this large is written even before block_rows lines (wide records).
+constexpr std::size_t max_block_bytes = std::size_t{64} << 10;
+} // namespace
+
+/*
+ * Whole lines under any interruption. A block is handed to the kernel with one write(2) of
+ * whole lines. A process killed between two writes leaves whole lines only. Linux copies a
+ * write into the file page by page and may stop between pages for a fatal signal, so a
+ * SIGKILL landing inside the microseconds of a multi-page write could still cut a line; that
+ * window is the write itself, as HDF5's is its flush (docs/output_files.md). A write that
+ * fails or comes up short (ENOSPC) is cut back with ftruncate to the last whole line, so the
+ * file stays a valid CSV of every row written before the fault.
+ */
+
 csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& columns,
-                       const std::string& first_column)
-    : path_(path), width_(columns.size()) {
-    file_ = std::fopen(path.c_str(), "w");
-    if (!file_)
-        throw std::runtime_error("cannot write '" + path + "': " + std::strerror(errno));
-    std::fputs(first_column.c_str(), file_);
+                       const std::string& first_column, std::size_t block_rows)
+    : path_(path), width_(columns.size()), block_rows_(block_rows == 0 ? 1 : block_rows) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd_ < 0) throw output_error(path, std::strerror(errno));
+    block_ = first_column;
     for (const auto& c : columns) {
-        std::fputc(',', file_);
-        std::fputs(c.c_str(), file_);
+        block_ += ',';
+        block_ += c;
     }
-    std::fputc('\n', file_);
+    block_ += '\n';
+    try {
+        flush();
+    } catch (...) {
+        ::close(fd_);  // the destructor does not run for a throwing constructor
+        throw;
+    }
 }
 
 csv_writer::~csv_writer() {
-    if (file_) std::fclose(file_);
+    try {
+        close();
+    } catch (...) {
+        // Best effort only; close() reports errors to callers who want them.
+    }
+    if (fd_ >= 0) ::close(fd_);
 }
 
 void csv_writer::write_row(double t_ms, const double* values) {
-    std::fprintf(file_, "%.17g", t_ms);
-    for (std::size_t i = 0; i < width_; ++i) std::fprintf(file_, ",%.17g", values[i]);
-    std::fputc('\n', file_);
+    if (failed_) throw output_error(path_, "an earlier write failed");
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", t_ms);
+    block_ += buf;
+    for (std::size_t i = 0; i < width_; ++i) {
+        std::snprintf(buf, sizeof buf, ",%.17g", values[i]);
+        block_ += buf;
+    }
+    block_ += '\n';
     ++rows_;
+    if (++block_lines_ >= block_rows_ || block_.size() >= max_block_bytes) flush();
+}
+
+void csv_writer::flush() {
+    if (fd_ < 0 || block_.empty()) return;
+    if (failed_) throw output_error(path_, "an earlier write failed");
+    std::size_t done = 0;
+    while (done < block_.size()) {
+        const ssize_t n = ::write(fd_, block_.data() + done, block_.size() - done);
+        if (n > 0) {
+            done += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        const int error = n < 0 ? errno : ENOSPC;  // a zero-byte write: nothing fits
+        failed_ = true;
+        // Back to the last whole line (a partial block would end mid-line).
+        if (::ftruncate(fd_, written_bytes_) != 0 || ::lseek(fd_, written_bytes_, SEEK_SET) < 0) {
+            // The file keeps a cut line; say so rather than hide it.
+            throw output_error(path_, std::string(std::strerror(error)) +
+                                          " (and cutting the file back to its last whole line failed: " +
+                                          std::strerror(errno) + ")");
+        }
+        block_.clear();
+        throw output_error(path_, std::strerror(error));
+    }
+    written_bytes_ += static_cast<long long>(block_.size());
+    block_.clear();
+    block_lines_ = 0;
 }
 
 void csv_writer::close() {
-    if (!file_) return;
-    const bool failed = std::ferror(file_) != 0;
-    const int rc = std::fclose(file_);
-    file_ = nullptr;
-    if (failed || rc != 0) throw std::runtime_error("writing '" + path_ + "' failed");
+    if (fd_ < 0) return;
+    try {
+        flush();
+    } catch (...) {
+        ::close(fd_);
+        fd_ = -1;
+        throw;
+    }
+    const int rc = ::close(fd_);
+    fd_ = -1;
+    if (rc != 0) throw output_error(path_, std::strerror(errno));
 }
 
 } // namespace cortexsim

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "core/errors.hpp"
+
 namespace cortexsim::h5 {
 
 namespace {
@@ -12,15 +14,26 @@ herr_t collect_error(unsigned, const H5E_error2_t* e, void* data) {
 }
 } // namespace
 
-void fail(const std::string& file, const std::string& what) {
+void fail(const std::string& file, const std::string& what, bool writing) {
     std::vector<std::string> messages;
     if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &messages) < 0) messages.clear();
     std::string detail;
     for (const auto& m : messages) detail += (detail.empty() ? ": " : "; ") + m;
+    if (writing) throw output_error(file, "HDF5: " + what + " failed" + detail);
     throw std::runtime_error("HDF5 report '" + file + "': " + what + " failed" + detail);
 }
 
+void skip_exit_cleanup() noexcept {
+    // Once per process; H5dont_atexit fails harmlessly once the library is initialised.
+    static const bool done = [] {
+        H5dont_atexit();
+        return true;
+    }();
+    (void)done;
+}
+
 quiet_errors::quiet_errors() noexcept {
+    skip_exit_cleanup();
     saved_ = H5Eget_auto2(H5E_DEFAULT, &func_, &data_) >= 0;
     if (saved_) saved_ = H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) >= 0;
 }

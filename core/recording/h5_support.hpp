@@ -14,9 +14,17 @@
 
 namespace cortexsim::h5 {
 
-/// Throws std::runtime_error for the failed operation `what` on `file`, with the messages on
-/// HDF5's error stack (which the failing call left there).
-[[noreturn]] void fail(const std::string& file, const std::string& what);
+/// Throws for the failed operation `what` on `file`, with the messages on HDF5's error stack
+/// (which the failing call left there): output_error when `writing` (a report being
+/// written: disk full, removed folder, ...), else std::runtime_error.
+[[noreturn]] void fail(const std::string& file, const std::string& what, bool writing = false);
+
+/// Stops HDF5 from running its exit-time cleanup (H5dont_atexit). The writer closes every
+/// identifier itself, on the error path too; after a failed flush (disk full) HDF5 keeps
+/// the file's state, and its atexit handler then retried the flush and died with SIGSEGV.
+/// Effective only before the library's first call: every constructor of the writer and the
+/// reader calls it; later calls do nothing.
+void skip_exit_cleanup() noexcept;
 
 /// Turns HDF5's automatic printing of its error stack to stderr off while it lives (our
 /// exceptions carry the messages instead) and restores the previous setting.
@@ -68,18 +76,22 @@ private:
 /// Creation and checking bound to one file name, for the error messages.
 class ops {
 public:
-    explicit ops(std::string file) : file_(std::move(file)) {}
+    /// `writing`: failures are output_errors (the report writer), else runtime_errors.
+    explicit ops(std::string file, bool writing = false)
+        : file_(std::move(file)), writing_(writing) {
+        skip_exit_cleanup();
+    }
 
     handle own(hid_t id, handle::closer close, const std::string& what) const {
-        if (id < 0) fail(file_, what);
+        if (id < 0) fail(file_, what, writing_);
         return {id, close};
     }
     void check(herr_t rc, const std::string& what) const {
-        if (rc < 0) fail(file_, what);
+        if (rc < 0) fail(file_, what, writing_);
     }
     /// Closes `h`, throwing if HDF5 reports a failure.
     void close(handle& h, const std::string& what) const {
-        if (!h.close()) fail(file_, what);
+        if (!h.close()) fail(file_, what, writing_);
     }
     const std::string& file() const { return file_; }
 
@@ -123,6 +135,7 @@ public:
 
 private:
     std::string file_;
+    bool writing_ = false;
 };
 
 /// Largest chunk, in bytes, of an extendible data set: bounds the chunk of very wide rows, so

@@ -1,12 +1,19 @@
 #include "core/recording/sonata_writer.hpp"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <exception>
+#include <filesystem>
 #include <set>
 #include <stdexcept>
 #include <utility>
 
+#include "core/errors.hpp"
 #include "core/recording/sonata_writer_impl.hpp"
 
 namespace cortexsim {
@@ -78,27 +85,95 @@ void sonata_writer::impl::write_time(report_series& s) {
 
 void sonata_writer::impl::write_buffer(report_series& s) {
     if (s.buffered == 0) return;
-    if (s.columns.empty()) {
-        ops.append_rows(s.data.get(), s.path + "/data", s.written, s.buffered, s.row_dims,
-                        s.buffer.data());
-    } else {
-        std::vector<double> column(s.buffered);
-        for (std::size_t c = 0; c < s.columns.size(); ++c) {
-            for (std::size_t r = 0; r < s.buffered; ++r) column[r] = s.buffer[r * s.row_size + c];
-            ops.append_rows(s.columns[c].get(), s.path, s.written, s.buffered, {}, column.data());
+    try {
+        if (s.columns.empty()) {
+            ops.append_rows(s.data.get(), s.path + "/data", s.written, s.buffered, s.row_dims,
+                            s.buffer.data());
+        } else {
+            std::vector<double> column(s.buffered);
+            for (std::size_t c = 0; c < s.columns.size(); ++c) {
+                for (std::size_t r = 0; r < s.buffered; ++r) column[r] = s.buffer[r * s.row_size + c];
+                ops.append_rows(s.columns[c].get(), s.path, s.written, s.buffered, {}, column.data());
+            }
         }
+    } catch (...) {
+        // A failed append (disk full) leaves the data sets as they were before it: every
+        // column of a table, and `data`, back to the rows `time` describes.
+        shrink_to_written(s);
+        throw;
     }
     s.written += s.buffered;
     s.buffered = 0;
     if (s.timed) write_time(s);
 }
 
+/*
+ * Room before writing. HDF5 does not recover from a write that fails half-way: after a
+ * failed flush on a full disk the file opened, but data sets whose chunks or index nodes
+ * were being written no longer read back, and no later flush repaired them. So the writer
+ * asks the file system first (statvfs) and refuses a write that might not fit with an
+ * output_error, before HDF5 starts it; the file on disk then stays as the last flush left
+ * it. The estimate is generous: every buffered row plus one whole chunk per data set (a new
+ * chunk is allocated whole), plus room for the metadata a flush writes (metadata_margin_bytes).
+ */
+double sonata_writer::impl::pending_bytes(const report_series& s) const {
+    if (s.buffered == 0) return 0.0;
+    const double rows = static_cast<double>(s.buffered + s.chunk_rows);
+    if (!s.columns.empty()) return static_cast<double>(s.columns.size()) * rows * 8.0;
+    return rows * static_cast<double>(s.row_size) * static_cast<double>(value_bytes());
+}
+
+double sonata_writer::impl::metadata_margin_bytes() const {
+    std::size_t sets = pops.size() + weights.size();
+    for (const auto& t : tables) sets += t.columns.size();
+    return (64.0 + 4.0 * static_cast<double>(sets)) * 1024.0;
+}
+
+void sonata_writer::impl::require_space(double bytes) const {
+    struct statvfs st {};
+    if (::statvfs(folder.c_str(), &st) != 0) return;  // unknown: HDF5 reports what fails
+    const double free = static_cast<double>(st.f_bavail) * static_cast<double>(st.f_frsize);
+    const double needed = bytes + metadata_margin_bytes();
+    if (free < needed)
+        throw output_error(ops.file(), std::string(std::strerror(ENOSPC)) + " (" +
+                                           std::to_string(static_cast<long long>(free / 1024)) +
+                                           " KiB free; the next write of the report needs up to " +
+                                           std::to_string(static_cast<long long>(needed / 1024)) + " KiB)");
+}
+
 void sonata_writer::impl::push_row(report_series& s, const double* row) {
     std::copy(row, row + s.row_size, s.buffer.data() + s.buffered * s.row_size);
     if (++s.buffered == s.chunk_rows) {
+        require_space(pending_bytes(s));
         h5::quiet_errors quiet;
         write_buffer(s);
         flush_file();
+    }
+}
+
+void sonata_writer::impl::shrink_to_written(report_series& s) noexcept {
+    auto shrink = [&s](const h5::handle& set) {
+        if (!set) return;
+        std::vector<hsize_t> dims{s.written};
+        dims.insert(dims.end(), s.row_dims.begin(), s.row_dims.end());
+        H5Dset_extent(set.get(), dims.data());
+    };
+    shrink(s.data);
+    for (const auto& c : s.columns) shrink(c);
+}
+
+void sonata_writer::impl::abandon() noexcept {
+    if (!file) return;
+    for (auto* list : {&pops, &tables, &weights})
+        for (auto& s : *list) {
+            s.buffered = 0;
+            shrink_to_written(s);
+        }
+    try {
+        close(false);
+    } catch (...) {
+        // Nothing more can be done for a file whose flush failed; every identifier is
+        // released either way, so nothing is left for an exit-time cleanup.
     }
 }
 
@@ -106,8 +181,14 @@ void sonata_writer::impl::flush_file() {
     ops.check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flushing");
 }
 
-void sonata_writer::impl::close() {
+void sonata_writer::impl::close(bool check_space) {
     if (!file) return;
+    if (check_space) {
+        double bytes = 0.0;
+        for (auto* list : {&pops, &tables, &weights})
+            for (const auto& s : *list) bytes += pending_bytes(s);
+        require_space(bytes);
+    }
     std::exception_ptr error;
     auto attempt = [&error](auto&& step) {
         try {
@@ -138,11 +219,26 @@ sonata_writer::sonata_writer(const std::string& path, sample_precision precision
                              std::size_t chunk_rows)
     : impl_(std::make_unique<impl>(path, precision, chunk_rows)) {
     if (chunk_rows == 0) throw std::invalid_argument("HDF5 report: chunk_rows must be positive");
+    const std::string parent = std::filesystem::path(path).parent_path().string();
+    impl_->folder = parent.empty() ? "." : parent;
+    impl_->require_space(0.0);
     h5::quiet_errors quiet;
-    impl_->file = impl_->ops.own(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+    // Created under a temporary name and renamed once it is a whole HDF5 file: a process
+    // killed while the superblock is being written leaves no report.h5 rather than one that
+    // does not open.
+    const std::string part = path + ".part";
+    impl_->file = impl_->ops.own(H5Fcreate(part.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
                                  H5Fclose, "creating the file");
-    impl_->report = impl_->ops.group(impl_->file.get(), "report");
-    impl_->flush_file();
+    try {
+        impl_->report = impl_->ops.group(impl_->file.get(), "report");
+        impl_->flush_file();
+        if (std::rename(part.c_str(), path.c_str()) != 0)
+            throw output_error(path, std::string("renaming from ") + part + ": " + std::strerror(errno));
+    } catch (...) {
+        impl_->abandon();
+        std::remove(part.c_str());
+        throw;
+    }
 }
 
 sonata_writer::~sonata_writer() {
@@ -151,7 +247,9 @@ sonata_writer::~sonata_writer() {
     try {
         impl_->close();
     } catch (...) {
-        // Best effort only; close() reports errors to callers who want them.
+        // close() reports errors to callers who want them; here the file is at least closed
+        // on the error path, so no identifier is left open.
+        impl_->abandon();
     }
 }
 
@@ -239,6 +337,7 @@ std::size_t sonata_writer::add_population(const sonata_population_desc& d) {
     }
     ops.close(mapping, "closing " + p.path + "/mapping");
     ops.close(group, "closing " + p.path);
+    w.require_space(0.0);  // the new objects' metadata
     w.flush_file();
 
     p.buffer.assign(p.chunk_rows * p.row_size, 0.0);
@@ -257,10 +356,30 @@ void sonata_writer::append(std::size_t population, double t_ms, const double* ro
 void sonata_writer::flush() {
     impl& w = *impl_;
     if (!w.file) throw std::logic_error("HDF5 report '" + path() + "' is closed");
+    double bytes = 0.0;
+    for (auto* list : {&w.pops, &w.tables, &w.weights})
+        for (const auto& s : *list) bytes += w.pending_bytes(s);
+    w.require_space(bytes);
     h5::quiet_errors quiet;
     for (auto* list : {&w.pops, &w.tables, &w.weights})
         for (auto& s : *list) w.write_buffer(s);
     w.flush_file();
+}
+
+void sonata_writer::flush_tables() {
+    impl& w = *impl_;
+    if (!w.file) throw std::logic_error("HDF5 report '" + path() + "' is closed");
+    double bytes = 0.0;
+    for (const auto& s : w.tables) bytes += w.pending_bytes(s);
+    w.require_space(bytes);
+    h5::quiet_errors quiet;
+    for (auto& s : w.tables) w.write_buffer(s);
+    w.flush_file();
+}
+
+void sonata_writer::abandon() noexcept {
+    h5::quiet_errors quiet;
+    impl_->abandon();
 }
 
 void sonata_writer::close() {

@@ -89,8 +89,8 @@ struct weight_series_desc {
 /// chunk. Memory is bounded by chunk_rows x width per population, whatever the run length.
 /// close() (or the destructor) also writes the last, partial chunk.
 ///
-/// Every HDF5 call is checked; failures throw std::runtime_error naming the file, the
-/// operation and HDF5's own messages. Not thread-safe (neither is the HDF5 build Debian ships).
+/// Every HDF5 call is checked; failures throw output_error naming the file, the operation
+/// and HDF5's own messages. Not thread-safe (neither is the HDF5 build Debian ships).
 class sonata_writer {
 public:
     static constexpr std::size_t default_chunk_rows = 256;
@@ -136,6 +136,15 @@ public:
 
     /// Writes every buffered row and flushes the file to disk.
     void flush();
+    /// Writes the buffered rows of the tables (not the populations, which stay chunk-aligned)
+    /// and flushes the file: the end of a task's block, so a killed run keeps every completed
+    /// block in the tables.
+    void flush_tables();
+    /// The error path after a failed write (disk full, removed folder): drops the buffered
+    /// rows (writing them could fail again and leave the file half-updated), flushes what was
+    /// written and closes every HDF5 identifier, file last. Never throws; the file then
+    /// holds every chunk written before the fault.
+    void abandon() noexcept;
     /// flush(), then closes the file; later calls do nothing. Throws on failure.
     void close();
 

@@ -34,9 +34,10 @@ struct report_series {
 
 struct sonata_writer::impl {
     impl(const std::string& p, sample_precision prec, std::size_t rows)
-        : ops(p), precision(prec), chunk_rows(rows) {}
+        : ops(p, true), precision(prec), chunk_rows(rows) {}
 
     h5::ops ops;
+    std::string folder;  ///< the file's folder, for the free space (require_space)
     sample_precision precision;
     std::size_t chunk_rows;
     // Declared first, destroyed last: every other identifier lives in this file.
@@ -57,10 +58,24 @@ struct sonata_writer::impl {
     /// Appends the buffered rows of `s` to the file.
     void write_buffer(report_series& s);
     void write_time(report_series& s);
+    /// Sets the extent of `s`'s data sets back to the rows written (after a failed append).
+    void shrink_to_written(report_series& s) noexcept;
+    /// The error path: drops buffered rows, flushes what was written and closes everything.
+    void abandon() noexcept;
     void flush_file();
     /// Writes what is buffered and closes every identifier, file last; the first failure is
-    /// rethrown after every step was tried.
-    void close();
+    /// rethrown after every step was tried. With `check_space`, first refuses (output_error)
+    /// if the buffered rows might not fit on the disk.
+    void close(bool check_space = true);
+    /// Room a flush's metadata may take: 64 KiB, and 4 KiB for each extendible data set,
+    /// whose chunk index node (about 2-2.6 KiB for HDF5's v1 B-tree) HDF5 writes at the
+    /// first flush after its first chunk, all at once for a new file (92 KiB for the 38 data
+    /// sets of the Reber example's report, seen with strace).
+    double metadata_margin_bytes() const;
+    /// Bytes writing `s`'s buffer may take, at most (sonata_writer.cpp).
+    double pending_bytes(const report_series& s) const;
+    /// output_error (ENOSPC) if the file system has less than `bytes` + the margin free.
+    void require_space(double bytes) const;
     void require_open(const std::string& where) const;
 };
 

@@ -52,6 +52,7 @@ std::size_t sonata_writer::add_table(const report_table_desc& d) {
         ops.string_attribute(t.columns.back().get(), "units", ends_with(c, "_ms") ? "ms" : "1");
     }
     ops.close(group, "closing " + t.path);
+    w.require_space(0.0);  // the new objects' metadata
     w.flush_file();
     t.buffer.assign(t.chunk_rows * t.row_size, 0.0);
     w.tables.push_back(std::move(t));
@@ -125,6 +126,7 @@ std::size_t sonata_writer::add_weight_series(const weight_series_desc& d) {
     }
     ops.close(mapping, "closing " + s.path + "/mapping");
     ops.close(group, "closing " + s.path);
+    w.require_space(0.0);  // the new objects' metadata
     w.flush_file();
     s.buffer.assign(s.chunk_rows * s.row_size, 0.0);
     w.weights.push_back(std::move(s));

@@ -42,9 +42,9 @@ TEST_CASE("a model larger than the memory available is an error at its largest p
     const memory_limit_mb limit("1024");
     SECTION("a population of 2^63 - 1 neurons (the fuzzer's input)") {
         CHECK(testing::model_error_of(base + population("huge", "input", "9223372036854775807")) ==
-              "model.toml:12:8: population[1].size: the model needs at least 7.38e+10 GB of "
+              "model.toml:12:8: population[1].size: the model needs at least 7.38e+07 TB of "
               "memory, more than the CORTEXSIM_MEMORY_LIMIT_MB=1024 allowed (1.07 GB); "
-              "7.38e+10 GB of it alone for the state of its 9223372036854775807 neurons");
+              "7.38e+07 TB of it alone for the state of its 9223372036854775807 neurons");
     }
     SECTION("an all_to_all projection of 10^5 x 10^5 weights") {
         CHECK(testing::model_error_of(base + population("a", "input", "100000") +
@@ -93,6 +93,6 @@ TEST_CASE("without a limit set a model beyond any machine's memory is still an e
     unsetenv("CORTEXSIM_MEMORY_LIMIT_MB");
     const std::string got = testing::model_error_of(base + population("huge", "input", "9223372036854775807"));
     CHECK_THAT(got, Catch::Matchers::StartsWith("model.toml:12:8: population[1].size: the model needs "
-                                                "at least 7.38e+10 GB of memory, more than this "
-                                                "machine's memory ("));
+                                                "at least 7.38e+07 TB of memory, more than this "
+                                                "machine's available memory ("));
 }

@@ -89,6 +89,10 @@ TEST_CASE("exit codes: 0 valid, 1 model error, 2 usage error, 3 numerical failur
     CHECK(cli("run " + example + " --bogus").code == 2);
     CHECK(cli("run " + example + " --threads 0").code == 2);
     CHECK(cli("run " + example + " --threads two").code == 2);
+    CHECK(cli("validate " + example + " --max-memory lots").code == 2);
+    CHECK(cli("validate " + example + " --max-output 12XB").code == 2);
+    CHECK(cli("validate " + example + " --max-output -5").code == 2);
+    CHECK(cli("validate " + example + " --max-output 2GB --max-memory 512MB").code == 0);
     const fs::path dir = fs::temp_directory_path() / "cortexsim_cli_runaway";
     const result num = cli("run " + data + "runaway.toml --quiet --out " + dir.string());
     CHECK(num.code == 3);

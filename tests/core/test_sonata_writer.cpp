@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "../h5_read.hpp"
+#include "core/errors.hpp"
 #include "core/recording/sonata_writer.hpp"
 
 using namespace cortexsim;
@@ -194,6 +195,8 @@ TEST_CASE("report writer errors say what is wrong", "[core][hdf5]") {
     CHECK_THROWS_WITH(w.append(p, 0.5, &x), Contains("is closed"));
 
     const std::string bad = "/nonexistent_dir_cortexsim/r.h5";
+    // A write failure is an output_error naming the file (exit code 4 in the CLI).
     CHECK_THROWS_WITH(sonata_writer(bad),
-                      Contains("HDF5 report '" + bad + "': creating the file failed"));
+                      Contains("cannot write '" + bad + "': HDF5: creating the file failed"));
+    CHECK_THROWS_AS(sonata_writer(bad), cortexsim::output_error);
 }

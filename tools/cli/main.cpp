@@ -1,17 +1,21 @@
 // cortexsim: validate, describe and run TOML models; inspect and plot run folders.
-// Exit codes: 0 success, 1 model error, 2 usage error, 3 numerical failure, 128 + N stopped by
-// signal N (130 SIGINT, 143 SIGTERM) with the run folder closed and readable.
+// Exit codes: 0 success, 1 model error, 2 usage error, 3 numerical failure, 4 an output file
+// could not be written (disk full, read-only or removed folder; the files written before are
+// readable), 128 + N stopped by signal N (130 SIGINT, 143 SIGTERM) with the run folder closed
+// and readable.
 #include <signal.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "circuits/budget.hpp"
 #include "circuits/experiments/model_source.hpp"
 #include "circuits/experiments/session.hpp"
 #include "circuits/experiments/sweep.hpp"
@@ -24,7 +28,7 @@
 
 namespace {
 
-constexpr int exit_ok = 0, exit_model = 1, exit_usage = 2, exit_numerical = 3;
+constexpr int exit_ok = 0, exit_model = 1, exit_usage = 2, exit_numerical = 3, exit_output = 4;
 
 const char* usage_text =
     "usage: cortexsim <command> [options]\n"
@@ -45,7 +49,13 @@ const char* usage_text =
     "      [--force] [--format ...] [--precision ...]    DIR/run_<k>; the table in DIR/sweep.csv\n"
     "  validate MODEL.toml                               check the model, print nothing else\n"
     "  describe MODEL.toml                               populations, projections, rules,\n"
-    "                                                    protocol, task, state size\n"
+    "                                                    protocol, task, state size, budget\n"
+    "  run, validate and describe also take:\n"
+    "      [--max-memory SIZE]                           refuse a model needing more memory\n"
+    "                                                    (default: the memory available now)\n"
+    "      [--max-output SIZE]                           refuse a run writing more (default: the\n"
+    "                                                    free space where its folder goes);\n"
+    "                                                    SIZE in MB, or with kB, MB, GB, TB\n"
     "  inspect RUN_DIR                                   what a run folder holds: files, seed,\n"
     "                                                    solver, report.h5 groups, CSV columns\n"
     "  plot RUN_DIR [--out DIR]                          PNG and SVG figures of a run, by\n"
@@ -57,7 +67,8 @@ const char* usage_text =
     "  --version                                         print the version\n"
     "\n"
     "exit codes: 0 success, 1 model error (or an unreadable run folder), 2 usage error,\n"
-    "            3 numerical failure,\n"
+    "            3 numerical failure, 4 an output file could not be written (disk\n"
+    "            full, read-only or removed folder; what was written stays readable),\n"
     "            130 / 143 stopped by SIGINT / SIGTERM (the run folder keeps every sample)\n";
 
 struct usage_error : std::runtime_error {
@@ -73,9 +84,25 @@ struct cli_args {
     std::vector<cortexsim::config::override_setting> overrides;
     std::vector<cortexsim::sweep_axis> grid;
     int processes = 1;
+    cortexsim::budget_limits limits;  ///< --max-memory, --max-output
     cortexsim::report_format format = cortexsim::report_format::both;
     cortexsim::sample_precision precision = cortexsim::sample_precision::float32;
 };
+
+/// "100" (MB), "512kB", "100MB", "2GB", "1TB" (decimal units; K, M, G, T too) in bytes; 0 if
+/// malformed.
+double parse_size(const std::string& text) {
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text.c_str(), &end);
+    if (end == text.c_str() || errno == ERANGE || !(v > 0.0) || !std::isfinite(v)) return 0.0;
+    const std::string unit = end;
+    if (unit.empty() || unit == "MB" || unit == "M") return v * 1e6;
+    if (unit == "kB" || unit == "KB" || unit == "k" || unit == "K") return v * 1e3;
+    if (unit == "GB" || unit == "G") return v * 1e9;
+    if (unit == "TB" || unit == "T") return v * 1e12;
+    return 0.0;
+}
 
 cli_args parse_args(const std::vector<std::string>& args) {
     cli_args a;
@@ -118,6 +145,13 @@ cli_args parse_args(const std::vector<std::string>& args) {
             if (v.empty() || *end || errno == ERANGE || n < 1 || n > 1024)
                 throw usage_error("--processes needs an integer from 1 to 1024, got '" + v + "'");
             a.processes = static_cast<int>(n);
+        } else if ((s == "--max-memory" || s == "--max-output") && a.command != "sweep" && !on_run_dir) {
+            const std::string v = value(s);
+            const double bytes = parse_size(v);
+            if (!(bytes > 0.0))
+                throw usage_error(s + " needs a size: a positive number of MB, or with a unit (512kB, 100MB, 2GB, "
+                                      "1TB), got '" + v + "'");
+            (s == "--max-memory" ? a.limits.memory_bytes : a.limits.output_bytes) = bytes;
         } else if (s == "--format" && runs) {
             const std::string v = value(s);
             try {
@@ -240,7 +274,11 @@ int main(int argc, char** argv) {
         source.overrides = a.overrides;
         if (a.has_seed) source.seed = a.seed;
         if (a.command == "sweep") return run_sweep_command(a, source);
-        run_session session(source.load());  // everything checked, nothing written yet
+        run_options planned;  // the folder and format the output budget is held to
+        planned.out_dir = a.out;
+        planned.format = a.format;
+        planned.precision = a.precision;
+        run_session session(source.load(), a.limits, planned);  // everything checked, nothing written yet
         if (a.command == "validate") {
             std::cout << a.model << ": valid (" << session.net().model().populations.size()
                       << " populations, " << session.net().size() << " state variables)\n";
@@ -272,6 +310,9 @@ int main(int argc, char** argv) {
     } catch (const model_error& e) {
         std::cerr << e.what() << "\n";
         return exit_model;
+    } catch (const output_error& e) {
+        std::cerr << "cortexsim: output error: " << e.what() << "\n";
+        return exit_output;
     } catch (const numerical_error& e) {
         std::cerr << "cortexsim: numerical failure: " << e.what() << "\n";
         return exit_numerical;

@@ -32,6 +32,14 @@ class choice_run final : public task {
 public:
     std::uint64_t seed = 1;
     std::size_t n_cues = 0, n_actions = 0, trials = 0, block_trials = 0, window = 0;
+    source_loc trials_loc;
+    task_plan plan(const lowered_model& m) const override {
+        double trial_ms = 0.0;
+        for (const auto& ph : m.phases) trial_ms += ph.duration_ms;
+        const double n = static_cast<double>(trials);
+        // trials.csv: 5 numbers a row; learning_curve.csv: 4 a block; CSV and HDF5.
+        return {n * trial_ms, n, (n * 5.0 + n / static_cast<double>(block_trials) * 4.0) * (20.0 + 8.0), trials_loc};
+    }
     std::size_t cue_input = 0, action_input = 0, modulator = 0, reward_phase = 0;
     std::string cue_name, actor_name, modulator_name, decide_phase_name, reward_phase_name;
     double cue_rate = 1.0, action_current = 2.0, epsilon = 0.1, reward = 1.0, punishment = -1.0;
@@ -103,6 +111,7 @@ void choice_run::run(task_run& r) {
         if (++in_block == block_trials || t == trials) {
             const double n = static_cast<double>(in_block);
             curve.write(static_cast<double>(t), {block[0] / n, block[1] / n, block[2] / n});
+            r.outputs.end_block();  // a killed run keeps every completed block
             if (r.options.show_progress) {
                 char buf[200];
                 std::snprintf(buf, sizeof buf, "%7zu / %zu trials: %5.1f%% greedy choices correct  %s\n", t, trials,
@@ -169,6 +178,7 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
         r.fail("reward_phase", "the reward phase must come after the decision phase ('" + t->decide_phase_name + "')");
     constexpr std::int64_t max_trials = 1000000000;
     t->trials = static_cast<std::size_t>(r.count("trials", 1000, 1, max_trials));
+    t->trials_loc = r.loc_of("trials");
     t->block_trials = static_cast<std::size_t>(r.count("block_trials", 100, 1, max_trials));
     t->window = static_cast<std::size_t>(r.count("accuracy_window", 100, 1, max_trials));
     t->cue_rate = r.number("cue_rate", 1.0);

@@ -58,6 +58,7 @@ public:
         o.on_evaluation = [&](const classification_curve& c) {
             curve.write(static_cast<double>(c.trained.back()),
                         {c.epoch.back(), c.test_accuracy.back(), c.train_accuracy.back()});
+            r.outputs.end_block();  // a killed run keeps every completed block
             first_ = first_ < 0 ? c.test_accuracy.back() : first_;
             last_ = c.test_accuracy.back();
             if (!r.options.show_progress) return;

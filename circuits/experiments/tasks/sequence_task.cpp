@@ -42,6 +42,14 @@ public:
     std::uint64_t seed = 1;
     std::size_t trials = 10000, block_trials = 100, criterion_blocks = 5, after_criterion = 0;
     std::size_t window = 2000;  ///< trials of the end-of-run accuracies
+    source_loc trials_loc;
+    task_plan plan(const lowered_model& m) const override {
+        double trial_ms = 0.0;
+        for (const auto& ph : m.phases) trial_ms += ph.duration_ms;
+        const double n = static_cast<double>(trials);
+        // trials.csv: 7 numbers a row; learning_curve.csv: up to 9 a block; CSV and HDF5.
+        return {n * trial_ms, n, (n * 7.0 + n / static_cast<double>(block_trials) * 9.0) * (20.0 + 8.0), trials_loc};
+    }
     std::size_t drive_pop = 0, target_pop = 0, readout_pop = 0;
     std::string readout_name, prediction_phase, outcome_phase;
     double drive_current = 4.0, u_on = 4.0, u_off = -2.0, threshold = 0.25, legal_threshold = 0.25;
@@ -182,6 +190,7 @@ void sequence_run::run(task_run& r) {
         row[1] = errors / static_cast<double>(in_block);
         for (std::size_t k = 2; k < row.size(); ++k) row[k] /= static_cast<double>(in_block);
         curve.write(static_cast<double>(t), row);
+        r.outputs.end_block();  // a killed run keeps every completed block
         ++block_count;
         std::fill(block.begin(), block.end(), 0.0);
         const bool full = in_block == block_trials;
@@ -269,6 +278,7 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
     }
     constexpr std::int64_t max_trials = 1000000000;
     t->trials = static_cast<std::size_t>(r.count("trials", 10000, 1, max_trials));
+    t->trials_loc = r.loc_of("trials");
     t->block_trials = static_cast<std::size_t>(r.count("block_trials", 100, 1, max_trials));
     t->criterion_blocks = static_cast<std::size_t>(r.count("criterion_blocks", 5, 1, 1000000));
     t->after_criterion = static_cast<std::size_t>(r.count("after_criterion", 0, 0, max_trials));

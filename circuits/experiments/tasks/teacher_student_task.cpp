@@ -32,6 +32,7 @@ public:
         const auto t0 = std::chrono::steady_clock::now();
         auto report = [&](std::size_t trained, double mse) {
             curve.write(static_cast<double>(trained), {mse});
+            r.outputs.end_block();  // a killed run keeps every completed block
             last_mse_ = mse;
             if (!r.options.show_progress) return;
             char buf[160];

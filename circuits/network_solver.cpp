@@ -38,6 +38,11 @@ void network::check_state(double t, const double* y) const {
         // The name is passed in plain pieces: this runs after every step, and only a failure
         // builds text.
         auto check = [&](std::size_t off, const char* prefix, const char* var) {
+            // !(|x| <= bound) is true for NaN and infinities too: one branch-free pass over the
+            // block, and the scan that names the culprit only if it failed.
+            bool ok = true;
+            for (std::size_t i = 0; i < lp.size; ++i) ok &= std::fabs(y[off + i]) <= bound;
+            if (ok) return;
             for (std::size_t i = 0; i < lp.size; ++i) {
                 const double x = y[off + i];
                 if (std::isfinite(x) && std::fabs(x) <= bound) continue;

@@ -23,8 +23,8 @@ public:
                std::uint64_t seed);
 
     /// out[i] += gain * sum_j W(i, j) r[j]. With held products (hold_products), the product is
-    /// reused while the weights, the gain and the source rates (compared bit for bit) are
-    /// unchanged.
+    /// reused while the weights, the gain and the source rates are unchanged (the rates are
+    /// compared bit for bit after source_may_have_changed() or when given at another address).
     void accumulate(const double* r_source, double* out) const;
     /// Held products, for a projection whose source rates stay constant within a segment (an
     /// unfiltered input population, whose rates are latched when a segment begins). Instead of

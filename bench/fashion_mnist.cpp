@@ -46,7 +46,31 @@ struct settings {
     std::size_t timing_samples = 200;
     std::vector<std::string> timing_methods{"euler", "adams"};
     std::size_t timing_repeats = 1;
+    /// How projections from the constant input compute W x ([solver] hold_input_products):
+    /// "hold" (once per sample, rank-one rule steps; the default) or "recompute" (every step,
+    /// the path before issue 12). Several: the training runs once per path, same seed.
+    std::vector<std::string> products{"hold"};
 };
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::string item;
+    for (char ch : text + ",") {
+        if (ch != ',') item += ch;
+        else if (!item.empty()) out.push_back(item), item.clear();
+    }
+    return out;
+}
+
+/// "euler" or "euler:recompute": an integration method and, after ':', the products path.
+struct timing_spec {
+    std::string method, products;
+};
+timing_spec parse_timing(const std::string& item, const std::string& default_products) {
+    const auto colon = item.find(':');
+    if (colon == std::string::npos) return {item, default_products};
+    return {item.substr(0, colon), item.substr(colon + 1)};
+}
 
 void usage() {
     std::puts(
@@ -62,7 +86,10 @@ void usage() {
         "  --u-high X --u-low X       --g-som X              --seed N\n"
         "  --eval-every N (0: per epoch) --n-train-eval N (1000) --progress-every N (1000)\n"
         "  --timing-samples N (200; 0 skips the timing comparison of methods)\n"
-        "  --timing-methods euler,adams (any of the --method values)\n"
+        "  --timing-methods euler,adams (any of the --method values, optionally with\n"
+        "                  ':hold' or ':recompute', e.g. euler:recompute,euler:hold)\n"
+        "  --products hold|recompute|recompute,hold (hold): W x of the constant input held\n"
+        "                  per sample or recomputed every step; a list trains once per path\n"
         "  --timing-repeats R (1)     interleaved repetitions; medians and paired ratios");
 }
 
@@ -94,12 +121,11 @@ settings parse(int argc, char** argv) {
     str("data-dir", s.data_dir);
     str("method", s.method);
     if (auto it = kv.find("timing-methods"); it != kv.end()) {
-        s.timing_methods.clear();
-        std::string item;
-        for (char ch : it->second + ",") {
-            if (ch != ',') item += ch;
-            else if (!item.empty()) s.timing_methods.push_back(item), item.clear();
-        }
+        s.timing_methods = split_list(it->second);
+        kv.erase(it);
+    }
+    if (auto it = kv.find("products"); it != kv.end()) {
+        s.products = split_list(it->second);
         kv.erase(it);
     }
     count("timing-repeats", s.timing_repeats);
@@ -139,9 +165,18 @@ settings parse(int argc, char** argv) {
         throw std::runtime_error("unknown flag --" + kv.begin()->first);
     }
     const std::vector<std::string> methods{"euler", "adams", "bdf-gmres", "bdf-dense", "auto"};
-    for (const std::string& m : s.timing_methods)
-        if (std::find(methods.begin(), methods.end(), m) == methods.end())
-            throw std::runtime_error("--timing-methods: unknown method " + m);
+    auto check_products = [](const std::string& p, const char* flag) {
+        if (p != "hold" && p != "recompute")
+            throw std::runtime_error(std::string(flag) + ": products must be hold or recompute, got " + p);
+    };
+    if (s.products.empty()) throw std::runtime_error("--products: give hold, recompute or both");
+    for (const std::string& p : s.products) check_products(p, "--products");
+    for (const std::string& item : s.timing_methods) {
+        const timing_spec t = parse_timing(item, s.products.front());
+        if (std::find(methods.begin(), methods.end(), t.method) == methods.end())
+            throw std::runtime_error("--timing-methods: unknown method " + t.method);
+        check_products(t.products, "--timing-methods");
+    }
     if (std::find(methods.begin(), methods.end(), s.method) == methods.end())
         throw std::runtime_error("--method must be euler, adams, bdf-gmres, bdf-dense or auto, got " + s.method);
     if (s.timing_repeats < 1) throw std::runtime_error("--timing-repeats must be >= 1");
@@ -202,7 +237,8 @@ struct microcircuit {
     std::unique_ptr<pattern_driver> driver;
 };
 
-microcircuit build(const settings& s, std::size_t n_in, std::size_t n_out, const std::string& method) {
+microcircuit build(const settings& s, std::size_t n_in, std::size_t n_out, const std::string& method,
+                   const std::string& products) {
     microcircuit_spec sp;
     sp.n_input = n_in;
     sp.layers = {s.hidden, n_out};
@@ -223,6 +259,7 @@ microcircuit build(const settings& s, std::size_t n_in, std::size_t n_out, const
     m.solver.dt_ms = s.dt_ms;
     m.solver.rtol = s.rtol;
     m.solver.atol = s.atol;
+    m.solver.hold_input_products = products == "hold";
     add_microcircuit(m, sp);
     microcircuit mc;
     mc.net = std::make_unique<network>(lower(m));
@@ -255,11 +292,13 @@ struct method_timing {
     double wall_s = 0.0;  ///< per training sample
     double cpu_s = 0.0;   ///< per training sample (includes the one test sample evaluated)
     std::string solver;   ///< what the method resolved to (auto)
+    double rhs_per_sample = 0.0;  ///< right-hand-side evaluations by the integrator
 };
 
 /// Seconds per training sample of `method` on the first n training samples.
-method_timing time_method(const settings& s, const data& d, const std::string& method, std::size_t n) {
-    microcircuit mc = build(s, d.train.n_features, d.train.n_classes, method);
+method_timing time_method(const settings& s, const data& d, const std::string& item, std::size_t n) {
+    const timing_spec spec = parse_timing(item, s.products.front());
+    microcircuit mc = build(s, d.train.n_features, d.train.n_classes, spec.method, spec.products);
     method_timing t;
     t.solver = ode::to_string(mc.net->integrator_options().kind);
     classification_options o = task_options(s);
@@ -272,6 +311,7 @@ method_timing time_method(const settings& s, const data& d, const std::string& m
     const double c0 = cpu_seconds();
     t.wall_s = task.run(*mc.driver).wall_s_per_train_sample();
     t.cpu_s = (cpu_seconds() - c0) / static_cast<double>(n);
+    t.rhs_per_sample = static_cast<double>(mc.driver->sim().stats().rhs_evals) / static_cast<double>(n + 1);
     return t;
 }
 
@@ -287,8 +327,13 @@ double median(std::vector<double> v) {
  * each epoch (plasticity_engine::set_rate_factor), as the classification task of the TOML
  * format does.
  */
-classification_curve train_microcircuit(const settings& s, const data& d, std::size_t n_out) {
-    microcircuit mc = build(s, d.train.n_features, n_out, s.method);
+struct trained {
+    classification_curve curve;
+    std::vector<Eigen::MatrixXd> weights;  ///< every projection's final weights
+};
+
+trained train_microcircuit(const settings& s, const data& d, std::size_t n_out, const std::string& products) {
+    microcircuit mc = build(s, d.train.n_features, n_out, s.method, products);
     const auto run_start = std::chrono::steady_clock::now();
     classification_options o = task_options(s);
     o.on_epoch = [&](std::size_t e) {
@@ -317,7 +362,10 @@ classification_curve train_microcircuit(const settings& s, const data& d, std::s
         std::fflush(stdout);
     };
     classification_task task(d.train, d.train_idx, d.test, d.test_idx, o);
-    return task.run(*mc.driver);
+    trained out;
+    out.curve = task.run(*mc.driver);
+    for (const projection& p : mc.net->projections()) out.weights.push_back(p.weights());
+    return out;
 }
 
 } // namespace
@@ -353,7 +401,29 @@ int main(int argc, char** argv) try {
                 s.decay_after, s.tau_w_ms,
                 s.u_high, s.u_low);
     std::fflush(stdout);
-    const classification_curve c = train_microcircuit(s, d, n_out);
+    // One training run per products path, same seed and samples; the paths differ by rounding
+    // only (circuits/projection_held.cpp), so their weights and accuracies must agree.
+    std::vector<trained> runs;
+    for (const std::string& products : s.products) {
+        const double c0 = cpu_seconds();
+        std::printf("training with products = %s\n", products.c_str());
+        runs.push_back(train_microcircuit(s, d, n_out, products));
+        const classification_curve& cv = runs.back().curve;
+        std::printf("products %-9s: test accuracy %.4f, %.3f ms wall per training sample, "
+                    "%.1f CPU s for training and evaluations\n",
+                    products.c_str(), cv.test_accuracy.back(), 1e3 * cv.wall_s_per_train_sample(),
+                    cpu_seconds() - c0);
+        std::fflush(stdout);
+    }
+    for (std::size_t k = 1; k < runs.size(); ++k)
+        for (std::size_t q = 0; q < runs[k].weights.size(); ++q) {
+            const Eigen::MatrixXd& a = runs[0].weights[q];
+            const Eigen::MatrixXd& b = runs[k].weights[q];
+            const double scale = std::max(a.cwiseAbs().maxCoeff(), 1e-300);
+            std::printf("weights of projection %zu, %s vs %s: max |difference| / max |weight| = %.3e\n", q,
+                        s.products[k].c_str(), s.products[0].c_str(), (a - b).cwiseAbs().maxCoeff() / scale);
+        }
+    const classification_curve& c = runs.back().curve;
     const double per_sample = c.wall_s_per_train_sample();
 
     // Euler vs the CVODE methods on the same network and samples, repetitions interleaved.
@@ -367,10 +437,10 @@ int main(int argc, char** argv) try {
                 wall[method].push_back(t.wall_s);
                 cpu[method].push_back(t.cpu_s);
                 solver[method] = t.solver;
-                std::printf("timing %-9s (%s) run %zu: %.3f ms wall, %.3f ms CPU per training sample "
-                            "(%zu samples)\n",
+                std::printf("timing %-15s (%s) run %zu: %.3f ms wall, %.3f ms CPU per training sample "
+                            "(%zu samples; %.1f integrator RHS evaluations per sample)\n",
                             method.c_str(), t.solver.c_str(), r + 1, 1e3 * t.wall_s, 1e3 * t.cpu_s,
-                            s.timing_samples);
+                            s.timing_samples, t.rhs_per_sample);
                 std::fflush(stdout);
             }
         const std::string& first = s.timing_methods.front();
@@ -378,7 +448,7 @@ int main(int argc, char** argv) try {
             std::vector<double> ratio;
             for (std::size_t r = 0; r < s.timing_repeats; ++r) ratio.push_back(cpu[method][r] / cpu[first][r]);
             timing[method] = median(wall[method]);
-            std::printf("timing %-9s (%s): median %.3f ms wall, %.3f ms CPU per sample; CPU %.2fx %s "
+            std::printf("timing %-15s (%s): median %.3f ms wall, %.3f ms CPU per sample; CPU %.2fx %s "
                         "(median of %zu paired ratios)\n",
                         method.c_str(), solver[method].c_str(), 1e3 * timing[method],
                         1e3 * median(cpu[method]), median(ratio), first.c_str(), ratio.size());

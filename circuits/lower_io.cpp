@@ -371,6 +371,7 @@ lowered_solver lower_solver(const solver_desc& s) {
                                                std::to_string(s.max_order.value));
     out.max_order = static_cast<int>(s.max_order.value);
     out.max_abs_state = positive(s.max_abs_state);
+    out.hold_input_products = s.hold_input_products.value;
     return out;
 }
 

@@ -148,6 +148,7 @@ struct lowered_solver {
     long max_steps = 500000;
     int max_order = 0;
     double max_abs_state = 1e6;              ///< |state| beyond this is a numerical failure
+    bool hold_input_products = true;         ///< projection::hold_products on constant sources
 };
 
 /// One phase of the trial protocol (phase_desc), names resolved.

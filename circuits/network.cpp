@@ -68,6 +68,13 @@ network::network(lowered_model model)
             projections_.back().enforce_sign();  // Dale's law holds for copies too (rectified)
         }
     }
+    // Sources whose rates are constant within a segment: unfiltered input populations (their
+    // rates are latched by enter_segment). Their projections hold W x (projection_held.cpp).
+    if (model_.solver.hold_input_products)
+        for (projection& pr : projections_) {
+            const std::size_t s = pr.desc().source;
+            if (is_input(s) && pops_[s].u_offset == no_offset) pr.hold_products(true);
+        }
     for (const auto& lp : model_.populations) live_params_.push_back(lp.params);
     for (const auto& n : model_.neuromodulators) modulator_levels_.push_back(n.scheduled(0.0));
     modulator_task_.assign(model_.neuromodulators.size(), {false, 0.0});
@@ -89,8 +96,8 @@ void network::compute_rates(const double* y) {
     for (std::size_t p = 0; p < pops_.size(); ++p) {
         population_state& ps = pops_[p];
         if (is_input(p)) {
-            const double* src = ps.u_offset != no_offset ? y + ps.u_offset : ps.input_rate.data();
-            std::copy(src, src + ps.rate.size(), ps.rate.begin());
+            // Unfiltered inputs hold their latched rates, copied by enter_segment().
+            if (ps.u_offset != no_offset) std::copy(y + ps.u_offset, y + ps.u_offset + ps.rate.size(), ps.rate.begin());
         } else {
             model_.populations[p].transfer.apply(y + ps.u_offset, ps.rate.data(), ps.rate.size());
         }
@@ -219,6 +226,19 @@ double network::value(std::size_t p, const variable_ref& v, std::size_t i, const
     }
     return 0.0;
 }
+void network::values(std::size_t p, const variable_ref& v, const double* y, double* out) const {
+    const population_state& ps = pops_[p];
+    const std::size_t n = model_.populations[p].size;
+    switch (v.what) {  // the plain copies in bulk; the rest neuron by neuron
+    case variable_ref::kind::u_soma: std::copy(y + ps.u_offset, y + ps.u_offset + n, out); return;
+    case variable_ref::kind::rate: std::copy(ps.rate.begin(), ps.rate.end(), out); return;
+    case variable_ref::kind::v_dendrite:
+    case variable_ref::kind::apical_mismatch: std::copy(ps.v[v.slot].begin(), ps.v[v.slot].end(), out); return;
+    default: break;
+    }
+    for (std::size_t i = 0; i < n; ++i) out[i] = value(p, v, i, y);
+}
+
 void network::set_external_rates(std::size_t p, const double* rates) {
     if (!is_input(p))
         throw std::invalid_argument("set_external_rates: '" + model_.populations[p].name +

@@ -74,6 +74,8 @@ public:
     /// inputs; value() then reads them.
     void observe(double t, const double* y);
     double value(std::size_t p, const variable_ref& v, std::size_t neuron, const double* y) const;
+    /// value() of every neuron of population p into out.
+    void values(std::size_t p, const variable_ref& v, const double* y, double* out) const;
 
     /// Inputs driven by a task rather than by [[stimulus]] entries: they add to the stimuli and
     /// take effect at the next enter_segment() (simulation::restart()). Rates of an input
@@ -166,6 +168,8 @@ private:
     bool is_input(std::size_t p) const { return model_.populations[p].model->kind == neuron_kind::input; }
     void compute_rates(const double* y);
     void compute_inputs(const double* y);
+    /// At the end of enter_segment(): unfiltered input populations take their latched rates.
+    void latch_input_rates();
     void apply_gains();
 
     lowered_model model_;

@@ -162,6 +162,20 @@ void network::enter_segment(double t, double* /*y*/) {
         }
         }
     }
+    latch_input_rates();
+}
+
+void network::latch_input_rates() {
+    // Unfiltered input populations: the rate is the latched input, constant until the next
+    // segment, so it is copied here once rather than at every right-hand side; projections
+    // holding their products from it compare it anew (projection_held.cpp).
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+        population_state& ps = pops_[p];
+        if (!is_input(p) || ps.u_offset != no_offset) continue;
+        std::copy(ps.input_rate.begin(), ps.input_rate.end(), ps.rate.begin());
+    }
+    for (projection& pr : projections_)
+        if (pr.holds_products()) pr.source_may_have_changed();
 }
 
 } // namespace cortexsim

@@ -35,21 +35,28 @@ void network::check_state(double t, const double* y) const {
         const lowered_population& lp = model_.populations[p];
         const population_state& ps = pops_[p];
         if (ps.u_offset == no_offset) continue;
-        auto check = [&](std::size_t off, const std::string& var) {
+        // The name is passed in plain pieces: this runs after every step, and only a failure
+        // builds text.
+        auto check = [&](std::size_t off, const char* prefix, const char* var) {
+            // !(|x| <= bound) is true for NaN and infinities too: one branch-free pass over the
+            // block, and the scan that names the culprit only if it failed.
+            bool ok = true;
+            for (std::size_t i = 0; i < lp.size; ++i) ok &= std::fabs(y[off + i]) <= bound;
+            if (ok) return;
             for (std::size_t i = 0; i < lp.size; ++i) {
                 const double x = y[off + i];
                 if (std::isfinite(x) && std::fabs(x) <= bound) continue;
                 char buf[64];
                 std::snprintf(buf, sizeof buf, "%g", x);
                 throw numerical_error(t, "population '" + lp.name + "' neuron " +
-                                             std::to_string(i) + " " + var + " = " + buf +
+                                             std::to_string(i) + " " + prefix + var + " = " + buf +
                                              (std::isfinite(x) ? " exceeds max_abs_state" : " is not finite"));
             }
         };
-        check(ps.u_offset, is_input(p) ? "rate" : "u_soma");
+        check(ps.u_offset, "", is_input(p) ? "rate" : "u_soma");
         if (is_input(p)) continue;
         for (int d = 0; d < lp.params.n_dendrites; ++d)
-            if (ps.v_offset[d] != no_offset) check(ps.v_offset[d], "v_" + lp.model->dendrites[d]);
+            if (ps.v_offset[d] != no_offset) check(ps.v_offset[d], "v_", lp.model->dendrites[d].c_str());
     }
 }
 

@@ -169,6 +169,11 @@ projection::projection(const lowered_projection& desc, std::size_t n_source, std
 
 void projection::accumulate(const double* r_source, double* out) const {
     if (gain_ == 0.0) return;
+    if (held_.on) accumulate_held(r_source, out);
+    else product(r_source, out);
+}
+
+void projection::product(const double* r_source, double* out) const {
     if (dense_) {
         Eigen::Map<const Eigen::VectorXd> r(r_source, static_cast<Eigen::Index>(n_source_));
         Eigen::Map<Eigen::VectorXd> y(out, static_cast<Eigen::Index>(n_target_));
@@ -187,16 +192,19 @@ void projection::accumulate(const double* r_source, double* out) const {
 
 Eigen::MatrixXd& projection::dense_weights() {
     if (!dense_) throw std::logic_error("projection '" + desc_.name + "' is sparse");
+    before_write();
     return w_dense_;
 }
 
 projection::sparse_matrix& projection::sparse_weights() {
     if (dense_) throw std::logic_error("projection '" + desc_.name + "' is dense");
+    before_write();
     return w_sparse_;
 }
 
 void projection::enforce_sign() {
     if (desc_.sign == sign_constraint::free) return;
+    before_write();
     const bool exc = desc_.sign == sign_constraint::excitatory;
     if (dense_) {
         if (exc) w_dense_ = w_dense_.cwiseMax(0.0);
@@ -213,6 +221,7 @@ void projection::add_outer_product(double scale, const Eigen::VectorXd& post,
         pre.size() != static_cast<Eigen::Index>(n_source_))
         throw std::invalid_argument("add_outer_product: shape mismatch for projection '" +
                                     desc_.name + "'");
+    before_write();
     if (dense_) {
         w_dense_.noalias() += scale * post * pre.transpose();
         enforce_sign();
@@ -230,6 +239,9 @@ void projection::add_outer_product(double scale, const Eigen::VectorXd& post,
 void projection::set_weights(const Eigen::MatrixXd& W) {
     if (W.rows() != static_cast<Eigen::Index>(n_target_) || W.cols() != static_cast<Eigen::Index>(n_source_))
         throw std::invalid_argument("set_weights: shape mismatch for projection '" + desc_.name + "'");
+    // Every weight is replaced: a deferred update is obsolete, not to be applied.
+    held_.has_pending = false;
+    held_.valid = false;
     if (dense_) {
         w_dense_ = W;
         return;
@@ -240,6 +252,7 @@ void projection::set_weights(const Eigen::MatrixXd& W) {
 }
 
 Eigen::MatrixXd projection::weights() const {
+    flush();
     if (dense_) return w_dense_;
     return Eigen::MatrixXd(w_sparse_);
 }

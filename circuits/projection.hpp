@@ -22,8 +22,33 @@ public:
     projection(const lowered_projection& desc, std::size_t n_source, std::size_t n_target,
                std::uint64_t seed);
 
-    /// out[i] += gain * sum_j W(i, j) r[j]
+    /// out[i] += gain * sum_j W(i, j) r[j]. With held products (hold_products), the product is
+    /// reused while the weights, the gain and the source rates are unchanged (the rates are
+    /// compared bit for bit after source_may_have_changed() or when given at another address).
     void accumulate(const double* r_source, double* out) const;
+    /// Held products, for a projection whose source rates stay constant within a segment (an
+    /// unfiltered input population, whose rates are latched when a segment begins). Instead of
+    /// a mat-vec per right-hand side, c = gain W x is computed once per segment (and after any
+    /// write to the weights) and added; an outer-product step along x (add_rank_one with
+    /// pre = x) updates c by rank one and is deferred: W += p x^T once, at the next access to
+    /// the weights or when x changes (projection_held.cpp; docs/performance.md, "Held input
+    /// products"). Exact up to rounding; off by default (network enables it from
+    /// [solver] hold_input_products).
+    void hold_products(bool on);
+    /// The source rates may differ at the next accumulate(): compare them with the held ones
+    /// then. Between such calls a held projection trusts that the rates at the pointer it was
+    /// last given are unchanged (the network calls this when a segment begins; any other
+    /// pointer is compared anyway).
+    void source_may_have_changed() { held_.check = true; }
+    bool holds_products() const { return held_.on; }
+    /// Full mat-vecs a held projection has computed (for tests and benchmarks: with a
+    /// constant input, one per segment and per outside write to the weights).
+    std::size_t held_products_computed() const { return held_.computed; }
+    /// W(i, j) += scale * post[i] * pre[j] on the existing synapses, without a sign clamp: one
+    /// operator-split step of a continuous outer-product rule (rule_support.hpp). With held
+    /// products and `pre` equal to the held source rates it costs O(n_target) (above).
+    void add_rank_one(double scale, const Eigen::Ref<const Eigen::VectorXd>& post,
+                      const Eigen::Ref<const Eigen::VectorXd>& pre);
     /// Gates the projection (0 switches it off): a task's phase can silence a pathway, as
     /// layer 5's drive of the pulvinar is limited to the outcome phase (O'Reilly et al. 2021).
     void set_gain(double g) { gain_ = g; }
@@ -62,18 +87,45 @@ public:
     void set_weights(const Eigen::MatrixXd& W);
 
 private:
+    /// The held product of a constant source (projection_held.cpp).
+    struct held_product {
+        bool on = false;
+        bool valid = false;         ///< c belongs to x, gain and the weights
+        double gain = 1.0;
+        Eigen::VectorXd x;          ///< source rates c was computed from
+        Eigen::VectorXd c;          ///< gain W x: what accumulate() adds
+        Eigen::VectorXd q;          ///< per row, sum of x_j^2 over its synapses (x.x if dense)
+        bool q_valid = false;
+        Eigen::VectorXd pending;    ///< deferred update: W += pending x^T
+        bool has_pending = false;
+        std::size_t computed = 0;   ///< full mat-vecs so far
+        bool check = true;          ///< compare the source rates at the next accumulate()
+        const double* source = nullptr;  ///< where the held rates were read
+    };
+    /// out[i] += gain * sum_j W(i, j) r[j], the plain mat-vec.
+    void product(const double* r_source, double* out) const;
+    void accumulate_held(const double* r_source, double* out) const;
+    /// Applies the deferred update to the weights (the weights they stand for do not change).
+    void flush() const;
+    /// Before the weights are written from outside: flush, and the held product is stale.
+    void before_write();
+
     lowered_projection desc_;
     std::size_t n_source_;
     std::size_t n_target_;
     std::size_t synapses_ = 0;
     bool dense_ = false;
-    Eigen::MatrixXd w_dense_;
-    sparse_matrix w_sparse_;
+    // Mutable: a held product's deferred update is applied when the weights are read
+    // (logically const: the weights they represent are the same before and after).
+    mutable Eigen::MatrixXd w_dense_;
+    mutable sparse_matrix w_sparse_;
     Eigen::VectorXd g_nudge_;
     double gain_ = 1.0;
+    mutable held_product held_;
 };
 
 template <class F> void projection::for_each_synapse(F&& f) {
+    before_write();
     if (dense_) {
         const Eigen::Index rows = w_dense_.rows();
         for (Eigen::Index j = 0; j < w_dense_.cols(); ++j)

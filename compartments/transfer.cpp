@@ -7,11 +7,17 @@ namespace cortexsim {
 
 namespace {
 // log(1 + exp(x)) without overflow for large x or loss of precision for very negative x.
-inline double softplus(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
+// Both are written without a branch on the sign of x (which a network's potentials make
+// unpredictable), with the same operations and so the same bits as the branching forms
+// x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)) and x >= 0 ? 1 / (1 + exp(-x)) : e / (1 + e),
+// e = exp(x): exp(-|x|) is exp(-x) or exp(x), and 0 + l = l.
+inline double softplus(double x) {
+    const double l = std::log1p(std::exp(-std::fabs(x)));
+    return (x > 0 ? x : 0.0) + l;
+}
 inline double sigmoid(double x) {
-    if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
-    const double e = std::exp(x);
-    return e / (1.0 + e);
+    const double a = std::exp(-std::fabs(x));
+    return (x >= 0 ? 1.0 : a) / (1.0 + a);
 }
 } // namespace
 

@@ -42,6 +42,9 @@ struct solver_desc {
     located<long> max_steps{500000};        ///< per output interval, CVODE's mxstep
     located<long> max_order{0};             ///< 0: CVODE's default (5 for BDF, 12 for Adams)
     located<double> max_abs_state{1e6};     ///< |state| beyond this is a numerical failure
+    /// Projections from unfiltered input populations hold W x within a segment and take
+    /// continuous rank-one rule steps along x in O(n_target) (circuits/projection_held.cpp).
+    located<bool> hold_input_products{true};
     source_loc loc;
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "circuits/value_files.hpp"
 #include "core/errors.hpp"
 
 namespace cortexsim {
@@ -135,6 +136,9 @@ run_estimate estimate_run(const model_desc& desc, const lowered_model& m, const 
             case connectivity_kind::one_to_one: e.values_per_step += rows; break;
             case connectivity_kind::fixed_indegree: e.values_per_step += rows * static_cast<double>(p.indegree); break;
             case connectivity_kind::fixed_probability: e.values_per_step += p.probability * rows * cols; break;
+            case connectivity_kind::from_file:
+                e.values_per_step += static_cast<double>(p.file_weights->synapse_count());
+                break;
             }
         }
     }

@@ -115,12 +115,20 @@ const std::vector<double>* plasticity_engine::snapshot(const bound_signal& s) co
 
 void plasticity_engine::current_values(const bound_signal& s, const double* y, double* out) const {
     const signal_slot& sl = signals_.at(static_cast<std::size_t>(s.id));
-    const std::size_t n = net_.model().populations[sl.population].size;
-    for (std::size_t i = 0; i < n; ++i) out[i] = net_.value(sl.population, sl.var, i, y);
+    net_.values(sl.population, sl.var, y, out);
 }
 
 bool plasticity_engine::step(double t, const double* y, double dt_ms) {
     if (!learning_ || n_continuous_ == 0) return false;
+    // Skip the network evaluation when no continuous rule would act (all within their pause).
+    bool any_active = false;
+    for (bound_rule& b : rules_) {
+        if (!b.rule->continuous() || any_active) continue;
+        context c(*this, b.projection, y);
+        fill(c, t, dt_ms);
+        any_active = !b.rule->idle(c);
+    }
+    if (!any_active) return false;
     net_.observe(t, y);
     bool changed = false;
     for (bound_rule& b : rules_)
@@ -128,13 +136,17 @@ bool plasticity_engine::step(double t, const double* y, double dt_ms) {
     return changed;
 }
 
-bool plasticity_engine::update(bound_rule& b, double t, const double* y, double dt_ms) {
-    context c(*this, b.projection, y);
+void plasticity_engine::fill(plasticity_context& c, double t, double dt_ms) const {
     c.t_ms = t;
     c.dt_ms = dt_ms;
     c.since_switch_ms = t - net_.last_switch_ms();
     c.trial = trials_;
     c.rate_factor = rate_factor_;
+}
+
+bool plasticity_engine::update(bound_rule& b, double t, const double* y, double dt_ms) {
+    context c(*this, b.projection, y);
+    fill(c, t, dt_ms);
     projection& proj = net_.projection_at(b.projection);
     if (b.filter.active()) b.filter.remember(proj);
     if (!b.rule->update(c)) return false;
@@ -145,8 +157,9 @@ bool plasticity_engine::update(bound_rule& b, double t, const double* y, double 
 }
 
 void plasticity_engine::follow(std::size_t k) {
-    // Copies are all-to-all (lowering), so only a dense projection can have followers; a sparse
-    // plastic projection has none and no dense matrix to read.
+    // Nothing to copy: leave the weights untouched. Copies are all-to-all (lowering), so a
+    // sparse plastic projection has none and no dense matrix to read; reading a held
+    // projection's weights would apply its deferred update at every step (projection_held.cpp).
     if (followers_[k].empty()) return;
     const Eigen::MatrixXd& W = net_.projection_at(k).dense_weights();
     for (std::size_t q : followers_[k]) {

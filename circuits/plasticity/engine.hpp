@@ -74,6 +74,8 @@ private:
         step_filter filter;              ///< momentum, normalisation
     };
 
+    /// The context's clock, trial and rate factor for an update at t.
+    void fill(plasticity_context& c, double t, double dt_ms) const;
     /// One rule's update at state y (observed), then its projection's sign clamp.
     bool update(bound_rule& b, double t, const double* y, double dt_ms);
     /// The tied copies of projection k (weights = { distribution = "copy", tied = true }) take

@@ -109,6 +109,11 @@ public:
     /// One update of the projection's weights; returns true if any weight changed. The
     /// engine enforces the projection's sign (Dale's law) afterwards.
     virtual bool update(plasticity_context& c) = 0;
+    /// True if a continuous rule's update(c) would certainly change nothing (e.g. within its
+    /// pause after an input switch, or at a zero rate) without reading any signal. When every
+    /// continuous rule is idle the engine skips the step, and the network evaluation that
+    /// precedes it. The default: never idle.
+    virtual bool idle(const plasticity_context& /*c*/) const { return false; }
 };
 
 /// A registered rule: its name, a one-line summary (docs, messages) and its factory, which

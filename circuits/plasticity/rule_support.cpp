@@ -78,12 +78,13 @@ void check_signal(const lowered_population& pop, const std::string& name,
 void filtered_outer_product::step(projection& p, const Eigen::Ref<const Eigen::VectorXd>& e,
                                   const Eigen::Ref<const Eigen::VectorXd>& r, double eta,
                                   double tau_w, double dt) {
+    if (tau_w <= 0.0) {
+        // W += eta dt e r^T; O(n_target) along a held constant input (projection_held.cpp).
+        p.add_rank_one(eta * dt, e, r);
+        return;
+    }
     if (p.is_dense()) {
         Eigen::MatrixXd& W = p.dense_weights();
-        if (tau_w <= 0.0) {
-            W.noalias() += (eta * dt) * e * r.transpose();
-            return;
-        }
         if (delta_.rows() != W.rows() || delta_.cols() != W.cols()) {
             delta_ = Eigen::MatrixXd::Zero(W.rows(), W.cols());
             scratch_.resize(W.rows(), W.cols());
@@ -93,12 +94,6 @@ void filtered_outer_product::step(projection& p, const Eigen::Ref<const Eigen::V
         delta_ -= scratch_;                       // Delta - T
         W += eta * dt * scratch_ + (eta * tau_w * (1.0 - a)) * delta_;
         delta_ = scratch_ + a * delta_;
-        return;
-    }
-    if (tau_w <= 0.0) {
-        p.for_each_synapse([&](std::size_t i, std::size_t j, double& w, std::size_t) {
-            w += eta * dt * e[static_cast<Eigen::Index>(i)] * r[static_cast<Eigen::Index>(j)];
-        });
         return;
     }
     if (delta_sparse_.size() != p.synapse_count()) delta_sparse_.assign(p.synapse_count(), 0.0);

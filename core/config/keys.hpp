@@ -77,8 +77,9 @@ inline constexpr std::string_view dt_ms = "dt_ms";
 inline constexpr std::string_view max_steps = "max_steps";
 inline constexpr std::string_view max_order = "max_order";
 inline constexpr std::string_view max_abs_state = "max_abs_state";
+inline constexpr std::string_view hold_input_products = "hold_input_products";
 inline constexpr std::array all{method, rtol, atol, max_step_ms, dt_ms, max_steps, max_order,
-                                max_abs_state};
+                                max_abs_state, hold_input_products};
 } // namespace solver
 
 /// [[population]]; `transfer` is a name or a table {kind = "...", numeric parameters}.

@@ -130,6 +130,7 @@ solver_desc read_solver(table_reader& root) {
     d.max_steps = t.optional<long>(key::max_steps, d.max_steps.value, bound::positive);
     d.max_order = t.optional<long>(key::max_order, d.max_order.value, bound::non_negative);
     d.max_abs_state = t.optional<double>(key::max_abs_state, d.max_abs_state.value, bound::positive);
+    d.hold_input_products = t.optional<bool>(key::hold_input_products, d.hold_input_products.value);
     t.finish();
     return d;
 }

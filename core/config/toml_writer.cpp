@@ -125,6 +125,7 @@ void write_solver(section_writer& w, const solver_desc& s) {
     w.put(key::max_steps, s.max_steps);
     w.put(key::max_order, s.max_order);
     w.put(key::max_abs_state, s.max_abs_state);
+    w.put(key::hold_input_products, s.hold_input_products);
 }
 
 /// `file = "...", record = "...", ...`: the entries of a value_file_desc that were given.

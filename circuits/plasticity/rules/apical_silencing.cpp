@@ -37,6 +37,9 @@ public:
         rate_ = b.signal(b.source(), "rate");
         e_.resize(static_cast<Eigen::Index>(b.target_size()));
     }
+    bool idle(const plasticity_context& c) const override {
+        return c.since_switch_ms < pause_ms || lr.at(c.trial) * c.rate_factor == 0.0;
+    }
     bool update(plasticity_context& c) override {
         const double eta = lr.at(c.trial) * c.rate_factor;
         if (eta == 0.0 || c.since_switch_ms < pause_ms) return false;

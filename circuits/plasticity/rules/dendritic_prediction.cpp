@@ -47,6 +47,9 @@ public:
         error_ = b.signal(b.target(), at.empty() ? e : e + "@" + at);
         rate_ = b.signal(b.source(), pre);
     }
+    bool idle(const plasticity_context& c) const override {
+        return continuous() && (c.since_switch_ms < pause_ms || lr.at(c.trial) * c.rate_factor == 0.0);
+    }
     bool update(plasticity_context& c) override {
         const double eta = lr.at(c.trial) * c.rate_factor;
         if (eta == 0.0) return false;

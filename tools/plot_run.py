@@ -5,7 +5,10 @@ usage: /usr/bin/python3 tools/plot_run.py RUN_DIR [--out DIR]
 
 Writes into DIR (default RUN_DIR/plots) a figure for each of these the run has:
   error_signals        error_summary.csv: every population's error signals (mean |value|
-                       over neurons) over time, on a log scale where they are positive
+                       over neurons) on a log scale where they are positive: with [[phase]]s
+                       averaged per block of trials (first -> last block in the legend), else
+                       over time; signals never above 1e-6 listed as silent, not drawn. A
+                       hierarchy gets one figure per column, error_signals_<column>
   learning_curve       learning_curve.csv: test MSE over the training patterns, accuracy over
                        the samples (classification), or errors and mismatch per block (sequence)
   phase_end_<record>   a record sampled at a phase end (`at`): each variable's mean |value| over
@@ -39,6 +42,7 @@ import sys
 FIG_SIZE_IN = (9.0, 6.0)  # with DPI: 900 x 600 pixels, which tests/tools/check_plots.py expects
 DPI = 100
 TRACE_NEURONS = 3
+SILENT_FLOOR = 1e-6  # mean |value| never above it: rounding noise, listed instead of drawn
 SWITCH_HALF_WIDTH_MS = 50.0  # window around a stimulus switch: several dendritic time constants
 COMPARTMENT_VARIABLES = [("v_apical", "apical"), ("v_basal", "basal"), ("v_dendrite", "dendrite"),
                          ("u_soma", "somatic")]
@@ -215,7 +219,27 @@ def positive_log_scale(ax, values):
         ax.set_yscale("log")
 
 
-def plot_error_signals(run, writer):
+def column_of(population):
+    """The column a population belongs to ('V1' of 'V1.L5'), or None outside any column."""
+    return population.split(".", 1)[0] if "." in population else None
+
+
+def trial_blocks(model, t):
+    """(trial length in ms, trials per block, number of full blocks) when the model has a
+    trial protocol ([[phase]]s) and its samples fill at least two blocks; else None."""
+    trial = sum(float(p.get("duration_ms", 0.0)) for p in model.get("phase", []))
+    block = int(model.get("task", {}).get("block_trials", 100))
+    if trial <= 0 or block <= 0 or len(t) == 0:
+        return None
+    blocks = int((t[-1] + 1e-9) // (block * trial))
+    return (trial, block, blocks) if blocks >= 2 else None
+
+
+def plot_error_signals(run, writer, model):
+    """Every population's error signals, mean |value| over neurons; one figure per column of a
+    hierarchy. With a trial protocol, averaged over blocks of trials (the first block against
+    the last in the legend); otherwise over time. Signals never above SILENT_FLOOR are listed,
+    not drawn."""
     path = run / "error_summary.csv"
     if not path.exists():
         return
@@ -228,18 +252,84 @@ def plot_error_signals(run, writer):
             groups.setdefault(population, []).append((signal, c))
     if not groups or len(t) == 0:
         return
-    fig, axes = figure(len(groups), 1, sharex=True)
-    for ax, (population, signals) in zip(axes[:, 0], groups.items()):
+    by_column = {}
+    for population, signals in groups.items():
+        by_column.setdefault(column_of(population), {})[population] = signals
+    blocks = trial_blocks(model, t)
+    for column, populations in by_column.items():
+        stem = "error_signals"
+        if len(by_column) > 1:
+            stem += f"_{column if column is not None else 'other'}"
+        error_signal_figure(writer, stem, path.name, column if len(by_column) > 1 else None,
+                            populations, t, data, blocks)
+
+
+def error_signal_figure(writer, stem, source, column, populations, t, data, blocks):
+    if blocks is not None:
+        trial, block, count = blocks
+        edges = block * trial * np.arange(count + 1)
+        x = block * (np.arange(count) + 1)
+        # Block k holds the samples after its start and up to its end (t = 0 is before trial 1).
+        index = [np.flatnonzero((t > edges[k]) & (t <= edges[k + 1] + 1e-9)) for k in range(count)]
+    else:
+        x = t
+    drawn, silent = {}, []
+    for population, signals in populations.items():
+        keep = []
         for signal, c in signals:
-            y = np.where(data[:, c] > 0, data[:, c], np.nan)
-            ax.plot(t, y, lw=1.0, label=signal)
-        positive_log_scale(ax, data[:, [c for _, c in signals]])
-        ax.set_ylabel(population)
-        ax.legend(loc="upper right", fontsize="small")
+            if blocks is None:
+                y = data[:, c]
+            else:
+                y = np.array([np.nanmean(data[i, c]) if i.size else np.nan for i in index])
+            finite = y[np.isfinite(y)]
+            if finite.size and np.abs(finite).max() <= SILENT_FLOOR:
+                silent.append(f"{population}.{signal}")
+            else:  # drawn, NaN too: a broken run must not look like a quiet one
+                keep.append((signal, y))
+        if keep:
+            drawn[population] = keep
+    n = max(1, len(drawn))
+    cols = 1 if n <= 4 else 2
+    fig, axes = figure(math.ceil(n / cols), cols, sharex=True)
+    for ax in axes.ravel()[n:]:
+        ax.remove()
+    for ax, (population, signals) in zip(axes.ravel(), drawn.items()):
+        for signal, y in signals:
+            if blocks is None:
+                ax.plot(x, y, lw=1.0, label=signal)
+            else:
+                ax.plot(x, y, "o-", ms=3, lw=1.2, label=f"{signal}: {y[0]:.3g} -> {y[-1]:.3g}")
+        values = np.concatenate([y for _, y in signals])
+        positive = values[np.isfinite(values) & (values > 0)]
+        # Log y only where the values span more than a decade; the rest would be tick clutter.
+        if positive.size and positive.max() > 10 * positive.min():
+            ax.set_yscale("log")
+            for line in ax.get_lines():
+                line.set_ydata(np.where(line.get_ydata() > 0, line.get_ydata(), np.nan))
+        else:
+            # From 0: a change of 0.1% must not fill the panel like a change of 50% does.
+            finite = values[np.isfinite(values)]
+            if finite.size:
+                ax.set_ylim(0.0, 1.35 * finite.max() if finite.max() > 0 else 1.0)  # room for the legend
+            ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4), useOffset=False)
+        ax.set_ylabel(f"{population}\nmean |value|")
+        ax.legend(loc="best", fontsize="x-small")
         ax.grid(True, which="major", alpha=0.3)
-    axes[-1, 0].set_xlabel("t (ms)")
-    fig.suptitle(f"Error signals: mean |value| over neurons ({path.name})")
-    writer.save(fig, "error_signals")
+    if not drawn:
+        ax = axes[0, 0]
+        ax.text(0.5, 0.5, "silent: no error signal above the noise floor", ha="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+    for ax in axes.ravel()[max(0, n - cols):n]:
+        ax.set_xlabel(f"trials (mean over blocks of {blocks[1]})" if blocks else "t (ms)")
+        ax.xaxis.set_tick_params(labelbottom=True)
+    where = f"column {column}" if column else "every population"
+    fig.suptitle(f"Error signals of {where}: mean |value| over neurons (a.u.; {source})",
+                 fontsize="medium")
+    if silent:
+        fig.supxlabel(f"silent (never above {SILENT_FLOOR:g}): " + ", ".join(silent),
+                      fontsize="x-small", wrap=True)
+    writer.save(fig, stem)
 
 
 def plot_learning_curve(run, writer):
@@ -644,6 +734,9 @@ def plot_receptive_fields(writer, name, projection, t, w):
     cols = math.ceil(math.sqrt(n))
     fig, axes = figure(math.ceil(n / cols), cols)
     for k, ax in enumerate(axes.ravel()):
+        if k >= n:
+            ax.remove()  # an empty slot of the grid
+            continue
         ax.axis("off")
         if k < n:
             lim = abs_max(w[k])
@@ -725,7 +818,7 @@ def main(argv):
         out.mkdir(parents=True, exist_ok=True)
         writer = Writer(out)
         model = resolved_model(run)
-        plot_error_signals(run, writer)
+        plot_error_signals(run, writer, model)
         plot_learning_curve(run, writer)
         plot_traces(run, writer, model, h5, selection)
         plot_phase_end_records(run, writer, model, h5)

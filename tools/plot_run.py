@@ -68,6 +68,7 @@ np = require("numpy", "python3-numpy")
 matplotlib = require("matplotlib", "python3-matplotlib")
 matplotlib.use("Agg")  # headless: no display needed
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+import matplotlib.ticker  # noqa: E402
 
 
 # ---- reading the run folder -------------------------------------------------------------------
@@ -215,8 +216,27 @@ def figure(rows=1, cols=1, **kw):
 
 def positive_log_scale(ax, values):
     """Log y when any value is positive; the others are not drawn (log y where positive)."""
-    if np.any(np.asarray(values) > 0):
-        ax.set_yscale("log")
+    values = np.asarray(values, dtype=float)
+    positive = values[np.isfinite(values) & (values > 0)]
+    if positive.size:
+        log_axis(ax, positive.min(), positive.max())
+
+
+def log_axis(ax, low, high):
+    """Log y; under two decades the ticks between the powers of ten are labelled too, so that
+    a curve from 6 down to 0.5 is not read against a single label."""
+    ax.set_yscale("log")
+    if high < 100 * low:
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(two_and_five))
+        ax.tick_params(axis="y", which="minor", labelsize="small")
+
+
+def two_and_five(value, _position):
+    """A minor log tick's label at 2 and 5 times a power of ten ('0.02', '5e-05'), else none."""
+    if not value > 0:
+        return ""
+    mantissa = value / 10.0 ** math.floor(math.log10(value) + 1e-9)
+    return f"{value:g}" if any(abs(mantissa - m) < 1e-6 for m in (2.0, 5.0)) else ""
 
 
 def column_of(population):
@@ -303,7 +323,7 @@ def error_signal_figure(writer, stem, source, column, populations, t, data, bloc
         positive = values[np.isfinite(values) & (values > 0)]
         # Log y only where the values span more than a decade; the rest would be tick clutter.
         if positive.size and positive.max() > 10 * positive.min():
-            ax.set_yscale("log")
+            log_axis(ax, positive.min(), positive.max())
             for line in ax.get_lines():
                 line.set_ydata(np.where(line.get_ydata() > 0, line.get_ydata(), np.nan))
         else:
@@ -606,6 +626,15 @@ def phase_end_table(run, name, h5):
     return data[:, 0], {v: np.column_stack(c) for v, c in columns.items()}, ids
 
 
+def change_text(fall_percent):
+    """'53% lower', '12% higher' or 'unchanged' (under 0.5%) for a fall in percent."""
+    if not np.isfinite(fall_percent):
+        return "from 0"
+    if abs(fall_percent) < 0.5:
+        return "unchanged"
+    return f"{abs(fall_percent):.0f}% {'lower' if fall_percent > 0 else 'higher'}"
+
+
 def plot_phase_end_records(run, writer, model, h5):
     """Records sampled once per trial: where the signal lives and how it shrinks, per block."""
     block = int(model.get("task", {}).get("block_trials", 100))
@@ -627,7 +656,7 @@ def plot_phase_end_records(run, writer, model, h5):
             mean_abs = np.abs(values[: blocks * b]).mean(axis=1).reshape(blocks, b).mean(axis=1)
             fall = 100 * (1 - mean_abs[-1] / mean_abs[0]) if mean_abs[0] > 0 else float("nan")
             ax.plot(x, mean_abs, "o-", ms=3, lw=1.2,
-                    label=f"{var}: {mean_abs[0]:.3g} -> {mean_abs[-1]:.3g} ({fall:.0f}% lower)")
+                    label=f"{var}: {mean_abs[0]:.3g} -> {mean_abs[-1]:.3g} ({change_text(fall)})")
         ax.set_xlabel(f"trials (blocks of {b})")
         ax.set_ylabel("mean |value| over neurons")
         ax.grid(True, alpha=0.3)
@@ -712,6 +741,9 @@ def plot_weights(run, writer, h5):
             ax.set_title(title)
             ax.set_xlabel("source neuron")
         axes[0, 0].set_ylabel("target neuron")
+        for ax in axes[0]:  # neuron indices: whole numbers only
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+            ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         fig.colorbar(im, ax=axes[0, 1], label="weight")
         diff = last - first
         dlim = abs_max(diff)

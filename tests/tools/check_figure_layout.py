@@ -19,9 +19,12 @@ with matplotlib's Agg backend; before each figure is saved it is drawn and inspe
     scatter with at least 2 finite points, at least 2 bars of finite height, or an image with
     at least 2 finite pixels; or it says so: a text in the panel beginning "silent" (a signal
     that never left the noise floor, listed instead of drawn). An empty panel, a panel of NaN
-    and a switched-off empty slot are errors.
+    and a switched-off empty slot are errors;
+  - every panel's x and y axes say what they show: a label on the axis itself or on a panel of
+    the same column (x) or row (y), as shared axes are labelled once.
 --self-test feeds the checks broken figures (22 panels collapsed in one column, a panel of
-NaN, a panel with only a marker line, an empty slot, overlapping panels, a thin colour bar)
+NaN, a panel with only a marker line, an empty slot, a panel without a y label, overlapping
+panels, a panel outside the figure, a squeezed colour bar)
 and a good one, and fails unless exactly the broken ones are rejected.
 
 Exit status: 0 if every figure is readable, 1 if not (each problem is printed), 2 on usage
@@ -101,6 +104,36 @@ def panel_data(ax):
     return None
 
 
+def subplot_spec(ax):
+    """The grid cell of a panel made by plt.subplots, or None for a free Axes."""
+    get = getattr(ax, "get_subplotspec", None)
+    return get() if get is not None else None
+
+
+def unlabelled_axes(ax, panels):
+    """'x axis', 'y axis' or 'x and y axes' when the panel names no quantity there, neither
+    itself nor through the panels that share its column (x: usually the bottom one) or its
+    row (y: usually the left one); None when both are named or the axes are switched off."""
+    if not ax.axison:
+        return None
+    spec = subplot_spec(ax)
+    missing = []
+    for axis in ("x", "y"):
+        def label(other):
+            return (other.get_xlabel() if axis == "x" else other.get_ylabel()).strip()
+        if label(ax):
+            continue
+        if spec is not None:
+            mine = spec.colspan if axis == "x" else spec.rowspan
+            same = [o for o in panels if subplot_spec(o) is not None and o.axison
+                    and (subplot_spec(o).colspan if axis == "x"
+                         else subplot_spec(o).rowspan) == mine]
+            if any(label(o) for o in same):
+                continue
+        missing.append(axis)
+    return {0: None, 1: f"{''.join(missing)} axis"}.get(len(missing), "x and y axes")
+
+
 def figure_problems(fig, name):
     """What makes `fig` unreadable, as messages naming the figure and the panel."""
     problems = []
@@ -126,6 +159,10 @@ def figure_problems(fig, name):
             if panel_data(ax) is None:
                 problems.append(f"{where}: no data (no line, area, bars or image with 2 "
                                 "finite points, and not listed as silent)")
+            unlabelled = unlabelled_axes(ax, [a for a in fig.axes if not is_colorbar(a)])
+            if unlabelled:
+                problems.append(f"{where}: no quantity named on the {unlabelled} (no label on "
+                                "the panel or on the panels sharing its row or column)")
         if (box.x0 < -OVERLAP_TOLERANCE_PX or box.y0 < -OVERLAP_TOLERANCE_PX
                 or box.x1 > width_px + OVERLAP_TOLERANCE_PX
                 or box.y1 > height_px + OVERLAP_TOLERANCE_PX):
@@ -177,11 +214,18 @@ def self_test():
     fig, axes = fig_of(2, 2)
     for ax in axes.ravel():
         ax.plot([0, 1, 2], [1, 3, 2])
+    for ax in axes[-1]:
+        ax.set_xlabel("t (ms)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("rate")
     axes[0, 1].set_yscale("log")
     im = axes[1, 1].imshow(np.arange(12.0).reshape(3, 4))
     fig.colorbar(im, ax=axes[1, 1])
     axes[1, 0].cla()
     axes[1, 0].text(0.5, 0.5, "silent: never above 1e-6", ha="center")
+    axes[1, 0].set_axis_off()
+    axes[0, 0].set_xlabel("t (ms)")  # its column's bottom panel is the silent one
+    axes[1, 1].set_ylabel("weight")
     cases["good"] = (fig, None)
 
     fig, axes = fig_of(22, 1, sharex=True)
@@ -213,6 +257,13 @@ def self_test():
         if k < 4:
             ax.imshow(np.eye(5))
     cases["empty switched-off slots"] = (fig, "no data")
+
+    fig, axes = fig_of(2, 1)
+    for ax in axes[:, 0]:
+        ax.plot([0, 1, 2], [1, 2, 3])
+    axes[1, 0].set_xlabel("t (ms)")
+    axes[1, 0].set_ylabel("rate")
+    cases["a panel without a y label"] = (fig, "no quantity named on the y axis")
 
     fig = plt.figure(figsize=(9, 6), dpi=100)
     fig.add_axes([0.1, 0.1, 0.6, 0.6]).plot([0, 1], [0, 1])

@@ -330,7 +330,8 @@ def error_signal_figure(writer, stem, source, column, populations, t, data, bloc
             # From 0: a change of 0.1% must not fill the panel like a change of 50% does.
             finite = values[np.isfinite(values)]
             if finite.size:
-                ax.set_ylim(0.0, 1.35 * finite.max() if finite.max() > 0 else 1.0)  # room for the legend
+                top = 1.35 * finite.max() if finite.max() > 0 else 1.0  # room for the legend
+                ax.set_ylim(0.0, top)
             ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4), useOffset=False)
         ax.set_ylabel(f"{population}\nmean |value|")
         ax.legend(loc="best", fontsize="x-small")

@@ -7,8 +7,9 @@ Writes into DIR (default RUN_DIR/plots) a figure for each of these the run has:
   error_signals        error_summary.csv: every population's error signals (mean |value|
                        over neurons) on a log scale where they are positive: with [[phase]]s
                        averaged per block of trials (first -> last block in the legend), else
-                       over time; signals never above 1e-6 listed as silent, not drawn. A
-                       hierarchy gets one figure per column, error_signals_<column>
+                       over time; signals never above 1e-6 listed as silent, not drawn, and
+                       log axes cut a decade below 1e-6. A hierarchy gets one figure per
+                       column, error_signals_<column>
   learning_curve       learning_curve.csv: test MSE over the training patterns, accuracy over
                        the samples (classification), or errors and mismatch per block (sequence)
   phase_end_<record>   a record sampled at a phase end (`at`): each variable's mean |value| over
@@ -323,9 +324,17 @@ def error_signal_figure(writer, stem, source, column, populations, t, data, bloc
         positive = values[np.isfinite(values) & (values > 0)]
         # Log y only where the values span more than a decade; the rest would be tick clutter.
         if positive.size and positive.max() > 10 * positive.min():
-            log_axis(ax, positive.min(), positive.max())
             for line in ax.get_lines():
                 line.set_ydata(np.where(line.get_ydata() > 0, line.get_ydata(), np.nan))
+            low = positive.min()
+            if low < SILENT_FLOOR:
+                # Below the floor is rounding noise: cut the axis a decade under it rather than
+                # draw ten decades of zig-zag between 1e-8 and 1e-16.
+                ax.axhline(SILENT_FLOOR, color="0.4", ls=":", lw=0.8,
+                           label=f"noise floor {SILENT_FLOOR:g}")
+                low = SILENT_FLOOR / 10
+            log_axis(ax, low, positive.max())
+            ax.set_ylim(low if low < SILENT_FLOOR else low / 1.5, positive.max() * 1.5)
         else:
             # From 0: a change of 0.1% must not fill the panel like a change of 50% does.
             finite = values[np.isfinite(values)]

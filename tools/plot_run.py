@@ -508,7 +508,7 @@ def trace_windows(model, t, selection):
     """[(start, stop, title, switch time or None)]: the panels' time windows.
 
     --window a:b and --trials a:b (1-based, inclusive; needs [[phase]]s) choose one window.
-    Otherwise, around a phase switch: the first trial's and the last recorded trial's side
+    Otherwise, around a phase switch: the first trial's and the last fully recorded window's side
     by side, so a figure shows what learning changed; without a switch, the whole record.
     """
     phases = model.get("phase", [])
@@ -529,7 +529,9 @@ def trace_windows(model, t, selection):
     first, label, half = switch
     out = [(first - half, first + half, f"first switch, t = {first:g} ms: {label}", first)]
     if trial > 0:
-        last_trial = int((t[-1] - first) // trial)
+        # The last switch whose whole window was recorded, so both panels span the same time
+        # (the run's very last switch leaves only its outcome phase after the dashed line).
+        last_trial = int((t[-1] - half - first + 1e-9) // trial)
         if last_trial >= 1:
             last = first + last_trial * trial
             out.append((last - half, last + half, f"trial {last_trial + 1}, t = {last:g} ms: {label}", last))
@@ -587,6 +589,8 @@ def plot_traces(run, writer, model, h5, selection):
             ax.grid(True, alpha=0.3)
         axes[0, c].set_title(title, fontsize="medium")
         axes[-1, c].set_xlabel("t (ms)")
+        # Five-digit times need room: at most five ticks, or the labels run together.
+        axes[-1, c].xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=4))
     axes[0, -1].legend(loc="best", fontsize="small", framealpha=0.9)
     what = "compartment potentials" if potentials else ", ".join(v for v, _ in shown)
     fig.suptitle(f"{population}: {what} of recorded neurons (record '{name}')")

@@ -17,7 +17,7 @@ every 1 ms.
 
 Run with Debian's Python (python3-brian), from the source tree, after building:
     /usr/bin/python3 bench/brian2_side_by_side.py --cortexsim build/tools/cli/cortexsim
-docs/performance.md records the measured table. Every Brian2 run is a separate process, so
+docs/dev/performance_log.md records the measured table. Every Brian2 run is a separate process, so
 cpp_standalone's device state and peak memory do not leak between runs.
 """
 import argparse

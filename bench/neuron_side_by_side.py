@@ -42,7 +42,7 @@ processes (start-up, parse or build, integrate).
 Run with Debian's Python and NEURON (apt-get install neuron python3-neuron, or
 tools/install_deps.sh --bench), from the source tree, after building:
     /usr/bin/python3 bench/neuron_side_by_side.py --cortexsim build/tools/cli/cortexsim
-docs/performance.md records the measured table.
+docs/dev/performance_log.md records the measured table.
 """
 import argparse
 import csv

@@ -1,5 +1,5 @@
 // bench_scaling: issue 6, benchmarks 1 (network scaling) and 5 (fraction of the memory-bandwidth
-// limit). docs/performance.md gives the command, the machine and the measured tables.
+// limit). docs/dev/performance_log.md gives the command, the machine and the measured tables.
 //
 // The network: N rate neurons, 80% three-compartment pyramidal neurons with dynamic basal and
 // apical dendrites (docs/equations.md (P1), (D-dyn)) and 20% interneurons with a dynamic
@@ -596,7 +596,7 @@ void usage() {
         "  --run N SOLVER [--samples FILE] [--memory-probe]\n"
         "                                  one configuration in this process (what children run);\n"
         "                                  --memory-probe trims the heap after building, so RSS\n"
-        "                                  shows the live network (docs/performance.md, memory)");
+        "                                  shows the live network (docs/dev/performance_log.md)");
 }
 
 std::vector<std::string> split(const std::string& s) {

@@ -153,7 +153,7 @@ double network::mean_segment_ms() const {
 }
 
 /*
- * `auto`, measured (bench_scaling; docs/performance.md, "What auto picks"):
+ * `auto`, measured (bench_scaling; docs/dev/performance_log.md, "What auto picks"):
  * - Stiff models (fastest local rate above 20/ms) need BDF (Adams was 30-45x slower on the
  *   stiff benchmark variant): dense LU up to 20 states (1.4x faster than GMRES at 8 states),
  *   matrix-free GMRES with the per-neuron preconditioner beyond (1.7x faster at 28 states, 7x

@@ -16,7 +16,7 @@ namespace cortexsim {
 namespace {
 
 // Below this many synapses per thread, forking and joining the threads costs more than
-// splitting the rows saves (bench_scaling --threads; docs/performance.md).
+// splitting the rows saves (bench_scaling --threads; docs/dev/performance_log.md).
 constexpr std::size_t min_synapses_per_thread = 8192;
 
 double draw_weight(const lowered_projection& d, rng& gen) {

@@ -17,7 +17,7 @@ namespace {
  * parallel region waits for its slowest thread, and on a machine shared with other jobs a
  * thread that the scheduler keeps off its core costs a time slice per region (several per
  * right-hand side): measured 9-16x slower than one thread with both cores busy
- * (docs/performance.md). OMP_NUM_THREADS, the CLI's --threads and set_worker_threads() ask.
+ * (docs/dev/performance_log.md, "Threads"). OMP_NUM_THREADS, the CLI's --threads and set_worker_threads() ask.
  */
 void apply_default_once() {
     static const bool applied = [] {

@@ -4,7 +4,7 @@
 /// order as with one thread, so results do not depend on the thread count
 /// (tests/circuits/test_threads.cpp). The default is one thread, or OMP_NUM_THREADS if set:
 /// on a machine shared with other jobs, waiting in every parallel region for a thread that
-/// another job holds off its core made two threads many times slower (docs/performance.md).
+/// another job holds off its core made two threads many times slower (docs/dev/performance_log.md, "Threads").
 
 namespace cortexsim {
 

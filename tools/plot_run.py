@@ -5,7 +5,11 @@ usage: /usr/bin/python3 tools/plot_run.py RUN_DIR [--out DIR]
 
 Writes into DIR (default RUN_DIR/plots) a figure for each of these the run has:
   error_signals        error_summary.csv: every population's error signals (mean |value|
-                       over neurons) over time, on a log scale where they are positive
+                       over neurons) on a log scale where they are positive: with [[phase]]s
+                       averaged per block of trials (first -> last block in the legend), else
+                       over time; signals never above 1e-6 listed as silent, not drawn, and
+                       log axes cut a decade below 1e-6. A hierarchy gets one figure per
+                       column, error_signals_<column>
   learning_curve       learning_curve.csv: test MSE over the training patterns, accuracy over
                        the samples (classification), or errors and mismatch per block (sequence)
   phase_end_<record>   a record sampled at a phase end (`at`): each variable's mean |value| over
@@ -39,6 +43,7 @@ import sys
 FIG_SIZE_IN = (9.0, 6.0)  # with DPI: 900 x 600 pixels, which tests/tools/check_plots.py expects
 DPI = 100
 TRACE_NEURONS = 3
+SILENT_FLOOR = 1e-6  # mean |value| never above it: rounding noise, listed instead of drawn
 SWITCH_HALF_WIDTH_MS = 50.0  # window around a stimulus switch: several dendritic time constants
 COMPARTMENT_VARIABLES = [("v_apical", "apical"), ("v_basal", "basal"), ("v_dendrite", "dendrite"),
                          ("u_soma", "somatic")]
@@ -64,6 +69,7 @@ np = require("numpy", "python3-numpy")
 matplotlib = require("matplotlib", "python3-matplotlib")
 matplotlib.use("Agg")  # headless: no display needed
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+import matplotlib.ticker  # noqa: E402
 
 
 # ---- reading the run folder -------------------------------------------------------------------
@@ -211,11 +217,50 @@ def figure(rows=1, cols=1, **kw):
 
 def positive_log_scale(ax, values):
     """Log y when any value is positive; the others are not drawn (log y where positive)."""
-    if np.any(np.asarray(values) > 0):
-        ax.set_yscale("log")
+    values = np.asarray(values, dtype=float)
+    positive = values[np.isfinite(values) & (values > 0)]
+    if positive.size:
+        log_axis(ax, positive.min(), positive.max())
 
 
-def plot_error_signals(run, writer):
+def log_axis(ax, low, high):
+    """Log y; under two decades the ticks between the powers of ten are labelled too, so that
+    a curve from 6 down to 0.5 is not read against a single label."""
+    ax.set_yscale("log")
+    if high < 100 * low:
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(two_and_five))
+        ax.tick_params(axis="y", which="minor", labelsize="small")
+
+
+def two_and_five(value, _position):
+    """A minor log tick's label at 2 and 5 times a power of ten ('0.02', '5e-05'), else none."""
+    if not value > 0:
+        return ""
+    mantissa = value / 10.0 ** math.floor(math.log10(value) + 1e-9)
+    return f"{value:g}" if any(abs(mantissa - m) < 1e-6 for m in (2.0, 5.0)) else ""
+
+
+def column_of(population):
+    """The column a population belongs to ('V1' of 'V1.L5'), or None outside any column."""
+    return population.split(".", 1)[0] if "." in population else None
+
+
+def trial_blocks(model, t):
+    """(trial length in ms, trials per block, number of full blocks) when the model has a
+    trial protocol ([[phase]]s) and its samples fill at least two blocks; else None."""
+    trial = sum(float(p.get("duration_ms", 0.0)) for p in model.get("phase", []))
+    block = int(model.get("task", {}).get("block_trials", 100))
+    if trial <= 0 or block <= 0 or len(t) == 0:
+        return None
+    blocks = int((t[-1] + 1e-9) // (block * trial))
+    return (trial, block, blocks) if blocks >= 2 else None
+
+
+def plot_error_signals(run, writer, model):
+    """Every population's error signals, mean |value| over neurons; one figure per column of a
+    hierarchy. With a trial protocol, averaged over blocks of trials (the first block against
+    the last in the legend); otherwise over time. Signals never above SILENT_FLOOR are listed,
+    not drawn."""
     path = run / "error_summary.csv"
     if not path.exists():
         return
@@ -228,18 +273,93 @@ def plot_error_signals(run, writer):
             groups.setdefault(population, []).append((signal, c))
     if not groups or len(t) == 0:
         return
-    fig, axes = figure(len(groups), 1, sharex=True)
-    for ax, (population, signals) in zip(axes[:, 0], groups.items()):
+    by_column = {}
+    for population, signals in groups.items():
+        by_column.setdefault(column_of(population), {})[population] = signals
+    blocks = trial_blocks(model, t)
+    for column, populations in by_column.items():
+        stem = "error_signals"
+        if len(by_column) > 1:
+            stem += f"_{column if column is not None else 'other'}"
+        error_signal_figure(writer, stem, path.name, column if len(by_column) > 1 else None,
+                            populations, t, data, blocks)
+
+
+def error_signal_figure(writer, stem, source, column, populations, t, data, blocks):
+    if blocks is not None:
+        trial, block, count = blocks
+        edges = block * trial * np.arange(count + 1)
+        x = block * (np.arange(count) + 1)
+        # Block k holds the samples after its start and up to its end (t = 0 is before trial 1).
+        index = [np.flatnonzero((t > edges[k]) & (t <= edges[k + 1] + 1e-9)) for k in range(count)]
+    else:
+        x = t
+    drawn, silent = {}, []
+    for population, signals in populations.items():
+        keep = []
         for signal, c in signals:
-            y = np.where(data[:, c] > 0, data[:, c], np.nan)
-            ax.plot(t, y, lw=1.0, label=signal)
-        positive_log_scale(ax, data[:, [c for _, c in signals]])
-        ax.set_ylabel(population)
-        ax.legend(loc="upper right", fontsize="small")
+            if blocks is None:
+                y = data[:, c]
+            else:
+                y = np.array([np.nanmean(data[i, c]) if i.size else np.nan for i in index])
+            finite = y[np.isfinite(y)]
+            if finite.size and np.abs(finite).max() <= SILENT_FLOOR:
+                silent.append(f"{population}.{signal}")
+            else:  # drawn, NaN too: a broken run must not look like a quiet one
+                keep.append((signal, y))
+        if keep:
+            drawn[population] = keep
+    n = max(1, len(drawn))
+    cols = 1 if n <= 4 else 2
+    fig, axes = figure(math.ceil(n / cols), cols, sharex=True)
+    for ax in axes.ravel()[n:]:
+        ax.remove()
+    for ax, (population, signals) in zip(axes.ravel(), drawn.items()):
+        for signal, y in signals:
+            if blocks is None:
+                ax.plot(x, y, lw=1.0, label=signal)
+            else:
+                ax.plot(x, y, "o-", ms=3, lw=1.2, label=f"{signal}: {y[0]:.3g} -> {y[-1]:.3g}")
+        values = np.concatenate([y for _, y in signals])
+        positive = values[np.isfinite(values) & (values > 0)]
+        # Log y only where the values span more than a decade; the rest would be tick clutter.
+        if positive.size and positive.max() > 10 * positive.min():
+            for line in ax.get_lines():
+                line.set_ydata(np.where(line.get_ydata() > 0, line.get_ydata(), np.nan))
+            low = positive.min()
+            if low < SILENT_FLOOR:
+                # Below the floor is rounding noise: cut the axis a decade under it rather than
+                # draw ten decades of zig-zag between 1e-8 and 1e-16.
+                ax.axhline(SILENT_FLOOR, color="0.4", ls=":", lw=0.8,
+                           label=f"noise floor {SILENT_FLOOR:g}")
+                low = SILENT_FLOOR / 10
+            log_axis(ax, low, positive.max())
+            ax.set_ylim(low if low < SILENT_FLOOR else low / 1.5, positive.max() * 1.5)
+        else:
+            # From 0: a change of 0.1% must not fill the panel like a change of 50% does.
+            finite = values[np.isfinite(values)]
+            if finite.size:
+                top = 1.35 * finite.max() if finite.max() > 0 else 1.0  # room for the legend
+                ax.set_ylim(0.0, top)
+            ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4), useOffset=False)
+        ax.set_ylabel(f"{population}\nmean |value|")
+        ax.legend(loc="best", fontsize="x-small")
         ax.grid(True, which="major", alpha=0.3)
-    axes[-1, 0].set_xlabel("t (ms)")
-    fig.suptitle(f"Error signals: mean |value| over neurons ({path.name})")
-    writer.save(fig, "error_signals")
+    if not drawn:
+        ax = axes[0, 0]
+        ax.text(0.5, 0.5, "silent: no error signal above the noise floor", ha="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+    for ax in axes.ravel()[max(0, n - cols):n]:
+        ax.set_xlabel(f"trials (mean over blocks of {blocks[1]})" if blocks else "t (ms)")
+        ax.xaxis.set_tick_params(labelbottom=True)
+    where = f"column {column}" if column else "every population"
+    fig.suptitle(f"Error signals of {where}: mean |value| over neurons (a.u.; {source})",
+                 fontsize="medium")
+    if silent:
+        fig.supxlabel(f"silent (never above {SILENT_FLOOR:g}): " + ", ".join(silent),
+                      fontsize="x-small", wrap=True)
+    writer.save(fig, stem)
 
 
 def plot_learning_curve(run, writer):
@@ -388,7 +508,7 @@ def trace_windows(model, t, selection):
     """[(start, stop, title, switch time or None)]: the panels' time windows.
 
     --window a:b and --trials a:b (1-based, inclusive; needs [[phase]]s) choose one window.
-    Otherwise, around a phase switch: the first trial's and the last recorded trial's side
+    Otherwise, around a phase switch: the first trial's and the last fully recorded window's side
     by side, so a figure shows what learning changed; without a switch, the whole record.
     """
     phases = model.get("phase", [])
@@ -409,7 +529,9 @@ def trace_windows(model, t, selection):
     first, label, half = switch
     out = [(first - half, first + half, f"first switch, t = {first:g} ms: {label}", first)]
     if trial > 0:
-        last_trial = int((t[-1] - first) // trial)
+        # The last switch whose whole window was recorded, so both panels span the same time
+        # (the run's very last switch leaves only its outcome phase after the dashed line).
+        last_trial = int((t[-1] - half - first + 1e-9) // trial)
         if last_trial >= 1:
             last = first + last_trial * trial
             out.append((last - half, last + half, f"trial {last_trial + 1}, t = {last:g} ms: {label}", last))
@@ -467,6 +589,8 @@ def plot_traces(run, writer, model, h5, selection):
             ax.grid(True, alpha=0.3)
         axes[0, c].set_title(title, fontsize="medium")
         axes[-1, c].set_xlabel("t (ms)")
+        # Five-digit times need room: at most five ticks, or the labels run together.
+        axes[-1, c].xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=4))
     axes[0, -1].legend(loc="best", fontsize="small", framealpha=0.9)
     what = "compartment potentials" if potentials else ", ".join(v for v, _ in shown)
     fig.suptitle(f"{population}: {what} of recorded neurons (record '{name}')")
@@ -516,6 +640,15 @@ def phase_end_table(run, name, h5):
     return data[:, 0], {v: np.column_stack(c) for v, c in columns.items()}, ids
 
 
+def change_text(fall_percent):
+    """'53% lower', '12% higher' or 'unchanged' (under 0.5%) for a fall in percent."""
+    if not np.isfinite(fall_percent):
+        return "from 0"
+    if abs(fall_percent) < 0.5:
+        return "unchanged"
+    return f"{abs(fall_percent):.0f}% {'lower' if fall_percent > 0 else 'higher'}"
+
+
 def plot_phase_end_records(run, writer, model, h5):
     """Records sampled once per trial: where the signal lives and how it shrinks, per block."""
     block = int(model.get("task", {}).get("block_trials", 100))
@@ -537,7 +670,7 @@ def plot_phase_end_records(run, writer, model, h5):
             mean_abs = np.abs(values[: blocks * b]).mean(axis=1).reshape(blocks, b).mean(axis=1)
             fall = 100 * (1 - mean_abs[-1] / mean_abs[0]) if mean_abs[0] > 0 else float("nan")
             ax.plot(x, mean_abs, "o-", ms=3, lw=1.2,
-                    label=f"{var}: {mean_abs[0]:.3g} -> {mean_abs[-1]:.3g} ({fall:.0f}% lower)")
+                    label=f"{var}: {mean_abs[0]:.3g} -> {mean_abs[-1]:.3g} ({change_text(fall)})")
         ax.set_xlabel(f"trials (blocks of {b})")
         ax.set_ylabel("mean |value| over neurons")
         ax.grid(True, alpha=0.3)
@@ -622,6 +755,9 @@ def plot_weights(run, writer, h5):
             ax.set_title(title)
             ax.set_xlabel("source neuron")
         axes[0, 0].set_ylabel("target neuron")
+        for ax in axes[0]:  # neuron indices: whole numbers only
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+            ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         fig.colorbar(im, ax=axes[0, 1], label="weight")
         diff = last - first
         dlim = abs_max(diff)
@@ -644,6 +780,9 @@ def plot_receptive_fields(writer, name, projection, t, w):
     cols = math.ceil(math.sqrt(n))
     fig, axes = figure(math.ceil(n / cols), cols)
     for k, ax in enumerate(axes.ravel()):
+        if k >= n:
+            ax.remove()  # an empty slot of the grid
+            continue
         ax.axis("off")
         if k < n:
             lim = abs_max(w[k])
@@ -725,7 +864,7 @@ def main(argv):
         out.mkdir(parents=True, exist_ok=True)
         writer = Writer(out)
         model = resolved_model(run)
-        plot_error_signals(run, writer)
+        plot_error_signals(run, writer, model)
         plot_learning_curve(run, writer)
         plot_traces(run, writer, model, h5, selection)
         plot_phase_end_records(run, writer, model, h5)

@@ -4,7 +4,7 @@
 ///
 /// Why: Debian 12's SUNDIALS 6.4.1 is compiled without optimisation, so its vector kernels
 /// (linear sums, weighted RMS norms, scalings, dot products) cost as much as a
-/// 10^5-synapse right-hand side (docs/performance.md, "Profile"). These replacements are
+/// 10^5-synapse right-hand side (docs/dev/performance_log.md, "Profile"). These replacements are
 /// compiled with -O3 (core/CMakeLists.txt) and compute **bit for bit the same results**:
 /// every element goes through the same floating-point operations in the same order,
 /// including N_VLinearSum's special cases (a == 1, a == -b, ...) and the sequential order of

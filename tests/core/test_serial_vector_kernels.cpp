@@ -1,7 +1,7 @@
 // cortexsim's N_Vector kernels (core/ode/serial_vector_kernels.hpp) against SUNDIALS' own,
 // operation by operation, through SUNDIALS' generic N_V* entry points exactly as CVODE calls
 // them: every result must be bit-identical. The kernels exist only because Debian's SUNDIALS
-// is built without optimisation (docs/performance.md); a single differing bit would make
+// is built without optimisation (docs/dev/performance_log.md); a single differing bit would make
 // results depend on the build.
 //
 // This is the one test outside core/ode that includes SUNDIALS headers: it tests the adapter's

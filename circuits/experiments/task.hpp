@@ -41,6 +41,18 @@ struct task_plan {
     double trials = 0.0;       ///< trials at most (phase-end records sample once per trial)
     double table_bytes = 0.0;  ///< its own tables, CSV and report.h5, at most
     source_loc where;          ///< the setting that fixes the length (e.g. task.trials)
+
+    /// A task of `trials` trials of the model's protocol that writes `per_trial` numbers a
+    /// trial (trials.csv) and `per_block` a block of `block_trials` (learning_curve.csv), each
+    /// in CSV and report.h5 (28 bytes a number at most).
+    static task_plan of_trials(const lowered_model& m, std::size_t trials, std::size_t block_trials,
+                               double per_trial, double per_block, const source_loc& where) {
+        double trial_ms = 0.0;
+        for (const auto& ph : m.phases) trial_ms += ph.duration_ms;
+        const double n = static_cast<double>(trials);
+        const double blocks = n / static_cast<double>(block_trials);
+        return {n * trial_ms, n, (n * per_trial + blocks * per_block) * (20.0 + 8.0), where};
+    }
 };
 
 class task {

@@ -34,11 +34,8 @@ public:
     std::size_t n_cues = 0, n_actions = 0, trials = 0, block_trials = 0, window = 0;
     source_loc trials_loc;
     task_plan plan(const lowered_model& m) const override {
-        double trial_ms = 0.0;
-        for (const auto& ph : m.phases) trial_ms += ph.duration_ms;
-        const double n = static_cast<double>(trials);
-        // trials.csv: 5 numbers a row; learning_curve.csv: 4 a block; CSV and HDF5.
-        return {n * trial_ms, n, (n * 5.0 + n / static_cast<double>(block_trials) * 4.0) * (20.0 + 8.0), trials_loc};
+        // trials.csv: 5 numbers a row; learning_curve.csv: 4 a block.
+        return task_plan::of_trials(m, trials, block_trials, 5.0, 4.0, trials_loc);
     }
     std::size_t cue_input = 0, action_input = 0, modulator = 0, reward_phase = 0;
     std::string cue_name, actor_name, modulator_name, decide_phase_name, reward_phase_name;

@@ -44,11 +44,8 @@ public:
     std::size_t window = 2000;  ///< trials of the end-of-run accuracies
     source_loc trials_loc;
     task_plan plan(const lowered_model& m) const override {
-        double trial_ms = 0.0;
-        for (const auto& ph : m.phases) trial_ms += ph.duration_ms;
-        const double n = static_cast<double>(trials);
-        // trials.csv: 7 numbers a row; learning_curve.csv: up to 9 a block; CSV and HDF5.
-        return {n * trial_ms, n, (n * 7.0 + n / static_cast<double>(block_trials) * 9.0) * (20.0 + 8.0), trials_loc};
+        // trials.csv: 7 numbers a row; learning_curve.csv: up to 9 a block.
+        return task_plan::of_trials(m, trials, block_trials, 7.0, 9.0, trials_loc);
     }
     std::size_t drive_pop = 0, target_pop = 0, readout_pop = 0;
     std::string readout_name, prediction_phase, outcome_phase;

@@ -32,7 +32,9 @@ std::string describe(const network& net) {
     os << "model '" << m.name << "': " << m.populations.size() << " populations, "
        << m.projections.size() << " projections, " << m.stimuli.size() << " stimuli, "
        << m.records.size() << " records\n";
-    os << "duration " << m.duration_ms << " ms (a task sets its own length), seed " << m.seed
+    os << "duration " << m.duration_ms << " ms";
+    if (m.start_ms > 0.0) os << " from t = " << m.start_ms << " ms (continuing a run)";
+    os << " (a task sets its own length), seed " << m.seed
        << ", state size " << net.size()
        << ", solver " << ode::to_string(net.integrator_options().kind)
        << (m.solver.automatic ? " (auto)" : "") << "\n\npopulations:\n";

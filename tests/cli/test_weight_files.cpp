@@ -253,6 +253,11 @@ TEST_CASE("weights and state saved in report.h5 continue a learning run exactly"
     };
     run_text(b_text(true), dir / "b");
     const fs::path b = dir / "b" / "report.h5";
+    {
+        network net(lower(config::parse_model(b_text(true), "model.toml", "")));
+        CHECK_THAT(describe(net), Catch::Contains("duration 100 ms from t = 100 ms (continuing a run)") &&
+                                      Catch::Contains("weights from " + a.string() + " /weights/sparse at t = 100 ms"));
+    }
 
     // Samples every 5 ms: A's rows 20 ... 40 are t = 100 ... 200, B's rows 0 ... 20.
     for (const std::string set : {"/report/hidden/data", "/report/out/data",

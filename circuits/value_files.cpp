@@ -95,7 +95,8 @@ weight_table weights_from_record(const report_reader& r, const value_file_desc& 
         throw model_error(f.record.loc, what + " holds " + shape_text(info.shape[1], info.shape[2]) +
                                             " weights (post x pre), the projection needs " +
                                             shape_text(n_target, n_source));
-    const std::uint64_t k = sample_index(f, r.doubles(group + "/mapping/time"), info.shape[0], what);
+    const std::vector<double> time = r.doubles(group + "/mapping/time");
+    const std::uint64_t k = sample_index(f, time, info.shape[0], what);
     weight_table w;
     w.rows = n_target;
     w.cols = n_source;
@@ -105,7 +106,6 @@ weight_table weights_from_record(const report_reader& r, const value_file_desc& 
         throw model_error(f.record.loc, group + "/mapping/connected does not match its data");
     if (std::any_of(mask.begin(), mask.end(), [](double m) { return m == 0.0; }))
         for (const double m : mask) w.connected.push_back(m != 0.0 ? 1 : 0);
-    const std::vector<double> time = r.doubles(group + "/mapping/time");
     w.origin = f.file.value + " " + group + " at t = " +
                format_value(time[0] + time[2] * static_cast<double>(k)) + " ms";
     return w;

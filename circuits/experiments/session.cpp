@@ -92,7 +92,6 @@ struct run_session::live_run {
     run_result result;
     double wall_s = 0.0;
     bool stopped = false;
-    double start_ms = 0.0;
 };
 
 bool run_session::started() const { return live_ != nullptr; }
@@ -126,7 +125,6 @@ void run_session::start(const run_options& options, std::ostream& log) {
         }
     }
     auto run = std::make_unique<live_run>(net, task_ != nullptr, options, log);
-    run->start_ms = m.start_ms;
     attach_plasticity(net, run->sim);
     if (!m.phases.empty()) run->trials = std::make_unique<trial_runner>(net, run->sim);
     run->result.run_dir = run_dir;
@@ -143,10 +141,10 @@ void run_session::start(const run_options& options, std::ostream& log) {
             r.stop.poll(t);
         });
     } else {
-        r.sim.set_progress([&r](double t) {
+        r.sim.set_progress([&r, start_ms = m.start_ms](double t) {
             if (r.options.on_progress) r.options.on_progress(t);
             r.stop.poll(t);
-            if (r.options.show_progress) r.progress.update(t - r.start_ms);
+            if (r.options.show_progress) r.progress.update(t - start_ms);
         });
     }
     live_ = std::move(run);
@@ -217,7 +215,7 @@ run_result run_session::finish() {
     r.outputs->close(result);
     // A task, or a stepped run, decides its own length; a stopped plain run reports the
     // length it was asked for next to where it stopped (stopped_at_ms).
-    if (task_ || !r.stopped) result.duration_ms = r.sim.time() - r.start_ms;
+    if (task_ || !r.stopped) result.duration_ms = r.sim.time() - net_->model().start_ms;
     result.solver = r.sim.solver();
     result.stats = r.sim.stats();
     if (task_) {

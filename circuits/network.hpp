@@ -47,6 +47,7 @@ public:
                              double* atol) const override;
     double next_discontinuity_after(double t) const override;
     void enter_segment(double t, double* y) override;
+    void resume_segment(double t, double* y) override;
     void check_state(double t, const double* y) const override;
 
     /// Integrator settings from [solver]; resolves `auto` from stiffness, state size and the
@@ -142,6 +143,14 @@ public:
     /// The dendritic prediction factor k_d = g_d / (g_lk + sum of dendritic g): the somatic
     /// potential a dendrite alone predicts is k_d v_d (Sacramento et al. 2018, eq. 7-8).
     double prediction_factor(std::size_t p, int slot) const;
+
+    /// Checkpoints (network_checkpoint.cpp): everything the network keeps between segments
+    /// that the state vector does not hold: the weights (and held products), the task's and
+    /// the contexts' inputs, the phase, neuromodulator levels a task set, the noise
+    /// generator and draw, the switch time rules count their pause from, and the plasticity
+    /// engine's state. Restore before simulation::restore_state (which latches the inputs).
+    void save_state(class state_writer& w) const;
+    void restore_state(const class state_reader& r);
 
 private:
     struct population_state {

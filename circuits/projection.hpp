@@ -86,6 +86,12 @@ public:
     /// its synapses and takes the entries of W at them (W is 0 elsewhere for it).
     void set_weights(const Eigen::MatrixXd& W);
 
+    /// Checkpoints (projection_state.cpp): the weights as stored, the gain and a held
+    /// product with its deferred update, under `prefix` ("proj/<k>/"). Nothing is flushed
+    /// or recomputed on either side, so the resumed run adds the same bits.
+    void save_state(class state_writer& w, const std::string& prefix) const;
+    void restore_state(const class state_reader& r, const std::string& prefix);
+
 private:
     /// The held product of a constant source (projection_held.cpp).
     struct held_product {

@@ -9,13 +9,14 @@ namespace cortexsim {
 namespace {
 class csv_sink final : public trace_sink {
 public:
-    csv_sink(const std::string& path, const std::vector<std::string>& columns)
-        : writer_(path, columns) {}
-    void write_row(double t_ms, const double* row) override { writer_.write_row(t_ms, row); }
-    void close() override { writer_.close(); }
+    csv_sink(const std::string& path, const std::vector<std::string>& columns, const csv_resume* resume)
+        : writer_(open_csv(path, columns, "t_ms", resume)) {}
+    void write_row(double t_ms, const double* row) override { writer_->write_row(t_ms, row); }
+    void close() override { writer_->close(); }
+    void flush() override { writer_->flush(); }
 
 private:
-    csv_writer writer_;
+    std::unique_ptr<csv_writer> writer_;
 };
 } // namespace
 
@@ -34,8 +35,8 @@ trace_recorder::trace_recorder(network& net, const lowered_record& record,
     add_csv(csv_path);
 }
 
-void trace_recorder::add_csv(const std::string& path) {
-    add_sink(std::make_unique<csv_sink>(path, columns_));
+void trace_recorder::add_csv(const std::string& path, const csv_resume* resume) {
+    add_sink(std::make_unique<csv_sink>(path, columns_, resume));
     if (csv_path_.empty()) csv_path_ = path;
 }
 
@@ -53,5 +54,9 @@ void trace_recorder::sample(double t_ms, const double* y) {
 }
 
 void trace_recorder::close() { close_each(sinks_); }
+
+void trace_recorder::flush() {
+    for (auto& s : sinks_) s->flush();
+}
 
 } // namespace cortexsim

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "circuits/network.hpp"
+#include "core/recording/csv_writer.hpp"
 
 namespace cortexsim {
 
@@ -21,6 +22,9 @@ public:
     virtual void write_row(double t_ms, const double* row) = 0;
     /// Writes out anything buffered; throws if writing failed (disk full, ...).
     virtual void close() = 0;
+    /// Writes out what is buffered and keeps the file open (a checkpoint). Sinks into a shared
+    /// file (report.h5) do nothing: the file is flushed once.
+    virtual void flush() {}
 };
 
 /// Calls close() on every element of `items` (pointers), each one even if another throws, then
@@ -46,7 +50,8 @@ public:
     trace_recorder(network& net, const lowered_record& record, const std::string& csv_path);
 
     /// Adds a CSV sink: header `t_ms,<variable>[<neuron>],...`, 17 significant digits.
-    void add_csv(const std::string& path);
+    /// With `resume` (a run resumed from a checkpoint) the file is continued (csv_writer.hpp).
+    void add_csv(const std::string& path, const csv_resume* resume = nullptr);
     void add_sink(std::unique_ptr<trace_sink> sink);
 
     /// Samples the state y at t (the network recomputes its algebraic quantities first) and
@@ -54,6 +59,10 @@ public:
     void sample(double t_ms, const double* y);
     /// Closes every sink (each one even if another fails); rethrows the first failure.
     void close();
+    /// Writes out every sink's buffer (checkpoints).
+    void flush();
+    /// A resumed run counts the samples taken before the checkpoint too.
+    void set_rows(std::size_t n) { rows_ = n; }
 
     const lowered_record& record() const { return record_; }
     /// The CSV column names, `<variable>[<neuron>]`, variable-major (without `t_ms`).

@@ -50,6 +50,7 @@ void trial_runner::run_until(double t_end_ms) {
             if (!run_phase(k, t_end_ms)) return;
         net_.end_trial();
         ++trials_;
+        if (trial_end_) trial_end_(sim_.time());
     }
 }
 

@@ -35,6 +35,11 @@ public:
     /// Model time of one trial (the phases' durations summed).
     double trial_ms() const;
     std::size_t trials_done() const { return trials_; }
+    /// A resumed run (checkpoint) continues the count.
+    void set_trials_done(std::size_t n) { trials_ = n; }
+    /// Called by run_until after every whole trial, with the time: the points where a plain
+    /// run with a protocol can be checkpointed (the next trial restarts the integrator).
+    void on_trial_end(std::function<void(double t_ms)> fn) { trial_end_ = std::move(fn); }
 
 private:
     bool run_phase(std::size_t k, double t_stop);
@@ -43,6 +48,7 @@ private:
     simulation& sim_;
     std::vector<phase_end_fn> listeners_;
     std::size_t trials_ = 0;
+    std::function<void(double)> trial_end_;
 };
 
 } // namespace cortexsim

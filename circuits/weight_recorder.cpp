@@ -73,4 +73,8 @@ void weight_recorder::sample(double t_ms) {
 
 void weight_recorder::close() { close_each(sinks_); }
 
+void weight_recorder::flush() {
+    for (auto& s : sinks_) s->flush();
+}
+
 } // namespace cortexsim

@@ -45,6 +45,9 @@ public:
     void sample(double t_ms);
     /// Closes every sink (each one even if another fails); rethrows the first failure.
     void close();
+    /// Writes out every sink's buffer (checkpoints).
+    void flush();
+    void set_rows(std::size_t n) { rows_ = n; }
 
     const lowered_weight_record& record() const { return record_; }
     const projection& proj() const { return net_.projections()[record_.projection]; }

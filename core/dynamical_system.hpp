@@ -23,6 +23,9 @@ public:
     /// Latch the piecewise-constant inputs valid on [t, next discontinuity). Inputs are
     /// right-continuous: at a switch time the new value already holds. May change y (a jump).
     virtual void enter_segment(double t, double* y) = 0;
+    /// A resumed run (checkpoint) latches the inputs of the segment it stopped in: as
+    /// enter_segment, but it is no new segment, so nothing that counts switches may change.
+    virtual void resume_segment(double t, double* y) { enter_segment(t, y); }
     /// Throws numerical_error naming population, neuron and variable if y is non-finite or
     /// beyond the configured bound.
     virtual void check_state(double t, const double* y) const = 0;

@@ -1,6 +1,7 @@
 #include "core/random.hpp"
 
 #include <cmath>
+#include <cstring>
 
 namespace cortexsim {
 
@@ -66,6 +67,18 @@ std::uint64_t rng::below(std::uint64_t n) {
         const std::uint64_t r = next_u64();
         if (r >= threshold) return r % n;
     }
+}
+
+std::array<std::uint64_t, 6> rng::state() const {
+    std::uint64_t spare_bits = 0;
+    std::memcpy(&spare_bits, &spare_, sizeof spare_bits);
+    return {s_[0], s_[1], s_[2], s_[3], has_spare_ ? 1u : 0u, spare_bits};
+}
+
+void rng::set_state(const std::array<std::uint64_t, 6>& s) {
+    for (int k = 0; k < 4; ++k) s_[k] = s[static_cast<std::size_t>(k)];
+    has_spare_ = s[4] != 0;
+    std::memcpy(&spare_, &s[5], sizeof spare_);
 }
 
 } // namespace cortexsim

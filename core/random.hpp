@@ -4,6 +4,7 @@
 /// xoshiro256** (Blackman & Vigna 2018) seeded through splitmix64, uniforms from the top 53
 /// bits, normals by the Marsaglia polar method.
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -23,6 +24,11 @@ public:
     double normal();
     /// Uniform integer on [0, n), without modulo bias.
     std::uint64_t below(std::uint64_t n);
+
+    /// The generator's whole state (xoshiro's four words, the spare normal and whether it is
+    /// held), for checkpoints: a generator given it back draws the same numbers.
+    std::array<std::uint64_t, 6> state() const;
+    void set_state(const std::array<std::uint64_t, 6>& s);
 
 private:
     std::uint64_t s_[4];

@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/checkpoint/state_archive.hpp"
+
 namespace cortexsim {
 
 simulation::simulation(dynamical_system& system, ode::integrator_options options,
@@ -59,13 +61,47 @@ void simulation::start() {
     system_.initial_state(y_.data());
     system_.enter_segment(t_ms_, y_.data());
     system_.check_state(t_ms_, y_.data());
-    integrator_->reset(t_ms_, y_.data());
+    reset_integrator();
     next_discontinuity_ms_ = system_.next_discontinuity_after(t_ms_);
     started_ = true;
     fire_due_samplers();
     // Only a run that starts later than 0 has updates due at its start (the first is at one
     // interval): those of the run it continues.
-    if (fire_due_updates()) integrator_->reset(t_ms_, y_.data());
+    if (fire_due_updates()) reset_integrator();
+}
+
+void simulation::reset_integrator() {
+    integrator_->reset(t_ms_, y_.data());
+    fresh_ = true;
+}
+
+void simulation::save_state(state_writer& w) const {
+    if (!started_) throw std::logic_error("simulation::save_state before the first run()");
+    w.put("sim/t_ms", t_ms_);
+    w.put("sim/y", y_);
+    std::vector<std::uint64_t> next;
+    for (const auto& s : samplers_) next.push_back(static_cast<std::uint64_t>(s.next_index));
+    w.put_u64("sim/sampler_next", next);
+    next.clear();
+    for (const auto& u : updaters_) next.push_back(static_cast<std::uint64_t>(u.next_index));
+    w.put_u64("sim/update_next", next);
+}
+
+void simulation::restore_state(const state_reader& r) {
+    if (started_) throw std::logic_error("simulation::restore_state after the first run()");
+    t_ms_ = r.number("sim/t_ms");
+    r.doubles_into("sim/y", y_.data(), y_.size());
+    const auto& s_next = r.u64s("sim/sampler_next", samplers_.size());
+    for (std::size_t k = 0; k < samplers_.size(); ++k) samplers_[k].next_index = static_cast<long>(s_next[k]);
+    const auto& u_next = r.u64s("sim/update_next", updaters_.size());
+    for (std::size_t k = 0; k < updaters_.size(); ++k) updaters_[k].next_index = static_cast<long>(u_next[k]);
+    // The segment's inputs latched again (the system keeps its own switch times), the
+    // integrator restarted: at a checkpoint it had just restarted, or keeps no history.
+    system_.resume_segment(t_ms_, y_.data());
+    reset_integrator();
+    last_reset_ms_ = t_ms_;
+    next_discontinuity_ms_ = system_.next_discontinuity_after(t_ms_);
+    started_ = true;
 }
 
 bool simulation::fire_due_updates() {
@@ -93,7 +129,7 @@ void simulation::restart() {
         return;
     }
     system_.enter_segment(t_ms_, y_.data());
-    integrator_->reset(t_ms_, y_.data());
+    reset_integrator();
     last_reset_ms_ = t_ms_;
 }
 
@@ -107,10 +143,11 @@ void simulation::run(double t_end_ms) {
         for (const auto& s : samplers_) t_out = std::min(t_out, s.next_time());
         integrator_->advance(t_out, seg_end, y_.data());
         t_ms_ = t_out;
+        fresh_ = false;
         if (t_ms_ == next_discontinuity_ms_) {
             // Right-continuous inputs: switch first, so samples at t see the new segment.
             system_.enter_segment(t_ms_, y_.data());
-            integrator_->reset(t_ms_, y_.data());
+            reset_integrator();
             last_reset_ms_ = t_ms_;
             next_discontinuity_ms_ = system_.next_discontinuity_after(t_ms_);
         }
@@ -118,8 +155,9 @@ void simulation::run(double t_end_ms) {
         const bool changed = fire_due_updates();
         // Already restarted if t was also a discontinuity; a second reset would be harmless
         // but would count twice in the statistics.
-        if (changed && t_ms_ != last_reset_ms_) integrator_->reset(t_ms_, y_.data());
+        if (changed && t_ms_ != last_reset_ms_) reset_integrator();
         if (progress_) progress_(t_ms_);
+        if (checkpoint_ && (fresh_ || integrator_->kind() == ode::solver_kind::euler)) checkpoint_(t_ms_);
     }
 }
 

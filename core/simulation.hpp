@@ -57,6 +57,19 @@ public:
     /// inputs anew and restart the integrator at the current time.
     void restart();
 
+    /// Called in run() after the samplers and updates of a time t at which the integrator
+    /// restarted (a discontinuity, a plasticity step, restart()) or, with forward Euler, which
+    /// keeps no history, at any output time: a point where the whole state is `state()` plus
+    /// the system's own, so a checkpoint taken there resumes bit for bit.
+    void set_checkpoint_hook(progress_fn fn) { checkpoint_ = std::move(fn); }
+    /// The clock's part of a checkpoint: time, state vector and the samplers' and updates'
+    /// positions on their grids (docs/checkpoints.md).
+    void save_state(class state_writer& w) const;
+    /// Instead of the first run()'s start: the clock at the saved time with the saved state
+    /// (the system's own state restored before), the integrator restarted there. Samplers and
+    /// updates must have been added as in the saved run.
+    void restore_state(const class state_reader& r);
+
     double time() const { return t_ms_; }
     const std::vector<double>& state() const { return y_; }
     ode::integrator_stats stats() const { return integrator_->stats(); }
@@ -98,6 +111,10 @@ private:
     double next_discontinuity_ms_ = 0.0;
     double last_reset_ms_ = -1.0;
     bool started_ = false;
+    bool fresh_ = false;  ///< the integrator restarted at t_ms_ and has not stepped since
+    progress_fn checkpoint_;
+    /// integrator_->reset at the current time.
+    void reset_integrator();
 };
 
 } // namespace cortexsim

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include "core/checkpoint/state_archive.hpp"
 
 namespace cortexsim {
 
@@ -82,6 +83,30 @@ std::string learning_summary::format() const {
         out += line;
     }
     return out;
+}
+
+void learning_summary::save_state(state_writer& w) const {
+    std::vector<double> first, last;
+    for (const auto& row : first_) first.insert(first.end(), row.begin(), row.end());
+    for (const auto& row : last_) last.insert(last.end(), row.begin(), row.end());
+    w.put("out/learning/first", first);
+    w.put("out/learning/last", last);
+    w.put_u64("out/learning/rows", static_cast<std::uint64_t>(rows_));
+}
+
+void learning_summary::restore_state(const state_reader& r) {
+    const std::size_t width = columns_.size();
+    auto rows_of = [&](const std::vector<double>& flat) {
+        std::vector<std::vector<double>> rows;
+        if (width == 0) return rows;
+        for (std::size_t k = 0; k + width <= flat.size(); k += width)
+            rows.emplace_back(flat.begin() + static_cast<long>(k), flat.begin() + static_cast<long>(k + width));
+        return rows;
+    };
+    first_ = rows_of(r.doubles("out/learning/first"));
+    const auto last = rows_of(r.doubles("out/learning/last"));
+    last_.assign(last.begin(), last.end());
+    rows_ = static_cast<std::size_t>(r.u64("out/learning/rows"));
 }
 
 } // namespace cortexsim

@@ -35,6 +35,9 @@ public:
     std::size_t window() const;
     /// The table as printed; "" without rows or signals.
     std::string format() const;
+    /// Checkpoints: the rows kept at both ends and the count.
+    void save_state(class state_writer& w) const;
+    void restore_state(const class state_reader& r);
 
 private:
     std::vector<std::size_t> columns_;  ///< indices of the mean_abs columns in a row

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "circuits/lowered_model.hpp"
+#include "core/checkpoint/state_archive.hpp"
 #include "core/config/toml_loader.hpp"
 #include "core/config/toml_version.hpp"
 #include "core/errors.hpp"
@@ -119,7 +120,7 @@ task_table& run_outputs::add_task_table(const std::string& name, const std::stri
                                         const std::vector<std::string>& columns) {
     auto t = std::make_unique<task_table>();
     t->path_ = (fs::path(run_dir_) / (name + ".csv")).string();
-    t->csv_ = std::make_unique<csv_writer>(t->path_, columns, key);
+    t->csv_ = open_file(t->path_, columns, key);
     t->outputs_ = this;
     report_table_desc d;
     d.path = "summary/" + name;
@@ -132,11 +133,32 @@ task_table& run_outputs::add_task_table(const std::string& name, const std::stri
     return *tables_.back();
 }
 
+std::unique_ptr<csv_writer> run_outputs::open_file(const std::string& path, const std::vector<std::string>& columns,
+                                                   const std::string& first_column) {
+    if (resume_ && !csv_resume_.bytes.count(path))
+        throw std::runtime_error("checkpoint '" + resume_->path() + "' does not know the file '" + path +
+                                 "': it was taken with other outputs (--format)");
+    return open_csv(path, columns, first_column, resume_ ? &csv_resume_ : nullptr);
+}
+
 run_outputs::run_outputs(network& net, const model_desc& desc, const run_options& options,
                          const std::string& run_dir, simulation& sim, stop_check& stop,
-                         trial_runner* trials)
-    : net_(net), run_dir_(run_dir), csv_(options.format != report_format::hdf5) {
+                         trial_runner* trials, const state_reader* resume)
+    : resume_(resume), net_(net), run_dir_(run_dir), csv_(options.format != report_format::hdf5) {
     const lowered_model& m = net.model();
+    if (resume_) {
+        // Files by name in the folder, so a run folder moved elsewhere still resumes.
+        const auto& names = resume_->text("out/csv_files");
+        const auto& sizes = resume_->u64s("out/csv_bytes");
+        std::size_t k = 0, start = 0;
+        for (std::size_t i = 0; i <= names.size(); ++i) {
+            if (i < names.size() && names[i] != '\n') continue;
+            if (i > start && k < sizes.size())
+                csv_resume_.bytes[(fs::path(run_dir) / names.substr(start, i - start)).string()] =
+                    static_cast<long long>(sizes[k++]);
+            start = i + 1;
+        }
+    }
     const bool csv = options.format != report_format::hdf5;
     reserve_ = disk_reserve((fs::path(run_dir) / disk_reserve::file_name).string(),
                             disk_reserve::default_bytes);
@@ -146,7 +168,17 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
     folder_inode_ = st.st_ino;
     if (options.format != report_format::csv) {
         const std::string file = (fs::path(run_dir) / "report.h5").string();
-        report_ = std::make_unique<sonata_writer>(file, options.precision);
+        if (resume_) {
+            sonata_positions at;
+            for (const auto& [name, list] : {std::pair{"out/h5_populations", &at.populations},
+                                             std::pair{"out/h5_tables", &at.tables},
+                                             std::pair{"out/h5_weights", &at.weights}})
+                for (std::uint64_t n : resume_->u64s(name)) list->push_back(static_cast<std::size_t>(n));
+            report_ = std::make_unique<sonata_writer>(file, options.precision,
+                                                      sonata_writer::default_chunk_rows, at);
+        } else {
+            report_ = std::make_unique<sonata_writer>(file, options.precision);
+        }
         report_->set_file_attribute("model", desc.simulation.name.value);
         report_->set_file_attribute("seed", std::to_string(desc.simulation.seed.value));
         for (const auto& [key, value] : provenance()) report_->set_file_attribute(key, value);
@@ -161,7 +193,9 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
         trace_recorder* rec = recorders_.back().get();
         if (csv) {
             const std::string file = (fs::path(run_dir) / (name + ".csv")).string();
-            rec->add_csv(file);
+            if (resume_ && !csv_resume_.bytes.count(file))
+                throw std::runtime_error("checkpoint '" + resume_->path() + "' does not know the file '" + file + "'");
+            rec->add_csv(file, resume_ ? &csv_resume_ : nullptr);
             files_.push_back(file);
         }
         if (report_) rec->add_sink(std::make_unique<sonata_sink>(*report_, name, pop, r, m));
@@ -169,9 +203,11 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
             // Once per trial, at the end of the phase, with the state its rules read.
             if (!trials)
                 throw std::logic_error("record '" + name + "' samples at a phase end, but the run has no trials");
-            trials->on_phase_end([rec, phase = static_cast<std::size_t>(r.at_phase), every = r.every_trials,
-                                  seen = std::size_t{0}](std::size_t k, double t, const double* y) mutable {
-                if (k == phase && seen++ % every == 0) rec->sample(t, y);
+            const std::size_t counter = phase_end_seen_.size();
+            phase_end_seen_.push_back(0);
+            trials->on_phase_end([this, rec, counter, phase = static_cast<std::size_t>(r.at_phase),
+                                  every = r.every_trials](std::size_t k, double t, const double* y) {
+                if (k == phase && phase_end_seen_[counter]++ % every == 0) rec->sample(t, y);
             });
             continue;
         }
@@ -201,11 +237,11 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
         });
     }
     weights_ = std::make_unique<weight_outputs>(net, options, run_dir, sim, stop, report_.get(),
-                                                files_);
+                                                files_, resume_ ? &csv_resume_ : nullptr);
     summary_ = std::make_unique<error_summary>(net);
     if (!summary_->empty()) {
         const std::string file = (fs::path(run_dir) / "error_summary.csv").string();
-        summary_csv_ = std::make_unique<csv_writer>(file, summary_->columns());
+        summary_csv_ = open_file(file, summary_->columns());
         summary_row_.resize(summary_->columns().size());
         files_.push_back(file);
         learning_ = std::make_unique<learning_summary>(summary_->columns());
@@ -226,6 +262,48 @@ run_outputs::run_outputs(network& net, const model_desc& desc, const run_options
             record_summary(t);
         });
     }
+    if (resume_) {
+        const auto& rows = resume_->u64s("out/trace_rows", recorders_.size());
+        for (std::size_t k = 0; k < recorders_.size(); ++k) recorders_[k]->set_rows(static_cast<std::size_t>(rows[k]));
+        weights_->set_rows(resume_->u64s("out/weight_rows"));
+        const auto& seen = resume_->u64s("out/phase_end_seen", phase_end_seen_.size());
+        for (std::size_t k = 0; k < seen.size(); ++k) phase_end_seen_[k] = static_cast<std::size_t>(seen[k]);
+        if (learning_) learning_->restore_state(*resume_);
+    }
+}
+
+void run_outputs::save_state(state_writer& w) {
+    check_folder();
+    for (auto& rec : recorders_) rec->flush();
+    weights_->flush();
+    if (summary_csv_) summary_csv_->flush();
+    for (auto& t : tables_) t->csv_->flush();
+    if (report_) {
+        report_->flush();
+        const sonata_positions at = report_->positions();
+        auto u64 = [](const std::vector<std::size_t>& v) { return std::vector<std::uint64_t>(v.begin(), v.end()); };
+        w.put_u64("out/h5_populations", u64(at.populations));
+        w.put_u64("out/h5_tables", u64(at.tables));
+        w.put_u64("out/h5_weights", u64(at.weights));
+    }
+    std::string names;
+    std::vector<std::uint64_t> sizes;
+    for (const auto& file : files_) {
+        if (fs::path(file).extension() != ".csv") continue;
+        std::error_code ec;
+        const auto size = fs::file_size(file, ec);
+        if (ec) throw output_error(file, "cannot read its size for the checkpoint: " + ec.message());
+        names += fs::path(file).filename().string() + "\n";
+        sizes.push_back(static_cast<std::uint64_t>(size));
+    }
+    w.put_string("out/csv_files", names);
+    w.put_u64("out/csv_bytes", sizes);
+    std::vector<std::uint64_t> rows;
+    for (const auto& rec : recorders_) rows.push_back(rec->rows());
+    w.put_u64("out/trace_rows", rows);
+    w.put_u64("out/weight_rows", weights_->rows());
+    w.put_u64("out/phase_end_seen", std::vector<std::uint64_t>(phase_end_seen_.begin(), phase_end_seen_.end()));
+    if (learning_) learning_->save_state(w);
 }
 
 void run_outputs::record_summary(double t_ms) {

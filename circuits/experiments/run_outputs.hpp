@@ -58,9 +58,11 @@ private:
 class run_outputs {
 public:
     /// `trials` (null without a protocol) samples the records taken at phase ends (`at`).
+    /// With `resume` (a run resumed from that checkpoint) every file is continued where the
+    /// checkpoint saw it end, rows written after it dropped.
     run_outputs(network& net, const model_desc& desc, const run_options& options,
                 const std::string& run_dir, simulation& sim, stop_check& stop,
-                trial_runner* trials = nullptr);
+                trial_runner* trials = nullptr, const class state_reader* resume = nullptr);
     /// Without close() (an exception unwinds the run) the files are closed here: normally,
     /// or, after a failed write (output_failed), by dropping what is buffered so report.h5
     /// is closed with the space the disk reserve gave back. Never throws.
@@ -83,8 +85,18 @@ public:
     /// without report.h5 (--format csv) the table and its rows are dropped.
     std::size_t add_table(const report_table_desc& desc);
     void append_table_row(std::size_t table, const double* row);
+    /// Checkpoints: writes out every buffered row of every file (CSV and report.h5) and saves
+    /// where each file ends, the recorders' sample counts and the learning summary.
+    void save_state(class state_writer& w);
 
 private:
+    const class state_reader* resume_ = nullptr;
+    csv_resume csv_resume_;  ///< the CSV files' sizes at the checkpoint (resumed runs)
+    /// Phase-end records: the phase ends seen, for every_trials.
+    std::vector<std::size_t> phase_end_seen_;
+    /// open_csv with this run's resume sizes.
+    std::unique_ptr<csv_writer> open_file(const std::string& path, const std::vector<std::string>& columns,
+                                          const std::string& first_column = "t_ms");
     network& net_;
     std::unique_ptr<sonata_writer> report_;  // outlives the sinks that point to it
     // Given back before report.h5 is closed on the error path; declared after report_, so

@@ -41,6 +41,14 @@ struct run_options {
     /// that time), before the poll: a front end's progress display, or its own check for a
     /// stop request that raises *stop_flag (Python's Ctrl-C).
     std::function<void(double t_ms)> on_progress;
+    /// Checkpoints (docs/checkpoints.md): the full state is written to <run folder>/checkpoint.bin
+    /// at the first point where the run can be resumed (a task's block end, a trial end, an
+    /// integrator restart) once this much model time (ms) or wall time (s) has passed since
+    /// the last one; 0: never.
+    double checkpoint_every_ms = 0.0;
+    double checkpoint_every_s = 0.0;
+    /// Called with the model time after each checkpoint is on disk (a front end's notice).
+    std::function<void(double t_ms)> on_checkpoint;
 };
 
 struct run_result {
@@ -58,6 +66,8 @@ struct run_result {
     std::string learning_table;
     std::string task_summary;  ///< a task's outcome in a line or two (e.g. trials to criterion)
     std::map<std::string, double> metrics;  ///< the task's outcome as named numbers (task::metrics)
+    std::size_t checkpoints = 0;     ///< checkpoints written by this process
+    double resumed_from_ms = -1.0;   ///< a resumed run: the checkpoint's model time
 };
 
 /// Raised inside the simulation loop's callbacks when run_options::stop_flag is set. The

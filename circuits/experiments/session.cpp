@@ -11,6 +11,7 @@
 #include "circuits/lowered_model.hpp"
 #include "circuits/tasks/pattern_driver.hpp"
 #include "circuits/trial_runner.hpp"
+#include "core/checkpoint/state_archive.hpp"
 #include "core/errors.hpp"
 #include "core/progress.hpp"
 #include "core/recording/text_file.hpp"
@@ -92,6 +93,12 @@ struct run_session::live_run {
     run_result result;
     double wall_s = 0.0;
     bool stopped = false;
+    // Checkpoints: the file, the next model time and the wall clock of the last one.
+    std::string checkpoint_file;
+    double next_checkpoint_ms = 0.0;
+    std::chrono::steady_clock::time_point last_checkpoint_wall = std::chrono::steady_clock::now();
+    std::unique_ptr<state_reader> resume;
+    std::chrono::steady_clock::time_point segment_start_wall = std::chrono::steady_clock::now();
 };
 
 bool run_session::started() const { return live_ != nullptr; }
@@ -108,8 +115,6 @@ run_session::live_run& run_session::live() {
 
 void run_session::start(const run_options& options, std::ostream& log) {
     if (live_) throw std::logic_error("run_session::start called twice");
-    network& net = *net_;
-    const lowered_model& m = net.model();
     // The run folder is checked before anything is created, so a refused folder leaves the
     // session unstarted.
     const std::string run_dir = choose_run_dir(resolved_, options);
@@ -124,15 +129,115 @@ void run_session::start(const run_options& options, std::ostream& log) {
             for (const auto& entry : fs::directory_iterator(run_dir)) fs::remove_all(entry.path());
         }
     }
+    write_resolved_model(resolved_, run_dir);
+    open_live(run_dir, options, log, nullptr);
+}
+
+namespace {
+
+constexpr const char* checkpoint_file_name = "checkpoint.bin";
+
+/// The text that identifies the model of a checkpoint: model.resolved.toml as written.
+std::string read_file_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read '" + path + "'");
+    std::ostringstream os;
+    os << in.rdbuf();
+    return os.str();
+}
+
+} // namespace
+
+std::string run_session::checkpoint_path(const std::string& run_dir) {
+    return (fs::path(run_dir) / checkpoint_file_name).string();
+}
+
+run_options run_session::checkpoint_options(const std::string& run_dir) {
+    const state_reader r(checkpoint_path(run_dir));
+    run_options o;
+    o.out_dir = run_dir;
+    const std::string& format = r.text("meta/format");
+    o.format = format == "hdf5" ? report_format::hdf5 : format == "csv" ? report_format::csv : report_format::both;
+    o.precision = r.text("meta/precision") == "float64" ? sample_precision::float64 : sample_precision::float32;
+    o.checkpoint_every_ms = r.number("meta/checkpoint_every_ms");
+    o.checkpoint_every_s = r.number("meta/checkpoint_every_s");
+    return o;
+}
+
+void run_session::resume(const std::string& run_dir, const run_options& options, std::ostream& log) {
+    if (live_) throw std::logic_error("run_session::resume after start");
+    auto reader = std::make_unique<state_reader>(checkpoint_path(run_dir));
+    // The model of the folder, not an edited one: the checkpoint names its text.
+    const std::string model_file = (fs::path(run_dir) / "model.resolved.toml").string();
+    if (std::to_string(hash_name(read_file_text(model_file))) != reader->text("meta/model_hash"))
+        throw std::runtime_error("checkpoint '" + reader->path() + "' was taken with another model than '" +
+                                 model_file + "' (was the file edited?)");
+    open_live(run_dir, options, log, reader.get());
+    live_run& r = *live_;
+    net_->restore_state(*reader);
+    if (r.trials) r.trials->set_trials_done(static_cast<std::size_t>(reader->u64("trials/done")));
+    r.sim.restore_state(*reader);
+    r.wall_s = reader->number("meta/wall_s");
+    r.result.resumed_from_ms = r.sim.time();
+    task_ran_ = false;
+    r.next_checkpoint_ms = r.sim.time() + options.checkpoint_every_ms;
+    r.resume = std::move(reader);
+}
+
+void run_session::checkpoint_if_due(double t_ms, const std::function<void(state_writer&)>& task_state) {
+    live_run& r = *live_;
+    const run_options& o = r.options;
+    bool due = o.checkpoint_every_ms > 0.0 && t_ms >= r.next_checkpoint_ms;
+    const auto now = std::chrono::steady_clock::now();
+    if (o.checkpoint_every_s > 0.0 &&
+        std::chrono::duration<double>(now - r.last_checkpoint_wall).count() >= o.checkpoint_every_s)
+        due = true;
+    if (!due) return;
+    // The outputs are written out first, so the sizes the checkpoint saves are on disk.
+    state_writer w;
+    r.outputs->save_state(w);
+    r.sim.save_state(w);
+    net_->save_state(w);
+    if (r.trials) w.put_u64("trials/done", static_cast<std::uint64_t>(r.trials->trials_done()));
+    if (task_state) task_state(w);
+    const std::string model_file = (fs::path(r.result.run_dir) / "model.resolved.toml").string();
+    w.put_string("meta/model_hash", std::to_string(hash_name(read_file_text(model_file))));
+    w.put_string("meta/format", o.format == report_format::hdf5 ? "hdf5" : o.format == report_format::csv ? "csv" : "both");
+    w.put_string("meta/precision", to_string(o.precision));
+    w.put("meta/checkpoint_every_ms", o.checkpoint_every_ms);
+    w.put("meta/checkpoint_every_s", o.checkpoint_every_s);
+    w.put("meta/wall_s", r.wall_s + std::chrono::duration<double>(now - r.segment_start_wall).count());
+    w.save(r.checkpoint_file);
+    ++r.result.checkpoints;
+    r.last_checkpoint_wall = now;
+    if (o.on_checkpoint) o.on_checkpoint(t_ms);
+    if (o.checkpoint_every_ms > 0.0)
+        while (r.next_checkpoint_ms <= t_ms) r.next_checkpoint_ms += o.checkpoint_every_ms;
+}
+
+void run_session::open_live(const std::string& run_dir, const run_options& options, std::ostream& log,
+                            const state_reader* resume) {
+    network& net = *net_;
+    const lowered_model& m = net.model();
+    if ((options.checkpoint_every_ms > 0.0 || options.checkpoint_every_s > 0.0) && task_ && !task_->resumable())
+        throw model_error(resolved_.task.kind.loc, "task '" + resolved_.task.kind.value +
+                                                       "' cannot be checkpointed yet (--checkpoint-every); the "
+                                                       "sequence and teacher_student tasks and plain runs can");
     auto run = std::make_unique<live_run>(net, task_ != nullptr, options, log);
     attach_plasticity(net, run->sim);
     if (!m.phases.empty()) run->trials = std::make_unique<trial_runner>(net, run->sim);
     run->result.run_dir = run_dir;
     run->result.duration_ms = m.duration_ms;
-    write_resolved_model(resolved_, run_dir);
+    run->checkpoint_file = checkpoint_path(run_dir);
+    run->next_checkpoint_ms = m.start_ms + options.checkpoint_every_ms;
     run->outputs = std::make_unique<run_outputs>(net, resolved_, run->options, run_dir, run->sim,
-                                                 run->stop, run->trials.get());
+                                                 run->stop, run->trials.get(), resume);
     live_run& r = *run;
+    if (!task_ && (options.checkpoint_every_ms > 0.0 || options.checkpoint_every_s > 0.0)) {
+        // A plain run: at trial ends with a protocol, else wherever the integrator restarted.
+        if (r.trials) r.trials->on_trial_end([this](double t) { checkpoint_if_due(t, {}); });
+        else r.sim.set_checkpoint_hook([this](double t) { checkpoint_if_due(t, {}); });
+    }
     // Stop requests inside long segments too (tiny steps): a poll every few hundred steps.
     r.sim.set_step_poll([&r](double t) { r.stop.poll(t); });
     if (task_) {
@@ -190,6 +295,7 @@ bool run_session::advance_to(double t_end_ms) {
                                         " ms each): run to a whole number of trials, not t = " +
                                         format_value(t_end_ms) + " ms");
     }
+    r.segment_start_wall = std::chrono::steady_clock::now();
     return timed(r.wall_s, r.result, r.stopped, *r.outputs, [&] {
         if (r.trials) r.trials->run_until(t_end_ms);
         else r.sim.run(t_end_ms);
@@ -199,9 +305,15 @@ bool run_session::advance_to(double t_end_ms) {
 bool run_session::run_task() {
     live_run& r = live();
     if (!task_) throw std::logic_error("the model has no task");
-    if (r.sim.time() > 0.0) throw std::logic_error("the task has already run");
+    if (task_ran_) throw std::logic_error("the task has already run");
+    task_ran_ = true;
+    r.segment_start_wall = std::chrono::steady_clock::now();
     return timed(r.wall_s, r.result, r.stopped, *r.outputs, [&] {
-        task_run tr{*net_, r.sim, r.trials.get(), *r.outputs, r.stop, r.options, r.log};
+        task_run tr{*net_, r.sim, r.trials.get(), *r.outputs, r.stop, r.options, r.log, {}, r.resume.get()};
+        if (r.options.checkpoint_every_ms > 0.0 || r.options.checkpoint_every_s > 0.0)
+            tr.checkpoint = [this, &r](const std::function<void(state_writer&)>& save) {
+                checkpoint_if_due(r.sim.time(), save);
+            };
         task_->run(tr);
     });
 }

@@ -10,6 +10,7 @@
 /// step a plain run (Python's `sim.run(100); sim.weights(...); sim.run(100)`, as NEST users call
 /// Simulate repeatedly) call these themselves; the run folder is the same as run()'s.
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -50,6 +51,18 @@ public:
     /// Creates the simulation, the run folder (model.resolved.toml) and its recorders; nothing
     /// is integrated yet. `log` must outlive the session's run. Once per session.
     void start(const run_options& options, std::ostream& log);
+    /// Instead of start(): continues the run in `run_dir` from its checkpoint.bin (written
+    /// with run_options::checkpoint_every_*), which must have been taken with this model
+    /// (model.resolved.toml of that folder). Every file is cut back to the checkpoint and
+    /// continued; run_task() or advance_to() then go on from there, and the run ends as the
+    /// uninterrupted one would have, bit for bit (docs/checkpoints.md). Throws
+    /// std::runtime_error naming the file for a missing, damaged or foreign checkpoint.
+    void resume(const std::string& run_dir, const run_options& options, std::ostream& log);
+    /// The options a checkpointed run was started with (format, precision, checkpoint
+    /// intervals), read from `<run_dir>/checkpoint.bin`, with out_dir set to run_dir.
+    static run_options checkpoint_options(const std::string& run_dir);
+    /// The checkpoint file of a run folder.
+    static std::string checkpoint_path(const std::string& run_dir);
     /// A plain run (no task) integrated from time() to model time t_end_ms. A model with phases
     /// runs whole trials, so t_end_ms must end a trial (or be the model's duration_ms). Returns
     /// false if a stop request ended the run (result().stop_signal): the session is then over
@@ -70,6 +83,11 @@ public:
 private:
     struct live_run;
     live_run& live();
+    /// Creates the live run (simulation, protocol, outputs, hooks) for start() and resume().
+    void open_live(const std::string& run_dir, const run_options& options, std::ostream& log,
+                   const class state_reader* resume);
+    /// Writes checkpoint.bin if one is due at model time t; `task_state` adds the task's.
+    void checkpoint_if_due(double t_ms, const std::function<void(class state_writer&)>& task_state);
 
     model_desc resolved_;
     run_estimate estimate_;
@@ -78,6 +96,7 @@ private:
     std::unique_ptr<task> task_;
     std::unique_ptr<live_run> live_;
     bool finished_ = false;
+    bool task_ran_ = false;
 };
 
 /// A session made and run in one call (for tests and programs).

@@ -23,6 +23,8 @@
 namespace cortexsim {
 
 class param_reader;
+class state_reader;
+class state_writer;
 
 /// What a running task gets from its session.
 struct task_run {
@@ -33,6 +35,12 @@ struct task_run {
     stop_check& stop;           ///< poll(t) between patterns or trials
     const run_options& options;
     std::ostream& log;          ///< progress lines (when options.show_progress)
+    /// A point where the task can be resumed (between blocks): if a checkpoint is due, the
+    /// session writes everything it owns and calls `save` for the task's own position (its
+    /// counters, accumulators and random generators). Only tasks that are resumable() call it.
+    std::function<void(const std::function<void(state_writer&)>& save)> checkpoint;
+    /// A resumed run: the checkpoint, from which run() restores its position first.
+    const state_reader* resume = nullptr;
 };
 
 /// How long a task can run at most, for the budgets before work (run_budget.hpp).
@@ -72,6 +80,10 @@ public:
     /// The longest run its settings allow; by default unknown (no output budget for the
     /// samples over time, only for what the model alone fixes).
     virtual task_plan plan(const lowered_model&) const { return {}; }
+    /// True if run() offers checkpoints (task_run::checkpoint) and resumes from one
+    /// (task_run::resume) bit for bit. The default: not resumable, and --checkpoint-every
+    /// is refused for it.
+    virtual bool resumable() const { return false; }
 };
 
 /// What a factory may use: the task's section, the built network (to find populations and

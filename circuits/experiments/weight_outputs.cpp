@@ -17,7 +17,7 @@ namespace {
 /// (snapshots of a sparse projection skip the absent entries).
 class csv_weight_sink final : public trace_sink {
 public:
-    csv_weight_sink(const std::string& path, const weight_recorder& rec) {
+    csv_weight_sink(const std::string& path, const weight_recorder& rec, const csv_resume* resume) {
         std::vector<std::string> columns;
         if (rec.record().kind == weight_record_kind::stats) {
             columns = weight_recorder::stat_names();
@@ -31,7 +31,7 @@ public:
                                   std::to_string(k % n_source) + "]");
             }
         }
-        writer_ = std::make_unique<csv_writer>(path, columns);
+        writer_ = open_csv(path, columns, "t_ms", resume);
         values_.resize(pick_.size());
     }
     void write_row(double t_ms, const double* row) override {
@@ -39,6 +39,7 @@ public:
         writer_->write_row(t_ms, values_.data());
     }
     void close() override { writer_->close(); }
+    void flush() override { writer_->flush(); }
 
 private:
     std::unique_ptr<csv_writer> writer_;
@@ -113,7 +114,8 @@ private:
 
 weight_outputs::weight_outputs(const network& net, const run_options& options,
                                const std::string& run_dir, simulation& sim, stop_check& stop,
-                               sonata_writer* report, std::vector<std::string>& files) {
+                               sonata_writer* report, std::vector<std::string>& files,
+                               const csv_resume* resume) {
     const bool csv = options.format != report_format::hdf5;
     for (const lowered_weight_record& r : net.model().weight_records) {
         const projection& p = net.projections()[r.projection];
@@ -133,7 +135,7 @@ weight_outputs::weight_outputs(const network& net, const run_options& options,
             const std::string file =
                 (fs::path(run_dir) / ((stats ? "weight_stats_" : "weights_") + r.name + ".csv"))
                     .string();
-            rec->add_sink(std::make_unique<csv_weight_sink>(file, *rec));
+            rec->add_sink(std::make_unique<csv_weight_sink>(file, *rec, resume));
             files.push_back(file);
         }
         if (report != nullptr) {
@@ -154,5 +156,19 @@ weight_outputs::weight_outputs(const network& net, const run_options& options,
 }
 
 void weight_outputs::close() { close_each(recorders_); }
+
+void weight_outputs::flush() {
+    for (auto& r : recorders_) r->flush();
+}
+
+std::vector<std::uint64_t> weight_outputs::rows() const {
+    std::vector<std::uint64_t> n;
+    for (const auto& r : recorders_) n.push_back(r->rows());
+    return n;
+}
+
+void weight_outputs::set_rows(const std::vector<std::uint64_t>& rows) {
+    for (std::size_t k = 0; k < recorders_.size() && k < rows.size(); ++k) recorders_[k]->set_rows(rows[k]);
+}
 
 } // namespace cortexsim

@@ -30,8 +30,12 @@ public:
     /// Every file written is appended to `files`.
     weight_outputs(const network& net, const run_options& options, const std::string& run_dir,
                    simulation& sim, stop_check& stop, sonata_writer* report,
-                   std::vector<std::string>& files);
+                   std::vector<std::string>& files, const csv_resume* resume = nullptr);
     void close();
+    /// Checkpoints: every CSV buffer written out; the snapshots taken so far per record.
+    void flush();
+    std::vector<std::uint64_t> rows() const;
+    void set_rows(const std::vector<std::uint64_t>& rows);
 
 private:
     std::vector<std::unique_ptr<weight_recorder>> recorders_;

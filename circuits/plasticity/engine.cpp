@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "circuits/network.hpp"
+#include "core/checkpoint/state_archive.hpp"
 
 namespace cortexsim {
 
@@ -183,6 +184,34 @@ bool plasticity_engine::end_phase(std::size_t k, double t, const double* y,
     for (bound_rule& b : rules_)
         if (b.phase == static_cast<int>(k)) changed |= update(b, t, y, 0.0);
     return changed;
+}
+
+void plasticity_engine::save_state(state_writer& w) const {
+    for (std::size_t k = 0; k < signals_.size(); ++k)
+        if (signals_[k].phase >= 0) w.put("engine/snapshot/" + std::to_string(k), signals_[k].snapshot);
+    for (const bound_rule& b : rules_) {
+        const std::string prefix = "rule/" + std::to_string(b.projection) + "/";
+        b.rule->save_state(w, prefix);
+        b.filter.save_state(w, prefix + "step_filter");
+    }
+    w.put_u64("engine/trials", static_cast<std::uint64_t>(trials_));
+    w.put_u64("engine/learning", learning_ ? 1u : 0u);
+    w.put("engine/rate_factor", rate_factor_);
+}
+
+void plasticity_engine::restore_state(const state_reader& r) {
+    for (std::size_t k = 0; k < signals_.size(); ++k)
+        if (signals_[k].phase >= 0)
+            r.doubles_into("engine/snapshot/" + std::to_string(k), signals_[k].snapshot.data(),
+                           signals_[k].snapshot.size());
+    for (bound_rule& b : rules_) {
+        const std::string prefix = "rule/" + std::to_string(b.projection) + "/";
+        b.rule->restore_state(r, prefix);
+        b.filter.restore_state(r, prefix + "step_filter");
+    }
+    trials_ = static_cast<std::size_t>(r.u64("engine/trials"));
+    learning_ = r.u64("engine/learning") != 0;
+    rate_factor_ = r.number("engine/rate_factor");
 }
 
 } // namespace cortexsim

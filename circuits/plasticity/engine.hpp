@@ -56,6 +56,11 @@ public:
     /// Current values of any signal at state y (after network::observe at that state).
     void current_values(const bound_signal& s, const double* y, double* out) const;
 
+    /// Checkpoints: the phase-end snapshots, each rule's own state and its step filter, the
+    /// trial counter, the learning switch and the rate factor.
+    void save_state(class state_writer& w) const;
+    void restore_state(const class state_reader& r);
+
 private:
     class binding;
     class context;

@@ -26,6 +26,8 @@
 namespace cortexsim {
 
 class network;
+class state_reader;
+class state_writer;
 class param_reader;
 class projection;
 struct lowered_population;
@@ -114,6 +116,14 @@ public:
     /// continuous rule is idle the engine skips the step, and the network evaluation that
     /// precedes it. The default: never idle.
     virtual bool idle(const plasticity_context& /*c*/) const { return false; }
+    /// Checkpoints: every number of the rule's own that its next update reads (traces,
+    /// thresholds, low-pass filtered changes), as entries named `prefix` + a name of its own;
+    /// restore_state reads them back into a bound rule. Scratch space and caches are not
+    /// state. The default: a rule without state. tests/circuits/test_checkpoint.cpp resumes
+    /// every registered rule mid-run and compares the weights bit for bit with the run that
+    /// went on, so a rule that forgets some state fails there.
+    virtual void save_state(state_writer& /*w*/, const std::string& /*prefix*/) const {}
+    virtual void restore_state(const state_reader& /*r*/, const std::string& /*prefix*/) {}
 };
 
 /// A registered rule: its name, a one-line summary (docs, messages) and its factory, which

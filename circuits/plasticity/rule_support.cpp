@@ -1,4 +1,5 @@
 #include "circuits/plasticity/rule_support.hpp"
+#include "core/checkpoint/state_archive.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -104,6 +105,29 @@ void filtered_outer_product::step(projection& p, const Eigen::Ref<const Eigen::V
         w += eta * dt * T + b * d;
         delta_sparse_[s] = T + a * d;
     });
+}
+
+void save_vector(state_writer& w, const std::string& name, const Eigen::VectorXd& v) {
+    w.put(name, v.data(), static_cast<std::size_t>(v.size()));
+}
+
+void restore_vector(const state_reader& r, const std::string& name, Eigen::VectorXd& v) {
+    r.doubles_into(name, v.data(), static_cast<std::size_t>(v.size()));
+}
+
+void filtered_outer_product::save_state(state_writer& w, const std::string& name) const {
+    w.put_u64(name + "/shape", {static_cast<std::uint64_t>(delta_.rows()), static_cast<std::uint64_t>(delta_.cols())});
+    w.put(name + "/dense", delta_.data(), static_cast<std::size_t>(delta_.size()));
+    w.put(name + "/sparse", delta_sparse_);
+}
+
+void filtered_outer_product::restore_state(const state_reader& r, const std::string& name) {
+    const auto& shape = r.u64s(name + "/shape", 2);
+    const auto rows = static_cast<Eigen::Index>(shape[0]), cols = static_cast<Eigen::Index>(shape[1]);
+    delta_.resize(rows, cols);
+    scratch_.resize(rows, cols);
+    r.doubles_into(name + "/dense", delta_.data(), static_cast<std::size_t>(delta_.size()));
+    delta_sparse_ = r.doubles(name + "/sparse");
 }
 
 } // namespace cortexsim

@@ -71,10 +71,18 @@ protected:
  * update is the same with dt = 1 and no filter: W += eta T.
  * The trace has one entry per synapse (projection::for_each_synapse's index).
  */
+/// A rule's per-neuron state vector in a checkpoint (entry `name`).
+void save_vector(state_writer& w, const std::string& name, const Eigen::VectorXd& v);
+/// Reads it back; the checkpoint must hold as many values as v has (v is bound).
+void restore_vector(const state_reader& r, const std::string& name, Eigen::VectorXd& v);
+
 class filtered_outer_product {
 public:
     void step(projection& p, const Eigen::Ref<const Eigen::VectorXd>& e,
               const Eigen::Ref<const Eigen::VectorXd>& r, double eta, double tau_w_ms, double dt_ms);
+    /// Checkpoints: the filtered change (empty until the first step).
+    void save_state(state_writer& w, const std::string& name) const;
+    void restore_state(const state_reader& r, const std::string& name);
 
 private:
     Eigen::MatrixXd delta_, scratch_;  ///< dense projections

@@ -5,6 +5,7 @@
 
 #include "circuits/projection.hpp"
 #include "core/param_tree.hpp"
+#include "core/checkpoint/state_archive.hpp"
 
 namespace cortexsim {
 
@@ -52,6 +53,16 @@ bool step_filter::apply(projection& proj) {
         w = before_[s] + dw_[s];
     });
     return changed;
+}
+
+void step_filter::save_state(state_writer& w, const std::string& name) const {
+    w.put(name + "/velocity", velocity_);
+    w.put(name + "/norm", norm_);
+}
+
+void step_filter::restore_state(const state_reader& r, const std::string& name) {
+    velocity_ = r.doubles(name + "/velocity");
+    norm_ = r.doubles(name + "/norm");
 }
 
 } // namespace cortexsim

@@ -18,6 +18,7 @@
 /// (Dale's law) after both.
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace cortexsim {
@@ -46,6 +47,9 @@ public:
     /// Replaces the change the rule made since remember() by the filtered one. True if a
     /// weight changed.
     bool apply(projection& proj);
+    /// Checkpoints: the momentum and the running maxima (empty until the first update).
+    void save_state(class state_writer& w, const std::string& name) const;
+    void restore_state(const class state_reader& r, const std::string& name);
 
 private:
     step_filter_params p_;

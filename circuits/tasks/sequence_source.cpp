@@ -39,4 +39,12 @@ char sequence_source::symbol_name(std::size_t symbol) const {
     return std::visit([symbol](const auto& s) { return s.symbol_name(symbol); }, s_);
 }
 
+std::vector<std::uint64_t> sequence_source::save() const {
+    return std::visit([](const auto& s) { return s.save(); }, s_);
+}
+
+void sequence_source::restore(const std::vector<std::uint64_t>& saved) {
+    std::visit([&](auto& s) { s.restore(saved); }, s_);
+}
+
 } // namespace cortexsim

@@ -26,6 +26,9 @@ public:
     symbol_mask legal_next() const;
     sequence_step next();
     char symbol_name(std::size_t symbol) const;
+    /// Checkpoints: where the stream is (generator and state, or a cycle's phase).
+    std::vector<std::uint64_t> save() const;
+    void restore(const std::vector<std::uint64_t>& saved);
 
 private:
     using stream = std::variant<reber_grammar, ::cortexsim::embedded_reber, cyclic_sequence>;

@@ -214,4 +214,19 @@ symbol_mask active_symbols(const Eigen::Ref<const Eigen::VectorXd>& rates, doubl
     return mask;
 }
 
+std::vector<std::uint64_t> stochastic_grammar::save() const {
+    const auto g = rng_.state();
+    std::vector<std::uint64_t> out(g.begin(), g.end());
+    out.push_back(state_);
+    return out;
+}
+
+void stochastic_grammar::restore(const std::vector<std::uint64_t>& saved) {
+    if (saved.size() != 7) throw std::invalid_argument("a grammar's saved state has 7 numbers");
+    std::array<std::uint64_t, 6> g{};
+    std::copy(saved.begin(), saved.begin() + 6, g.begin());
+    rng_.set_state(g);
+    state_ = check_state(static_cast<std::size_t>(saved[6]));
+}
+
 } // namespace cortexsim

@@ -84,6 +84,9 @@ class stochastic_grammar {
     char symbol_name(std::size_t symbol) const;
     /// The letters of `symbols`, e.g. "BTXSE".
     std::string to_string(const std::vector<std::size_t>& symbols) const;
+    /// Checkpoints: the generator and the state, as integers (rng::state, then the state).
+    std::vector<std::uint64_t> save() const;
+    void restore(const std::vector<std::uint64_t>& saved);
 
   protected:
     /// `names`: one letter per symbol, in index order.
@@ -158,6 +161,9 @@ class cyclic_sequence {
     }
 
     char symbol_name(std::size_t symbol) const;
+    /// Checkpoints: the phase.
+    std::vector<std::uint64_t> save() const { return {phase_}; }
+    void restore(const std::vector<std::uint64_t>& saved) { phase_ = static_cast<std::size_t>(saved.at(0)); }
 
   private:
     std::vector<std::size_t> symbols_;

@@ -45,6 +45,25 @@ csv_writer::csv_writer(const std::string& path, const std::vector<std::string>& 
     }
 }
 
+csv_writer::csv_writer(const std::string& path, std::size_t n_columns, long long resume_bytes,
+                       std::size_t block_rows)
+    : path_(path), width_(n_columns), block_rows_(block_rows == 0 ? 1 : block_rows) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) throw output_error(path, std::string("cannot continue it: ") + std::strerror(errno));
+    const off_t size = ::lseek(fd_, 0, SEEK_END);
+    if (size < resume_bytes || resume_bytes <= 0) {
+        ::close(fd_);
+        throw output_error(path, "it has " + std::to_string(size) + " bytes, the checkpoint saw " +
+                                     std::to_string(resume_bytes) + ": not the file the checkpoint was taken with");
+    }
+    if (::ftruncate(fd_, resume_bytes) != 0 || ::lseek(fd_, resume_bytes, SEEK_SET) != resume_bytes) {
+        const int error = errno;
+        ::close(fd_);
+        throw output_error(path, std::strerror(error));
+    }
+    written_bytes_ = resume_bytes;
+}
+
 csv_writer::~csv_writer() {
     try {
         close();
@@ -108,6 +127,15 @@ void csv_writer::close() {
     const int rc = ::close(fd_);
     fd_ = -1;
     if (rc != 0) throw output_error(path_, std::strerror(errno));
+}
+
+std::unique_ptr<csv_writer> open_csv(const std::string& path, const std::vector<std::string>& columns,
+                                     const std::string& first_column, const csv_resume* resume) {
+    if (resume) {
+        const auto it = resume->bytes.find(path);
+        if (it != resume->bytes.end()) return std::make_unique<csv_writer>(path, columns.size(), it->second);
+    }
+    return std::make_unique<csv_writer>(path, columns, first_column);
 }
 
 } // namespace cortexsim

@@ -8,10 +8,20 @@
 /// are printed with 17 significant digits so a file reproduces the doubles bit for bit.
 
 #include <cstddef>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace cortexsim {
+
+class csv_writer;
+
+/// The CSV files of a run resumed from a checkpoint: each file's size when the checkpoint was
+/// taken, by path. open_csv continues a file the map names and creates any other.
+struct csv_resume {
+    std::map<std::string, long long> bytes;
+};
 
 class csv_writer {
 public:
@@ -21,6 +31,12 @@ public:
     /// each row then starts with its key (by default the time, `t_ms`). Throws output_error.
     csv_writer(const std::string& path, const std::vector<std::string>& columns,
                const std::string& first_column = "t_ms",
+               std::size_t block_rows = default_block_rows);
+    /// Continues the file of a run resumed from a checkpoint: `path` is opened as it is and
+    /// cut back to `resume_bytes` (its size when the checkpoint was taken, header included),
+    /// dropping lines written after it; rows are appended from there. Throws output_error if
+    /// the file is missing or shorter.
+    csv_writer(const std::string& path, std::size_t n_columns, long long resume_bytes,
                std::size_t block_rows = default_block_rows);
     /// Writes the buffered lines if it can and closes; never throws (call close() to see
     /// errors).
@@ -35,7 +51,10 @@ public:
     /// flush(), then closes; later calls do nothing. Throws output_error.
     void close();
     const std::string& path() const { return path_; }
+    /// Rows written by this writer (a resumed one counts from the checkpoint on).
     std::size_t rows() const { return rows_; }
+    /// Bytes on disk, all whole lines (after flush(): everything written so far).
+    long long bytes_written() const { return written_bytes_; }
 
 private:
     std::string path_;
@@ -48,5 +67,11 @@ private:
     std::size_t rows_ = 0;
     bool failed_ = false;        ///< a write failed: nothing more is written
 };
+
+/// A new file with its header, or, with `resume` naming `path`, that file continued from the
+/// checkpoint's size (the columns are the header already in it).
+std::unique_ptr<csv_writer> open_csv(const std::string& path, const std::vector<std::string>& columns,
+                                     const std::string& first_column = "t_ms",
+                                     const csv_resume* resume = nullptr);
 
 } // namespace cortexsim

@@ -241,6 +241,57 @@ sonata_writer::sonata_writer(const std::string& path, sample_precision precision
     }
 }
 
+sonata_writer::sonata_writer(const std::string& path, sample_precision precision,
+                             std::size_t chunk_rows, const sonata_positions& at)
+    : impl_(std::make_unique<impl>(path, precision, chunk_rows)) {
+    if (chunk_rows == 0) throw std::invalid_argument("HDF5 report: chunk_rows must be positive");
+    const std::string parent = std::filesystem::path(path).parent_path().string();
+    impl_->folder = parent.empty() ? "." : parent;
+    impl_->resuming = true;
+    impl_->resume_at = at;
+    h5::quiet_errors quiet;
+    impl_->file = impl_->ops.own(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
+                                 "opening the report of the run to resume");
+    impl_->report = impl_->ops.own(H5Gopen2(impl_->file.get(), "report", H5P_DEFAULT), H5Gclose,
+                                   "opening /report");
+}
+
+void sonata_writer::impl::reopen(report_series& s, hid_t group, const std::vector<std::size_t>& rows,
+                                 std::size_t index, const char* kind,
+                                 const std::vector<std::string>& columns) {
+    if (index >= rows.size())
+        throw output_error(ops.file(), std::string("the checkpoint knows ") + std::to_string(rows.size()) + " " +
+                                           kind + "(s); the model adds more (" + s.path + ")");
+    if (columns.empty()) {
+        s.data = ops.own(H5Dopen2(group, "data", H5P_DEFAULT), H5Dclose, "opening " + s.path + "/data");
+        if (s.timed)
+            s.time = ops.own(H5Dopen2(group, "mapping/time", H5P_DEFAULT), H5Dclose,
+                             "opening " + s.path + "/mapping/time");
+    } else {
+        for (const auto& c : columns)
+            s.columns.push_back(ops.own(H5Dopen2(group, c.c_str(), H5P_DEFAULT), H5Dclose,
+                                        "opening " + s.path + "/" + c));
+    }
+    s.written = rows[index];
+    // Rows written after the checkpoint (the run went on before it stopped) are dropped.
+    auto cut = [&](const h5::handle& set) {
+        std::vector<hsize_t> dims{s.written};
+        dims.insert(dims.end(), s.row_dims.begin(), s.row_dims.end());
+        ops.check(H5Dset_extent(set.get(), dims.data()), "cutting " + s.path + " back to the checkpoint");
+    };
+    if (s.data) cut(s.data);
+    for (const auto& c : s.columns) cut(c);
+    if (s.timed) write_time(s);
+}
+
+sonata_positions sonata_writer::positions() const {
+    sonata_positions p;
+    for (const auto& s : impl_->pops) p.populations.push_back(s.rows());
+    for (const auto& s : impl_->tables) p.tables.push_back(s.rows());
+    for (const auto& s : impl_->weights) p.weights.push_back(s.rows());
+    return p;
+}
+
 sonata_writer::~sonata_writer() {
     if (!impl_) return;
     h5::quiet_errors quiet;
@@ -258,6 +309,7 @@ sonata_writer& sonata_writer::operator=(sonata_writer&&) noexcept = default;
 
 void sonata_writer::set_file_attribute(const std::string& name, const std::string& value) {
     if (!impl_->file) throw std::logic_error("HDF5 report '" + path() + "' is closed");
+    if (impl_->resuming) return;  // the run being continued wrote them
     h5::quiet_errors quiet;
     impl_->ops.string_attribute(impl_->file.get(), name, value);
 }
@@ -291,6 +343,14 @@ std::size_t sonata_writer::add_population(const sonata_population_desc& d) {
     p.start_ms = d.start_ms;
     p.step_ms = d.step_ms;
 
+    if (w.resuming) {
+        h5::handle group = ops.own(H5Gopen2(w.report.get(), d.name.c_str(), H5P_DEFAULT), H5Gclose,
+                                   "opening " + p.path);
+        w.reopen(p, group.get(), w.resume_at.populations, w.pops.size(), "population", {});
+        p.buffer.assign(p.chunk_rows * p.row_size, 0.0);
+        w.pops.push_back(std::move(p));
+        return w.pops.size() - 1;
+    }
     h5::handle group = ops.group(w.report.get(), d.name);
     for (const auto& [key, value] : d.attributes) ops.string_attribute(group.get(), key, value);
     h5::handle mapping = ops.group(group.get(), "mapping");

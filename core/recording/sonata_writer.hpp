@@ -91,9 +91,24 @@ struct weight_series_desc {
 ///
 /// Every HDF5 call is checked; failures throw output_error naming the file, the operation
 /// and HDF5's own messages. Not thread-safe (neither is the HDF5 build Debian ships).
+/// Rows on disk of every series of a report, in the order they were added (checkpoints).
+struct sonata_positions {
+    std::vector<std::size_t> populations, tables, weights;
+};
+
 class sonata_writer {
 public:
     static constexpr std::size_t default_chunk_rows = 256;
+
+    /// Continues the report `path` of a run resumed from a checkpoint: the file is opened for
+    /// writing as it is, and every add_population / add_table / add_weight_series (called in
+    /// the same order and with the same descriptions as in the run that wrote it) opens its
+    /// series and cuts it back to the rows `at` gives (what the checkpoint saw on disk), so
+    /// rows appended after the checkpoint and before a crash are dropped.
+    sonata_writer(const std::string& path, sample_precision precision, std::size_t chunk_rows,
+                  const sonata_positions& at);
+    /// Rows of every series; after flush() all of them are on disk.
+    sonata_positions positions() const;
 
     /// Creates (truncates) `path` with an empty /report group.
     explicit sonata_writer(const std::string& path,

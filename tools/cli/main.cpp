@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -38,6 +39,9 @@ const char* usage_text =
     "      [--force]                                     replace a non-empty run folder\n"
     "      [--format hdf5|csv|both]                      trace files (default both)\n"
     "      [--precision float32|float64]                 report.h5's values (default float32)\n"
+    "      [--checkpoint-every T]                        write the full state to checkpoint.bin\n"
+    "                                                    every T of model time (500ms) or wall\n"
+    "                                                    time (30s, 10min, 2h); see resume\n"
     "      [--threads N]                                 threads for large projections (default\n"
     "                                                    1, or OMP_NUM_THREADS); same results\n"
     "      [--set key.path=value]...                     override any key of the model (e.g.\n"
@@ -47,6 +51,8 @@ const char* usage_text =
     "  sweep MODEL.toml --grid 'key.path=[v1, v2]'...    run every point of the grid (key 'seed'\n"
     "      [--processes N] [--out DIR] [--set ...]       sets the seed), N at a time, each into\n"
     "      [--force] [--format ...] [--precision ...]    DIR/run_<k>; the table in DIR/sweep.csv\n"
+    "  resume RUN_DIR [--quiet] [--threads N]            continue a run from its checkpoint.bin;\n"
+    "                                                    it ends as the uninterrupted run would\n"
     "  validate MODEL.toml                               check the model, print nothing else\n"
     "  describe MODEL.toml                               populations, projections, rules,\n"
     "                                                    protocol, task, state size, budget\n"
@@ -79,6 +85,7 @@ struct cli_args {
     std::string command, model, out;  // model: the model file, or the run folder (inspect, plot)
     std::vector<std::string> plot_options;  ///< --record, --neurons, --window, --trials, passed on
     bool has_seed = false, quiet = false, force = false;
+    double checkpoint_ms = 0.0, checkpoint_s = 0.0;  ///< --checkpoint-every (model ms / wall s)
     int threads = 0;  ///< 0: the default (circuits/threads.hpp)
     std::uint64_t seed = 0;
     std::vector<cortexsim::config::override_setting> overrides;
@@ -108,8 +115,8 @@ cli_args parse_args(const std::vector<std::string>& args) {
     cli_args a;
     if (args.empty()) throw usage_error("no command given");
     a.command = args[0];
-    // inspect and plot read a run folder; the other commands a model file.
-    const bool on_run_dir = a.command == "inspect" || a.command == "plot";
+    // inspect, plot and resume read a run folder; the other commands a model file.
+    const bool on_run_dir = a.command == "inspect" || a.command == "plot" || a.command == "resume";
     // run and sweep write run folders and take the same options.
     const bool runs = a.command == "run" || a.command == "sweep";
     if (!runs && a.command != "validate" && a.command != "describe" && !on_run_dir)
@@ -164,7 +171,21 @@ cli_args parse_args(const std::vector<std::string>& args) {
             if (v == "float32") a.precision = cortexsim::sample_precision::float32;
             else if (v == "float64") a.precision = cortexsim::sample_precision::float64;
             else throw usage_error("--precision needs 'float32' or 'float64', got '" + v + "'");
-        } else if (s == "--threads" && a.command == "run") {
+        } else if (s == "--checkpoint-every" && a.command == "run") {
+            const std::string v = value(s);
+            char* end = nullptr;
+            errno = 0;
+            const double x = std::strtod(v.c_str(), &end);
+            const std::string unit = end ? end : "";
+            const bool ok = end != v.c_str() && errno != ERANGE && x > 0.0 && std::isfinite(x);
+            if (ok && unit == "ms") a.checkpoint_ms = x;
+            else if (ok && unit == "s") a.checkpoint_s = x;
+            else if (ok && unit == "min") a.checkpoint_s = 60.0 * x;
+            else if (ok && unit == "h") a.checkpoint_s = 3600.0 * x;
+            else
+                throw usage_error("--checkpoint-every needs a positive time with its unit: model time in ms "
+                                  "(500ms) or wall time in s, min or h (30s, 10min, 2h), got '" + v + "'");
+        } else if (s == "--threads" && (a.command == "run" || a.command == "resume")) {
             const std::string v = value(s);
             char* end = nullptr;
             errno = 0;
@@ -177,7 +198,7 @@ cli_args parse_args(const std::vector<std::string>& args) {
             if (v.find('=') == std::string::npos || v[0] == '=')
                 throw usage_error("--set needs key.path=value, got '" + v + "'");
             a.overrides.push_back(cortexsim::config::parse_override(v));
-        } else if (s == "--quiet" && runs) {
+        } else if (s == "--quiet" && (runs || a.command == "resume")) {
             a.quiet = true;
         } else if (s == "--force" && runs) {
             a.force = true;
@@ -243,6 +264,46 @@ int run_sweep_command(const cli_args& a, const cortexsim::model_source& source) 
     return failed > 0 ? exit_model : exit_ok;
 }
 
+/// The summary of a finished (or stopped) run; its exit code.
+int report_run(const cortexsim::run_session& session, const cortexsim::run_result& r) {
+    using namespace cortexsim;
+    std::cout << format_summary(session.resolved_model(), r);
+    if (r.stop_signal != 0) {
+        std::cerr << "cortexsim: stopped by " << signal_name(r.stop_signal) << " at t = "
+                  << r.stopped_at_ms << " ms; partial results (every sample up to then) in "
+                  << r.run_dir << "\n";
+        if (r.checkpoints > 0 || r.resumed_from_ms >= 0.0)
+            std::cerr << "cortexsim: continue it with: cortexsim resume " << r.run_dir << "\n";
+        return 128 + r.stop_signal;
+    }
+    return exit_ok;
+}
+
+/// `resume RUN_DIR`: the folder's model.resolved.toml, continued from its checkpoint.bin with
+/// the options the run was started with.
+int resume_command(const cli_args& a) {
+    using namespace cortexsim;
+    const std::string model = (std::filesystem::path(a.model) / "model.resolved.toml").string();
+    if (!std::filesystem::exists(run_session::checkpoint_path(a.model)))
+        throw std::runtime_error("'" + a.model + "' holds no checkpoint.bin: only a run started with "
+                                 "--checkpoint-every can be resumed");
+    run_options opts = run_session::checkpoint_options(a.model);
+    model_source source;
+    source.path = model;
+    run_session session(source.load(), a.limits, opts);
+    if (a.threads > 0) set_worker_threads(a.threads);
+    opts.progress_on_terminal = isatty(STDERR_FILENO) != 0;
+    opts.show_progress = !a.quiet;
+    opts.stop_flag = &stop_signal;
+    install_stop_handlers();
+    session.resume(a.model, opts, std::cerr);
+    if (!a.quiet)
+        std::cerr << "cortexsim: resuming " << a.model << " at t = " << session.time() << " ms\n";
+    if (session.the_task()) session.run_task();
+    else session.advance_to(session.net().model().start_ms + session.net().model().duration_ms);
+    return report_run(session, session.finish());
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -269,6 +330,7 @@ int main(int argc, char** argv) {
             return exit_ok;
         }
         if (a.command == "plot") return plot_run(a.model, a.out, argv[0], a.plot_options);
+        if (a.command == "resume") return resume_command(a);
         model_source source;
         source.path = a.model;
         source.overrides = a.overrides;
@@ -297,16 +359,10 @@ int main(int argc, char** argv) {
         opts.format = a.format;
         opts.precision = a.precision;
         opts.stop_flag = &stop_signal;
+        opts.checkpoint_every_ms = a.checkpoint_ms;
+        opts.checkpoint_every_s = a.checkpoint_s;
         install_stop_handlers();
-        const run_result r = session.run(opts, std::cerr);
-        std::cout << format_summary(session.resolved_model(), r);
-        if (r.stop_signal != 0) {
-            std::cerr << "cortexsim: stopped by " << signal_name(r.stop_signal) << " at t = "
-                      << r.stopped_at_ms << " ms; partial results (every sample up to then) in "
-                      << r.run_dir << "\n";
-            return 128 + r.stop_signal;
-        }
-        return exit_ok;
+        return report_run(session, session.run(opts, std::cerr));
     } catch (const model_error& e) {
         std::cerr << e.what() << "\n";
         return exit_model;

@@ -24,6 +24,7 @@
 #include "circuits/experiments/task.hpp"
 #include "circuits/lowered_model.hpp"
 #include "circuits/tasks/sequence_source.hpp"
+#include "core/checkpoint/state_archive.hpp"
 #include "core/errors.hpp"
 #include "core/param_tree.hpp"
 
@@ -67,6 +68,7 @@ public:
     std::string summary() const override { return summary_; }
     std::map<std::string, double> metrics() const override { return metrics_; }
     bool uses_protocol() const override { return true; }
+    bool resumable() const override { return true; }
 
 private:
     std::string summary_;
@@ -133,6 +135,22 @@ void sequence_run::run(task_run& r) {
     const std::size_t n_blocks = (trials + block_trials - 1) / block_trials;
     const std::size_t print_every = std::max<std::size_t>(1, n_blocks / 20);
     std::size_t t = 1;
+    if (r.resume) {
+        // Continue after the block the checkpoint ended (its accumulators were empty then).
+        const state_reader& c = *r.resume;
+        const auto& at = c.u64s("task/counters", 7);
+        t = static_cast<std::size_t>(at[0]) + 1;
+        clean_blocks = at[1], criterion_at = at[2], block_count = at[3], errors_after = at[4];
+        trials_after = at[5];
+        source.restore(c.u64s("task/source"));
+        const auto& states = c.u64s("task/recent_state");
+        const auto& correct = c.u64s("task/recent_correct", states.size());
+        for (std::size_t k = 0; k < states.size(); ++k)
+            recent.emplace_back(static_cast<std::size_t>(states[k]), correct[k] != 0);
+        if (at[6] != trials)
+            throw std::runtime_error("checkpoint '" + c.path() + "' was taken with task.trials = " +
+                                     std::to_string(at[6]));
+    }
     for (; t <= trials; ++t) {
         const symbol_mask legal = source.legal_next();
         const std::size_t state_before = source.state();
@@ -206,6 +224,18 @@ void sequence_run::run(task_run& r) {
             r.log << buf << std::flush;
         }
         if (criterion_at > 0 && trials_after >= after_criterion) break;
+        if (r.checkpoint)
+            r.checkpoint([&](state_writer& w) {
+                w.put_u64("task/counters", {t, clean_blocks, criterion_at, block_count, errors_after, trials_after, trials});
+                w.put_u64("task/source", source.save());
+                std::vector<std::uint64_t> states, correct;
+                for (const auto& [state, ok] : recent) {
+                    states.push_back(state);
+                    correct.push_back(ok ? 1u : 0u);
+                }
+                w.put_u64("task/recent_state", states);
+                w.put_u64("task/recent_correct", correct);
+            });
     }
     const std::size_t done = std::min(t, trials);
     metrics_["trials"] = static_cast<double>(done);

@@ -10,6 +10,7 @@
 #include "circuits/tasks/pattern_driver.hpp"
 #include "circuits/tasks/teacher_student.hpp"
 #include "core/param_tree.hpp"
+#include "core/checkpoint/state_archive.hpp"
 
 namespace cortexsim {
 
@@ -24,6 +25,7 @@ public:
     double pattern_ms = 0.0;
 
     bool uses_protocol() const override { return protocol.phased; }
+    bool resumable() const override { return true; }
     void run(task_run& r) override {
         pattern_driver driver(r.net, r.sim, input, output, g_som);
         protocol.attach(driver, r);
@@ -43,15 +45,31 @@ public:
                               .c_str());
             r.log << buf << std::flush;
         };
-        report(0, ts.evaluate(driver));
-        first_mse_ = last_mse_;
         double train_s = 0.0;
-        for (std::size_t chunk = 0; chunk < options.n_train; chunk += options.eval_every) {
+        std::size_t first_chunk = 0;
+        if (r.resume) {
+            // The patterns are drawn once from the seed; the position says where to go on.
+            first_chunk = static_cast<std::size_t>(r.resume->u64("task/trained"));
+            first_mse_ = r.resume->number("task/first_mse");
+            last_mse_ = r.resume->number("task/last_mse");
+            train_s = r.resume->number("task/train_s");
+        } else {
+            report(0, ts.evaluate(driver));
+            first_mse_ = last_mse_;
+        }
+        for (std::size_t chunk = first_chunk; chunk < options.n_train; chunk += options.eval_every) {
             const std::size_t n = std::min(options.eval_every, options.n_train - chunk);
             const auto c0 = std::chrono::steady_clock::now();
             ts.train(driver, chunk, n);
             train_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
             report(chunk + n, ts.evaluate(driver));
+            if (r.checkpoint && chunk + n < options.n_train)
+                r.checkpoint([&](state_writer& w) {
+                    w.put_u64("task/trained", chunk + n);
+                    w.put("task/first_mse", first_mse_);
+                    w.put("task/last_mse", last_mse_);
+                    w.put("task/train_s", train_s);
+                });
         }
         train_wall_s_ = train_s;
     }

@@ -24,6 +24,7 @@
 #include "circuits/plasticity/rule_support.hpp"
 #include "circuits/projection.hpp"
 #include "core/param_tree.hpp"
+#include "core/checkpoint/state_archive.hpp"
 
 namespace cortexsim {
 
@@ -68,6 +69,12 @@ public:
 
 private:
     Eigen::VectorXd theta_, e_;
+
+public:
+    void save_state(state_writer& w, const std::string& prefix) const override { save_vector(w, prefix + "theta", theta_); }
+    void restore_state(const state_reader& r, const std::string& prefix) override {
+        restore_vector(r, prefix + "theta", theta_);
+    }
 };
 
 std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {

@@ -18,6 +18,7 @@
 #include "circuits/projection.hpp"
 #include "core/errors.hpp"
 #include "core/param_tree.hpp"
+#include "core/checkpoint/state_archive.hpp"
 
 namespace cortexsim {
 
@@ -62,6 +63,12 @@ public:
 private:
     bound_signal error_, rate_;
     filtered_outer_product step_;
+
+public:
+    void save_state(state_writer& w, const std::string& prefix) const override { step_.save_state(w, prefix + "filtered"); }
+    void restore_state(const state_reader& r, const std::string& prefix) override {
+        step_.restore_state(r, prefix + "filtered");
+    }
 };
 
 std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {

@@ -20,6 +20,7 @@
 #include "circuits/projection.hpp"
 #include "core/errors.hpp"
 #include "core/param_tree.hpp"
+#include "core/checkpoint/state_archive.hpp"
 
 namespace cortexsim {
 
@@ -67,6 +68,18 @@ private:
     double level_ = 0.0;
     bool has_level_ = false;
     filtered_outer_product trace_;
+
+public:
+    void save_state(state_writer& w, const std::string& prefix) const override {
+        w.put(prefix + "level", level_);
+        w.put_u64(prefix + "has_level", has_level_ ? 1u : 0u);
+        trace_.save_state(w, prefix + "eligibility");
+    }
+    void restore_state(const state_reader& r, const std::string& prefix) override {
+        level_ = r.number(prefix + "level");
+        has_level_ = r.u64(prefix + "has_level") != 0;
+        trace_.restore_state(r, prefix + "eligibility");
+    }
 };
 
 std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {

@@ -36,6 +36,7 @@
 #include "circuits/projection.hpp"
 #include "core/errors.hpp"
 #include "core/param_tree.hpp"
+#include "core/checkpoint/state_archive.hpp"
 
 namespace cortexsim {
 
@@ -149,6 +150,24 @@ private:
     Eigen::VectorXd avg_l_;
     Eigen::Matrix3d step_ = Eigen::Matrix3d::Identity();
     double cached_dt_ = -1.0;
+
+public:
+    void save_state(state_writer& w, const std::string& prefix) const override {
+        for (const auto& [name, c] : {std::pair{"pre", &pre_}, std::pair{"post", &post_}}) {
+            save_vector(w, prefix + name + "/ss", c->ss);
+            save_vector(w, prefix + name + "/s", c->s);
+            save_vector(w, prefix + name + "/m", c->m);
+        }
+        save_vector(w, prefix + "avg_l", avg_l_);
+    }
+    void restore_state(const state_reader& r, const std::string& prefix) override {
+        for (const auto& [name, c] : {std::pair{"pre", &pre_}, std::pair{"post", &post_}}) {
+            restore_vector(r, prefix + name + "/ss", c->ss);
+            restore_vector(r, prefix + name + "/s", c->s);
+            restore_vector(r, prefix + name + "/m", c->m);
+        }
+        restore_vector(r, prefix + "avg_l", avg_l_);
+    }
 };
 
 std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {

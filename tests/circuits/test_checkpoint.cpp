@@ -127,6 +127,16 @@ TEST_CASE("checkpoint: a resumed teacher-student microcircuit ends as the uninte
     fs::remove_all(dir);
 }
 
+TEST_CASE("checkpoint: a resumed reward-modulated choice task ends as the uninterrupted one", "[checkpoint]") {
+    // Exploration draws from the task's generator and the reward gates three-factor learning.
+    const fs::path dir = fs::temp_directory_path() / "cortexsim_checkpoint_choice";
+    const resumed_run r = run_both(example("reward_choice", {{"task.trials", "300"}, {"task.block_trials", "25"}}),
+                                   dir, 1.0);
+    CHECK(r.checkpoint_ms > 0.0);
+    require_same_results(dir / "whole", dir / "resumed");
+    fs::remove_all(dir);
+}
+
 TEST_CASE("checkpoint: plain runs under CVODE resume bit for bit", "[checkpoint]") {
     const fs::path dir = fs::temp_directory_path() / "cortexsim_checkpoint_plain";
     SECTION("self-predicting microcircuit: Adams, continuous plasticity every 1 ms") {

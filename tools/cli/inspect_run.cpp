@@ -9,6 +9,7 @@
 #include "core/config/toml_loader.hpp"
 #include "core/errors.hpp"
 #include "core/recording/report_description.hpp"
+#include "core/checkpoint/state_archive.hpp"
 
 namespace cortexsim {
 
@@ -108,6 +109,15 @@ std::string describe_model(const fs::path& dir) {
             table += line + "\n";
     }
     if (!run.empty()) out += "run_summary.txt:     " + run + "\n";
+    if (fs::exists(dir / "checkpoint.bin")) {
+        try {
+            const state_reader c((dir / "checkpoint.bin").string());
+            out += "checkpoint.bin:      t = " + format_value(c.number("sim/t_ms")) +
+                   " ms; continue the run from there with: cortexsim resume " + dir.string() + "\n";
+        } catch (const std::exception& e) {
+            out += "checkpoint.bin:      cannot be read: " + std::string(e.what()) + "\n";
+        }
+    }
     if (!table.empty()) out += "\n" + table;
     return out;
 }

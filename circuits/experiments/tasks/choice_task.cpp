@@ -23,6 +23,7 @@
 #include "core/errors.hpp"
 #include "core/param_tree.hpp"
 #include "core/random.hpp"
+#include "core/checkpoint/state_archive.hpp"
 
 namespace cortexsim {
 
@@ -43,6 +44,7 @@ public:
     bound_signal actor_rates;
 
     bool uses_protocol() const override { return true; }
+    bool resumable() const override { return true; }
     void run(task_run& r) override;
     std::string describe() const override;
     std::string summary() const override { return summary_; }
@@ -87,6 +89,13 @@ void choice_run::run(task_run& r) {
     std::deque<bool> recent;
     double block[3] = {0.0, 0.0, 0.0};
     std::size_t in_block = 0, t = 1;
+    if (r.resume) {
+        // After the block the checkpoint ended: the generator (the permutation above was
+        // drawn before it) and the greedy choices of the accuracy window.
+        r.resume->rng_into("task/rng", gen);
+        t = static_cast<std::size_t>(r.resume->u64("task/trials_done")) + 1;
+        for (std::uint64_t ok : r.resume->u64s("task/recent")) recent.push_back(ok != 0);
+    }
     for (; t <= trials; ++t) {
         r.stop.poll(r.sim.time());
         cue_now = static_cast<std::size_t>(gen.below(n_cues));
@@ -120,6 +129,12 @@ void choice_run::run(task_run& r) {
             }
             std::fill(block, block + 3, 0.0);
             in_block = 0;
+            if (r.checkpoint && t < trials)
+                r.checkpoint([&](state_writer& w) {
+                    w.put_rng("task/rng", gen);
+                    w.put_u64("task/trials_done", t);
+                    w.put_u64("task/recent", std::vector<std::uint64_t>(recent.begin(), recent.end()));
+                });
         }
     }
     const double acc = static_cast<double>(std::count(recent.begin(), recent.end(), true)) /

@@ -224,7 +224,7 @@ void sequence_run::run(task_run& r) {
             r.log << buf << std::flush;
         }
         if (criterion_at > 0 && trials_after >= after_criterion) break;
-        if (r.checkpoint)
+        if (r.checkpoint && t < trials)
             r.checkpoint([&](state_writer& w) {
                 w.put_u64("task/counters", {t, clean_blocks, criterion_at, block_count, errors_after, trials_after, trials});
                 w.put_u64("task/source", source.save());

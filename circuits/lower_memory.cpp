@@ -46,31 +46,22 @@ budget_estimate estimate_memory(const model_desc& desc, const lowered_model& mod
     }
     for (std::size_t i = 0; i < model.projections.size(); ++i) {
         const lowered_projection& p = model.projections[i];
-        const double rows = static_cast<double>(model.populations[p.target].size);
-        const double cols = static_cast<double>(model.populations[p.source].size);
         const std::string shape = std::to_string(model.populations[p.target].size) + " x " +
                                   std::to_string(model.populations[p.source].size);
-        double bytes = 0.0;
+        const double synapses = expected_synapses(p, model.populations[p.target].size, model.populations[p.source].size);
+        // Dense weights store a value per pair; sparse ones a value and a column index.
+        const double bytes = synapses * (p.connectivity == connectivity_kind::all_to_all ? bytes_per_value : bytes_per_synapse);
         std::string what;
         switch (p.connectivity) {
-        case connectivity_kind::all_to_all:
-            bytes = rows * cols * bytes_per_value;
-            what = "its " + shape + " all_to_all weights";
-            break;
+        case connectivity_kind::all_to_all: what = "its " + shape + " all_to_all weights"; break;
         case connectivity_kind::one_to_one:
-            bytes = rows * bytes_per_synapse;
             what = "its " + std::to_string(model.populations[p.target].size) + " one_to_one weights";
             break;
         case connectivity_kind::fixed_indegree:
-            bytes = rows * static_cast<double>(p.indegree) * bytes_per_synapse;
             what = "its " + shape + " weights with indegree " + std::to_string(p.indegree);
             break;
-        case connectivity_kind::fixed_probability:
-            bytes = p.probability * rows * cols * bytes_per_synapse;
-            what = "the expected synapses of its " + shape + " weights";
-            break;
+        case connectivity_kind::fixed_probability: what = "the expected synapses of its " + shape + " weights"; break;
         case connectivity_kind::from_file:
-            bytes = static_cast<double>(p.file_weights->synapse_count()) * bytes_per_synapse;
             what = "the " + std::to_string(p.file_weights->synapse_count()) + " synapses of its weights file";
             break;
         }
@@ -91,6 +82,18 @@ budget_estimate estimate_memory(const model_desc& desc, const lowered_model& mod
 
 void check_memory(const model_desc& desc, const lowered_model& model, const budget_limits& limits) {
     check_budget(estimate_memory(desc, model), memory_limit(limits), "memory", "");
+}
+
+double expected_synapses(const lowered_projection& p, std::size_t n_target, std::size_t n_source) {
+    const double rows = static_cast<double>(n_target), cols = static_cast<double>(n_source);
+    switch (p.connectivity) {
+    case connectivity_kind::all_to_all: return rows * cols;
+    case connectivity_kind::one_to_one: return rows;
+    case connectivity_kind::fixed_indegree: return rows * static_cast<double>(p.indegree);
+    case connectivity_kind::fixed_probability: return p.probability * rows * cols;
+    case connectivity_kind::from_file: return static_cast<double>(p.file_weights->synapse_count());
+    }
+    return 0.0;
 }
 
 } // namespace cortexsim

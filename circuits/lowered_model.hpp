@@ -79,6 +79,11 @@ struct lowered_projection {
     step_filter_params step;
 };
 
+/// The synapses projection `p` has (all_to_all, one_to_one, fixed_indegree, a weights file), or
+/// is expected to have (fixed_probability: p n_target n_source), between populations of
+/// n_target and n_source neurons: what the memory and run-time estimates count.
+double expected_synapses(const lowered_projection& p, std::size_t n_target, std::size_t n_source);
+
 enum class stimulus_mode { rate, current, nudge };
 
 struct lowered_stimulus {

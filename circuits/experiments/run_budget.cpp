@@ -128,19 +128,8 @@ run_estimate estimate_run(const model_desc& desc, const lowered_model& m, const 
         // What one right-hand side touches: every state variable and every synapse.
         for (const lowered_population& p : m.populations)
             e.values_per_step += static_cast<double>(p.size) * (1.0 + static_cast<double>(p.params.n_dendrites));
-        for (const lowered_projection& p : m.projections) {
-            const double rows = static_cast<double>(m.populations[p.target].size);
-            const double cols = static_cast<double>(m.populations[p.source].size);
-            switch (p.connectivity) {
-            case connectivity_kind::all_to_all: e.values_per_step += rows * cols; break;
-            case connectivity_kind::one_to_one: e.values_per_step += rows; break;
-            case connectivity_kind::fixed_indegree: e.values_per_step += rows * static_cast<double>(p.indegree); break;
-            case connectivity_kind::fixed_probability: e.values_per_step += p.probability * rows * cols; break;
-            case connectivity_kind::from_file:
-                e.values_per_step += static_cast<double>(p.file_weights->synapse_count());
-                break;
-            }
-        }
+        for (const lowered_projection& p : m.projections)
+            e.values_per_step += expected_synapses(p, m.populations[p.target].size, m.populations[p.source].size);
     }
     if (plan.table_bytes > 0.0) e.output.add({plan.table_bytes, "the task's tables", plan.where});
     return e;

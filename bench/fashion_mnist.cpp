@@ -62,14 +62,27 @@ std::vector<std::string> split_list(const std::string& text) {
     return out;
 }
 
-/// "euler" or "euler:recompute": an integration method and, after ':', the products path.
+/// "euler", "euler:recompute" or "exp-euler@0.5:hold": an integration method, after '@' its
+/// step (ms; default --dt-ms), after ':' the products path.
 struct timing_spec {
     std::string method, products;
+    double dt_ms = 0.0;
 };
-timing_spec parse_timing(const std::string& item, const std::string& default_products) {
-    const auto colon = item.find(':');
-    if (colon == std::string::npos) return {item, default_products};
-    return {item.substr(0, colon), item.substr(colon + 1)};
+timing_spec parse_timing(const std::string& item, const std::string& default_products, double default_dt_ms) {
+    timing_spec t{item, default_products, default_dt_ms};
+    if (const auto colon = t.method.find(':'); colon != std::string::npos) {
+        t.products = t.method.substr(colon + 1);
+        t.method.resize(colon);
+    }
+    if (const auto at = t.method.find('@'); at != std::string::npos) {
+        const std::string dt = t.method.substr(at + 1);
+        t.method.resize(at);
+        char* end = nullptr;
+        t.dt_ms = std::strtod(dt.c_str(), &end);
+        if (dt.empty() || *end != '\0' || !(t.dt_ms > 0.0))
+            throw std::runtime_error("--timing-methods: the step after '@' must be a positive number, got '" + dt + "'");
+    }
+    return t;
 }
 
 void usage() {
@@ -77,7 +90,7 @@ void usage() {
         "usage: bench_fashion_mnist [--flag value]...\n"
         "  --dataset fashion|digits   --data-dir DIR        --n-train N (0 all) --n-test N (0 all)\n"
         "  --hidden N (100)           --epochs N (1)         --mlp-epochs N (30; 0 skips backprop)\n"
-        "  --mlp-lr X (1e-3)          --method euler|adams|bdf-gmres|bdf-dense|auto\n"
+        "  --mlp-lr X (1e-3)          --method euler|exp-euler|adams|bdf-gmres|bdf-dense|auto\n"
         "  --dt-ms X (0.1) --rtol X (1e-4) --atol X (1e-6)\n"
         "  --present-ms X (10)        --pause-ms X (4)       --tau-w-ms X (0)\n"
         "  --plasticity-interval-ms X (1)                    --eta-hidden X --eta-out X\n"
@@ -86,8 +99,9 @@ void usage() {
         "  --u-high X --u-low X       --g-som X              --seed N\n"
         "  --eval-every N (0: per epoch) --n-train-eval N (1000) --progress-every N (1000)\n"
         "  --timing-samples N (200; 0 skips the timing comparison of methods)\n"
-        "  --timing-methods euler,adams (any of the --method values, optionally with\n"
-        "                  ':hold' or ':recompute', e.g. euler:recompute,euler:hold)\n"
+        "  --timing-methods euler,adams (any of the --method values, optionally with a step\n"
+        "                  '@dt_ms' and ':hold' or ':recompute', e.g. euler:recompute,euler:hold,\n"
+        "                  exp-euler@0.5)\n"
         "  --products hold|recompute|recompute,hold (hold): W x of the constant input held\n"
         "                  per sample or recomputed every step; a list trains once per path\n"
         "  --timing-repeats R (1)     interleaved repetitions; medians and paired ratios");
@@ -164,7 +178,7 @@ settings parse(int argc, char** argv) {
         usage();
         throw std::runtime_error("unknown flag --" + kv.begin()->first);
     }
-    const std::vector<std::string> methods{"euler", "adams", "bdf-gmres", "bdf-dense", "auto"};
+    const std::vector<std::string> methods{"euler", "exp-euler", "adams", "bdf-gmres", "bdf-dense", "auto"};
     auto check_products = [](const std::string& p, const char* flag) {
         if (p != "hold" && p != "recompute")
             throw std::runtime_error(std::string(flag) + ": products must be hold or recompute, got " + p);
@@ -172,13 +186,13 @@ settings parse(int argc, char** argv) {
     if (s.products.empty()) throw std::runtime_error("--products: give hold, recompute or both");
     for (const std::string& p : s.products) check_products(p, "--products");
     for (const std::string& item : s.timing_methods) {
-        const timing_spec t = parse_timing(item, s.products.front());
+        const timing_spec t = parse_timing(item, s.products.front(), s.dt_ms);
         if (std::find(methods.begin(), methods.end(), t.method) == methods.end())
             throw std::runtime_error("--timing-methods: unknown method " + t.method);
         check_products(t.products, "--timing-methods");
     }
     if (std::find(methods.begin(), methods.end(), s.method) == methods.end())
-        throw std::runtime_error("--method must be euler, adams, bdf-gmres, bdf-dense or auto, got " + s.method);
+        throw std::runtime_error("--method must be euler, exp-euler, adams, bdf-gmres, bdf-dense or auto, got " + s.method);
     if (s.timing_repeats < 1) throw std::runtime_error("--timing-repeats must be >= 1");
     return s;
 }
@@ -297,8 +311,10 @@ struct method_timing {
 
 /// Seconds per training sample of `method` on the first n training samples.
 method_timing time_method(const settings& s, const data& d, const std::string& item, std::size_t n) {
-    const timing_spec spec = parse_timing(item, s.products.front());
-    microcircuit mc = build(s, d.train.n_features, d.train.n_classes, spec.method, spec.products);
+    const timing_spec spec = parse_timing(item, s.products.front(), s.dt_ms);
+    settings with_dt = s;
+    with_dt.dt_ms = spec.dt_ms;
+    microcircuit mc = build(with_dt, d.train.n_features, d.train.n_classes, spec.method, spec.products);
     method_timing t;
     t.solver = ode::to_string(mc.net->integrator_options().kind);
     classification_options o = task_options(s);
@@ -396,7 +412,7 @@ int main(int argc, char** argv) try {
     std::printf("microcircuit %zu-%zu-%zu, %s%s, present %g ms (pause %g), eta hidden %g out %g "
                 "IP %g PI %g (x %g per epoch after %zu), tau_w %g ms, targets %g/%g\n",
                 d.train.n_features, s.hidden, n_out, s.method.c_str(),
-                s.method == "euler" ? (" dt " + std::to_string(s.dt_ms) + " ms").c_str() : "",
+                s.method == "euler" || s.method == "exp-euler" ? (" dt " + std::to_string(s.dt_ms) + " ms").c_str() : "",
                 s.present_ms, s.pause_ms, s.eta_hidden, s.eta_out, s.eta_IP, s.eta_PI, s.eta_decay,
                 s.decay_after, s.tau_w_ms,
                 s.u_high, s.u_low);

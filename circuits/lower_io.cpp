@@ -323,7 +323,7 @@ void lower_records(const model_desc& desc, lowered_model& out) {
 
 lowered_solver lower_solver(const solver_desc& s) {
     lowered_solver out;
-    const std::vector<std::string> methods = {"auto", "adams", "bdf-dense", "bdf-gmres", "euler"};
+    const std::vector<std::string> methods = {"auto", "adams", "bdf-dense", "bdf-gmres", "euler", "exp-euler"};
     if (s.method.value == "auto") {
         out.automatic = true;
     } else if (std::find(methods.begin(), methods.end(), s.method.value) != methods.end()) {

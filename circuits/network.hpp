@@ -42,6 +42,10 @@ public:
     bool has_preconditioner() const override { return true; }
     void prec_setup(double t, const double* y, double gamma) override;
     void prec_solve(const double* r, double* z) override;
+    bool has_local_diagonal() const override { return true; }
+    /// The diagonal of the per-neuron Jacobian the preconditioner uses (local_jacobian), under
+    /// the conductances of the last rhs() (at the same point); -1/tau_ms for filtered inputs.
+    void local_diagonal(double t, const double* y, double* d) override;
     void initial_state(double* y) const override;
     void absolute_tolerances(double fallback, const std::map<std::string, double>& per_variable,
                              double* atol) const override;

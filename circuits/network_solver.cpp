@@ -112,6 +112,28 @@ void network::prec_solve(const double* r, double* z) {
     }
 }
 
+void network::local_diagonal(double /*t*/, const double* /*y*/, double* d) {
+    // The effective conductances g_E_eff, g_I_eff are those of the rhs() just evaluated at
+    // (t, y) (the ode_system contract).
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+        const population_state& ps = pops_[p];
+        if (ps.u_offset == no_offset) continue;
+        const std::size_t n = model_.populations[p].size;
+        if (is_input(p)) {
+            std::fill_n(d + ps.u_offset, n, -1.0 / model_.populations[p].input_tau_ms);
+            continue;
+        }
+        const dendritic_neuron_params& np = live_params_[p];
+        for (std::size_t i = 0; i < n; ++i) {
+            const Eigen::Matrix3d J = local_jacobian(np, ps.g_E_eff[i], ps.g_I_eff[i]);
+            d[ps.u_offset + i] = J(0, 0);
+            int k = 1;
+            for (int s = 0; s < np.n_dendrites; ++s)
+                if (ps.v_offset[s] != no_offset) d[ps.v_offset[s] + i] = J(k, k), ++k;
+        }
+    }
+}
+
 double network::max_local_rate() const {
     // Largest nudging conductance any stimulus or nudging projection can add.
     std::vector<double> g_nudge(pops_.size(), 0.0);

@@ -123,7 +123,8 @@ run_estimate estimate_run(const model_desc& desc, const lowered_model& m, const 
         if (trial_ms > 0.0)
             for (const auto& ph : m.phases) stop_ms = std::min(stop_ms, ph.duration_ms);
         e.steps = e.run_ms / stop_ms;
-        if (!m.solver.automatic && m.solver.kind == ode::solver_kind::euler)
+        if (!m.solver.automatic &&
+            (m.solver.kind == ode::solver_kind::euler || m.solver.kind == ode::solver_kind::exp_euler))
             e.steps = std::max(e.steps, e.run_ms / m.solver.dt_ms);
         // What one right-hand side touches: every state variable and every synapse.
         for (const lowered_population& p : m.populations)

@@ -179,7 +179,7 @@ inline constexpr std::array all{population, variables, interval_ms, neurons,  sa
 namespace allowed {
 inline constexpr std::array method{std::string_view{"auto"}, std::string_view{"adams"},
                                    std::string_view{"bdf-dense"}, std::string_view{"bdf-gmres"},
-                                   std::string_view{"euler"}};
+                                   std::string_view{"euler"}, std::string_view{"exp-euler"}};
 inline constexpr std::array dendrites{std::string_view{"instantaneous"},
                                       std::string_view{"dynamic"}};
 inline constexpr std::array connectivity{

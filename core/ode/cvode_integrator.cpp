@@ -52,8 +52,9 @@ cvode_integrator::cvode_integrator(ode_system& system, const integrator_options&
       rtol_(options.rtol),
       max_steps_(options.max_steps == 0 ? cvode_default_max_steps : options.max_steps),
       use_preconditioner_(options.kind == solver_kind::bdf_gmres && system.has_preconditioner()) {
-    if (kind_ == solver_kind::euler)
-        throw std::invalid_argument("cvode_integrator: solver kind 'euler' is not a CVODE method");
+    if (kind_ == solver_kind::euler || kind_ == solver_kind::exp_euler)
+        throw std::invalid_argument("cvode_integrator: solver kind '" + to_string(kind_) +
+                                    "' is not a CVODE method");
     if (n_ == 0) throw std::invalid_argument("cvode_integrator: the system has no state");
     if (!(rtol_ >= 0.0) || !std::isfinite(rtol_))
         throw std::invalid_argument("cvode_integrator: rtol must be finite and >= 0, got " +
@@ -120,6 +121,7 @@ cvode_integrator::cvode_integrator(ode_system& system, const integrator_options&
             "SUNLinSol_SPGMR");
         break;
     case solver_kind::euler:
+    case solver_kind::exp_euler:
         break;  // rejected above
     }
 }

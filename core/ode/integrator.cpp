@@ -9,16 +9,18 @@
 #include "core/errors.hpp"
 #include "core/ode/cvode_integrator.hpp"
 #include "core/ode/euler_integrator.hpp"
+#include "core/ode/exp_euler_integrator.hpp"
 
 namespace cortexsim::ode {
 
 namespace {
 // The single table of names, so parsing, printing and the "allowed" list cannot disagree.
-constexpr std::array<std::pair<solver_kind, const char*>, 4> kind_names{{
+constexpr std::array<std::pair<solver_kind, const char*>, 5> kind_names{{
     {solver_kind::adams, "adams"},
     {solver_kind::bdf_dense, "bdf-dense"},
     {solver_kind::bdf_gmres, "bdf-gmres"},
     {solver_kind::euler, "euler"},
+    {solver_kind::exp_euler, "exp-euler"},
 }};
 } // namespace
 
@@ -46,6 +48,8 @@ std::unique_ptr<integrator> make_integrator(ode_system& system, const integrator
         return std::make_unique<cvode_integrator>(system, options);
     case solver_kind::euler:
         return std::make_unique<euler_integrator>(system, options);
+    case solver_kind::exp_euler:
+        return std::make_unique<exp_euler_integrator>(system, options);
     }
     throw std::logic_error("make_integrator: solver_kind value out of range");
 }

@@ -15,9 +15,10 @@ enum class solver_kind {
     bdf_dense,  ///< CVODE BDF, Newton with a dense difference-quotient Jacobian (small systems)
     bdf_gmres,  ///< CVODE BDF, Newton-Krylov (SPGMR) with the system's block preconditioner
     euler,      ///< fixed-step explicit (forward) Euler, the published models' reference scheme
+    exp_euler,  ///< fixed-step exponential Euler with the system's local Jacobian diagonal
 };
 
-/// Parses "adams" | "bdf-dense" | "bdf-gmres" | "euler"; throws std::invalid_argument otherwise.
+/// Parses "adams" | "bdf-dense" | "bdf-gmres" | "euler" | "exp-euler"; throws std::invalid_argument otherwise.
 solver_kind parse_solver_kind(const std::string& name);
 std::string to_string(solver_kind kind);
 
@@ -36,6 +37,13 @@ public:
     virtual void prec_setup(double /*t*/, const double* /*y*/, double /*gamma*/) {}
     /// Solve P z = r.
     virtual void prec_solve(const double* /*r*/, double* /*z*/) {}
+
+    /// True if local_diagonal() gives d[i] = df_i/dy_i of each component's own (e.g. per-neuron)
+    /// dynamics, the coupling to other components left out: what exponential Euler needs.
+    /// Called right after rhs() at the same (t, y), as CVODE calls prec_setup(), so a system
+    /// may read what that evaluation computed (e.g. conductances) instead of computing it again.
+    virtual bool has_local_diagonal() const { return false; }
+    virtual void local_diagonal(double /*t*/, const double* /*y*/, double* /*d*/) {}
 };
 
 /// Which kernels CVODE's vector operations (linear sums, norms, dot products) run on.
@@ -49,7 +57,7 @@ struct integrator_options {
     double rtol = 1e-6;
     std::vector<double> atol;  ///< one per state component (size() of the system)
     double max_step_ms = 0.0;  ///< 0: unlimited
-    double dt_ms = 0.1;        ///< euler only
+    double dt_ms = 0.1;        ///< euler and exp_euler only
     long max_steps = 500000;   ///< CVODE mxstep (internal steps per advance call)
     int max_order = 0;         ///< 0: solver default
     /// CVODE only. Both choices give bit-identical results; Debian's SUNDIALS kernels are

@@ -72,8 +72,8 @@ std::vector<malformed_case> cases() {
         {"zero rtol", sim("[solver]\nrtol = 0\n"),
          "model.toml:4:8: solver.rtol: must be positive, got 0.0"},
         {"unknown method", sim("[solver]\nmethod = \"bdf_dense\"\n"),
-         "model.toml:4:10: solver.method: must be 'auto', 'adams', 'bdf-dense', 'bdf-gmres' or "
-         "'euler', got 'bdf_dense', did you mean 'bdf-dense'?"},
+         "model.toml:4:10: solver.method: must be 'auto', 'adams', 'bdf-dense', 'bdf-gmres', "
+         "'euler' or 'exp-euler', got 'bdf_dense', did you mean 'bdf-dense'?"},
         {"atol table with a non-number", sim("[solver]\natol = { u_soma = \"small\" }\n"),
          "model.toml:4:19: solver.atol.u_soma: must be a number, got string"},
         {"atol neither number nor table", sim("[solver]\natol = [1e-9]\n"),

@@ -82,6 +82,9 @@ public:
     /// then clamps to the projection's sign (Dale's law): an outer-product rule such as
     /// GeneRec applied at a trial's end, for dense and sparse projections alike.
     void add_outer_product(double scale, const Eigen::VectorXd& post, const Eigen::VectorXd& pre);
+    /// W *= f on the existing synapses, without a sign clamp (f > 0 keeps every sign): the
+    /// decay step of a rule's weight decay. A held product stays valid (it scales with W).
+    void scale_weights(double f);
     /// Replaces the weights (same shape), e.g. to set a known state. A sparse projection keeps
     /// its synapses and takes the entries of W at them (W is 0 elsewhere for it).
     void set_weights(const Eigen::MatrixXd& W);

@@ -101,6 +101,14 @@ void projection::add_rank_one(double scale, const Eigen::Ref<const Eigen::Vector
             it.valueRef() += scale * post[i] * pre[it.col()];
 }
 
+void projection::scale_weights(double f) {
+    flush();
+    if (dense_) w_dense_ *= f;
+    else w_sparse_ *= f;
+    // c = gain W x scales with W; the q and x it was computed from do not change.
+    if (held_.valid) held_.c *= f;
+}
+
 void projection::flush() const {
     held_product& h = held_;
     if (!h.has_pending) return;

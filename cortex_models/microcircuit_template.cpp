@@ -35,6 +35,13 @@ plasticity_desc rule(const std::string& name, double eta, const microcircuit_spe
     return p;
 }
 
+/// The forward pyramidal weights' rule, with the template's weight decay.
+plasticity_desc forward_rule(double eta, const microcircuit_spec& s) {
+    plasticity_desc p = rule("dendritic_prediction", eta, s);
+    if (p.rule.value != "none" && s.weight_decay > 0.0) p.params.set("decay", param_value::of(s.weight_decay));
+    return p;
+}
+
 projection_desc connect(const std::string& src, const std::string& tgt, const std::string& comp,
                         double scale) {
     projection_desc p;
@@ -95,13 +102,13 @@ void add_microcircuit(model_desc& model, const microcircuit_spec& s) {
             throw std::invalid_argument("eta_PP_per_layer needs one rate per pyramidal layer");
         return s.eta_PP_per_layer[layer - 1];
     };
-    model.projections.back().plasticity = rule("dendritic_prediction", eta_into(1), s);
+    model.projections.back().plasticity = forward_rule(eta_into(1), s);
     for (std::size_t k = 1; k < L; ++k) {
         const std::string pk = microcircuit_pyramidal(s, k), pk1 = microcircuit_pyramidal(s, k + 1);
         const std::string ik = microcircuit_interneuron(s, k);
         model.projections.push_back(connect(pk, pk1, "basal", s.weight_scale));
         model.projections.back().name = microcircuit_forward(s, k + 1);
-        model.projections.back().plasticity = rule("dendritic_prediction", eta_into(k + 1), s);
+        model.projections.back().plasticity = forward_rule(eta_into(k + 1), s);
         model.projections.push_back(connect(pk1, pk, "apical", s.weight_scale));
         model.projections.back().name = microcircuit_top_down(s, k);
         model.projections.push_back(connect(pk, ik, "dendrite", s.weight_scale));
@@ -182,6 +189,7 @@ void expand_microcircuit_section(model_desc& model, const section_desc& section,
     s.eta_PI = r.number("eta_PI", s.eta_PI, param_bound::non_negative);
     s.tau_w_ms = r.number("tau_w_ms", s.tau_w_ms, param_bound::non_negative);
     s.pause_ms = r.number("pause_ms", s.pause_ms, param_bound::non_negative);
+    s.weight_decay = r.number("weight_decay", s.weight_decay, param_bound::non_negative);
     r.finish();
     if (eta_PP.empty() && r.has("eta_PP"))
         throw model_error(r.loc_of("eta_PP"), "eta_PP is empty: give one rate, or one per layer (" +

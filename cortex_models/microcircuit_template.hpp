@@ -39,6 +39,9 @@ struct microcircuit_spec {
     double eta_PI = 0.0;               ///< interneuron -> apical (apical_silencing)
     double tau_w_ms = 30.0;            ///< plasticity low-pass filter
     double pause_ms = 0.0;             ///< no learning right after a stimulus switch
+    /// L2 decay of the forward pyramidal weights, dW/dt = eta (e r^T - weight_decay W)
+    /// (dendritic_prediction's `weight_decay`); the interneurons' weights follow by learning.
+    double weight_decay = 0.0;
     /// Start the interneuron weights in the self-predicting state (Sacramento et al. 2018):
     /// W_IP = g_B (g_lk + g_D) / (g_D (g_lk + g_B + g_A')) W_PP (g_A' of the layer above, 0 for
     /// the output) and W_PI = -W_top-down, as weight copies of those projections.

@@ -540,3 +540,78 @@ output = "P2"
     CHECK(testing_error_of(model + "dataset = \"" + dir.string() + "\"\n") == "<no error>");
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("the classification task's rate schedule reaches the rules", "[learning][classification][schedule]") {
+    // eta_schedule = "list" with a zero factor for the second epoch: the network learns in
+    // epochs 1 and 3 only, so the second epoch leaves the test accuracy where the first left
+    // it (the state carried between samples settles within each 10 ms presentation to
+    // ~1e-5, far from flipping a prediction). Factors of 1 are the step schedule without decay, evaluation
+    // for evaluation.
+    if (digits().n_samples == 0) {
+        CORTEXSIM_SKIP("python3-sklearn's digits.csv.gz not found (tools/install_deps.sh installs it)");
+    }
+    const std::string toml = example_text("digits_classification.toml");
+    // eta_decay and decay_after belong to the step schedule: the example's are removed.
+    std::string list_toml = toml;
+    const std::string decay = "eta_decay = 0.8\ndecay_after = 5\n";
+    REQUIRE(list_toml.find(decay) != std::string::npos);
+    list_toml.replace(list_toml.find(decay), decay.size(), "");
+    std::vector<config::override_setting> sets = {{"task.epochs", "3"}, {"task.n_train", "300"},
+                                                  {"task.eta_schedule", "\"list\""},
+                                                  {"task.eta_factors", "[1.0, 0.0, 1.0]"}};
+    const std::vector<double> paused = accuracies_of(list_toml, sets, "list_pause");
+    REQUIRE(paused.size() == 4);
+    INFO("untrained " << paused[0] << ", epochs 1-3: " << paused[1] << " " << paused[2] << " " << paused[3]);
+    CHECK(paused[1] > paused[0] + 0.15);  // epoch 1 learned (300 samples: 9% -> 31% measured)
+    CHECK(paused[2] == paused[1]);       // epoch 2 did not
+
+    sets.back() = {"task.eta_factors", "[1.0, 1.0, 1.0]"};
+    const std::vector<double> ones = accuracies_of(list_toml, sets, "list_ones");
+    const std::vector<double> step = accuracies_of(toml, {{"task.epochs", "3"}, {"task.n_train", "300"},
+                                                          {"task.decay_after", "5"}}, "step_flat");
+    CHECK(ones == step);
+}
+
+TEST_CASE("the classification task's schedule and normalisation keys are checked where written",
+          "[classification][schedule][normalize]") {
+    if (digits().n_samples == 0) {
+        CORTEXSIM_SKIP("python3-sklearn's digits.csv.gz not found (tools/install_deps.sh installs it)");
+    }
+    const std::string model = R"([simulation]
+name = "schedules"
+[solver]
+method = "euler"
+dt_ms = 0.1
+[[microcircuit]]
+n_input = 64
+layers = [8, 10]
+[task]
+kind = "classification"
+output = "P2"
+dataset = "digits"
+epochs = 3
+)";
+    using Catch::Matchers::Contains;
+    CHECK(testing_error_of(model + "eta_schedule = \"cosine\"\neta_decay = 0.5\n") ==
+          "model.toml:15:13: task.eta_decay: applies to eta_schedule = \"step\", not \"cosine\"");
+    CHECK(testing_error_of(model + "eta_schedule = \"cosine\"\ndecay_after = 3\n") ==
+          "model.toml:15:15: task.decay_after: the cosine schedule needs decay_after below epochs (3), got 3");
+    CHECK(testing_error_of(model + "eta_schedule = \"list\"\n") ==
+          "model.toml:14:16: task.eta_schedule: eta_schedule = \"list\" needs eta_factors, one factor per epoch");
+    CHECK(testing_error_of(model + "eta_schedule = \"list\"\neta_factors = [1.0, 0.5]\n") ==
+          "model.toml:15:15: task.eta_factors: needs one factor per epoch (3), got 2");
+    CHECK(testing_error_of(model + "eta_factors = [1.0, 1.0, 1.0]\n") ==
+          "model.toml:14:15: task.eta_factors: applies to eta_schedule = \"list\", not \"step\"");
+    CHECK(testing_error_of(model + "eta_schedule = \"cosine\"\neta_final = 1.5\n") ==
+          "model.toml:15:13: task.eta_final: must be between 0 and 1, got 1.5");
+    CHECK_THAT(testing_error_of(model + "eta_schedule = \"linear\"\n"),
+               Contains("model.toml:14:16: task.eta_schedule:") && Contains("linear"));
+    CHECK_THAT(testing_error_of(model + "eta_schedule = \"list\"\neta_factors = [1.0, -1.0, 1.0]\n"),
+               Contains("model.toml:15:") && Contains("must be non-negative"));
+    CHECK_THAT(testing_error_of(model + "normalize = \"minmax\"\n"),
+               Contains("model.toml:14:13: task.normalize:") && Contains("minmax"));
+    CHECK_THAT(testing_error_of(model + "input_scale = 0.0\n"),
+               Contains("model.toml:14:15: task.input_scale: must be positive"));
+    CHECK(testing_error_of(model + "eta_schedule = \"cosine\"\neta_final = 0.1\ndecay_after = 1\n"
+                                   "normalize = \"standardize\"\ninput_scale = 0.5\n") == "<no error>");
+}

@@ -129,7 +129,7 @@ TEST_CASE("lowering rejects semantically wrong models with exact messages", "[ci
          "plasticity = { rule = 'dendritic_prediction', eta = 0.1, tau_ms = 3.0 }\n",
          "model.toml:19:67: projection[0].plasticity.tau_ms: unknown key 'tau_ms' of rule "
          "'dendritic_prediction'; it has 'eta', 'eta_decay_trials', 'eta_floor', 'at', 'tau_w_ms', "
-         "'pause_ms', 'pre', 'error', 'momentum', 'normalize' or 'normalize_tau', did you mean 'tau_w_ms'?"},
+         "'pause_ms', 'decay', 'pre', 'error', 'momentum', 'normalize' or 'normalize_tau', did you mean 'tau_w_ms'?"},
         {"\n[[projection]]\nsource = 'in'\ntarget = 'hidden'\ncompartment = 'basal'\nweights = 1.0\n"
          "plasticity = { rule = 'apical_silencing' }\n",
          "model.toml:19:14: projection[0].plasticity: missing required key 'eta' of rule 'apical_silencing'"},

@@ -8,8 +8,11 @@
 // file of features with `labels` an NPY file of labels. A single file is split at random
 // (`test_split` held-out samples); IDX folders keep their own split.
 //
-// The rates may decay per epoch (eta_decay, decay_after: a global plasticity gain set before
-// each epoch), as bench/fashion_mnist.cpp does; both run this same code.
+// The rates follow a schedule over the epochs (circuits/tasks/rate_schedule.hpp: step, cosine or
+// a list; a global plasticity gain set before each epoch, or before each sample for the
+// cosine), as bench/fashion_mnist.cpp does with the step schedule; both run this same code.
+// The inputs may be normalised first (circuits/tasks/input_normalization.hpp), with
+// statistics from the training samples only.
 // Table: learning_curve.csv (per evaluation: epoch, test and training-subset accuracy).
 #include <chrono>
 #include <cmath>
@@ -21,7 +24,9 @@
 #include "circuits/experiments/task.hpp"
 #include "circuits/tasks/classification.hpp"
 #include "circuits/tasks/dataset.hpp"
+#include "circuits/tasks/input_normalization.hpp"
 #include "circuits/tasks/pattern_driver.hpp"
+#include "circuits/tasks/rate_schedule.hpp"
 #include "core/errors.hpp"
 #include "core/param_tree.hpp"
 
@@ -34,8 +39,10 @@ namespace fs = std::filesystem;
 class classification_run final : public task {
 public:
     std::string input, output, source;
-    double g_som = 0.8, eta_decay = 1.0;
-    std::size_t decay_after = 0;
+    double g_som = 0.8;
+    rate_schedule schedule;
+    std::string normalize = "none";
+    double input_scale = 1.0;
     dataset train, test;
     std::vector<std::size_t> train_idx, test_idx;
     classification_options options;
@@ -50,11 +57,17 @@ public:
                                                      {"epoch", "test_accuracy", "train_accuracy"});
         classification_options o = options;
         const auto t0 = std::chrono::steady_clock::now();
+        const double per_epoch = static_cast<double>(train_idx.size());
+        std::size_t seen = 0;
         o.on_epoch = [&](std::size_t e) {
-            const double f = std::pow(eta_decay, static_cast<double>(e > decay_after + 1 ? e - 1 - decay_after : 0));
-            r.net.plasticity().set_rate_factor(f);
+            r.net.plasticity().set_rate_factor(schedule.factor(static_cast<double>(e - 1)));
         };
-        o.after_sample = [&] { r.stop.poll(r.sim.time()); };
+        o.after_sample = [&] {
+            ++seen;
+            if (schedule.varies_within_epoch())
+                r.net.plasticity().set_rate_factor(schedule.factor(static_cast<double>(seen) / per_epoch));
+            r.stop.poll(r.sim.time());
+        };
         o.on_evaluation = [&](const classification_curve& c) {
             curve.write(static_cast<double>(c.trained.back()),
                         {c.epoch.back(), c.test_accuracy.back(), c.train_accuracy.back()});
@@ -91,15 +104,17 @@ public:
     }
     std::map<std::string, double> metrics() const override { return metrics_; }
     std::string describe() const override {
-        char buf[400];
+        char buf[600];
         std::snprintf(buf, sizeof buf,
                       "classification of %s: %zu training / %zu test samples, %zu features, %zu classes; "
-                      "%zu epoch%s of %g ms %s, input '%s', output '%s'",
+                      "%zu epoch%s of %g ms %s, input '%s', output '%s'; %s rate schedule; inputs %s x %g",
                       source.c_str(), train_idx.size(), test_idx.size(), train.n_features,
                       std::max(train.n_classes, test.n_classes), options.epochs, options.epochs == 1 ? "" : "s",
                       pattern_ms,
                       protocol.phased ? "trials (the output read at the end of its readout phase)" : "presentations",
-                      input.c_str(), output.c_str());
+                      input.c_str(), output.c_str(), schedule.name().c_str(),
+                      normalize == "none" ? "as given" : normalize == "standardize" ? "standardized" : "normalized per sample",
+                      input_scale);
         return buf;
     }
     std::string summary() const override {
@@ -132,6 +147,64 @@ bool idx_files(const std::string& dir, std::string out[4]) {
         else return false;
     }
     return true;
+}
+
+/// eta_schedule and its keys; a key of another schedule is an error at that key.
+void read_schedule(param_reader& r, classification_run& t) {
+    const std::string kind = r.choice("eta_schedule", "step", {"step", "cosine", "list"});
+    const std::size_t epochs = t.options.epochs;
+    auto reject = [&](const char* key, const char* belongs) {
+        if (r.has(key))
+            r.fail(key, std::string("applies to eta_schedule = \"") + belongs + "\", not \"" + kind + "\"");
+    };
+    if (kind == "step") {
+        reject("eta_final", "cosine");
+        reject("eta_factors", "list");
+        const double decay = r.number("eta_decay", 1.0, param_bound::positive);
+        const auto after = static_cast<std::size_t>(r.count("decay_after", 0, 0, 100000));
+        t.schedule = rate_schedule::step(decay, after, epochs);
+    } else if (kind == "cosine") {
+        reject("eta_decay", "step");
+        reject("eta_factors", "list");
+        const double final_factor = r.number("eta_final", 0.0, param_bound::unit_interval);
+        const auto after = static_cast<std::size_t>(r.count("decay_after", 0, 0, 100000));
+        if (after >= epochs)
+            r.fail("decay_after", "the cosine schedule needs decay_after below epochs (" + std::to_string(epochs) +
+                                      "), got " + std::to_string(after));
+        t.schedule = rate_schedule::cosine(final_factor, after, epochs);
+    } else {
+        reject("eta_decay", "step");
+        reject("decay_after", "step\" or \"cosine");
+        reject("eta_final", "cosine");
+        if (!r.has("eta_factors")) r.fail("eta_schedule", "eta_schedule = \"list\" needs eta_factors, one factor per epoch");
+        const std::vector<located<double>> f = r.numbers("eta_factors", param_bound::non_negative);
+        if (f.size() != epochs)
+            r.fail("eta_factors", "needs one factor per epoch (" + std::to_string(epochs) + "), got " +
+                                      std::to_string(f.size()));
+        std::vector<double> factors;
+        for (const auto& x : f) factors.push_back(x.value);
+        t.schedule = rate_schedule::list(std::move(factors), epochs);
+    }
+}
+
+/// normalize and input_scale: applied to the samples once, the statistics from the training
+/// samples (train_idx) only.
+void read_normalization(param_reader& r, classification_run& t) {
+    const std::string kind = r.choice("normalize", "none", {"none", "standardize", "per_sample"});
+    const double gain = r.number("input_scale", 1.0, param_bound::positive);
+    t.normalize = kind;
+    t.input_scale = gain;
+    if (kind == "standardize") {
+        const feature_standardizer s = fit_standardizer(t.train, t.train_idx);
+        apply_standardizer(s, t.train, gain);
+        apply_standardizer(s, t.test, gain);
+    } else if (kind == "per_sample") {
+        normalize_each_sample(t.train, gain);
+        normalize_each_sample(t.test, gain);
+    } else {
+        scale_features(t.train, gain);
+        scale_features(t.test, gain);
+    }
 }
 
 std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc) {
@@ -232,8 +305,8 @@ std::unique_ptr<task> make(param_reader& r, network& net, const model_desc& desc
     o.n_train_eval = static_cast<std::size_t>(r.count("n_train_eval", 0, 0, 1000000000));
     o.progress_every = static_cast<std::size_t>(r.count("progress_every", 10000, 0, 1000000000));
     o.seed = seed;
-    t->eta_decay = r.number("eta_decay", 1.0, param_bound::positive);
-    t->decay_after = static_cast<std::size_t>(r.count("decay_after", 0, 0, 100000));
+    read_schedule(r, *t);
+    read_normalization(r, *t);
     return t;
 }
 

@@ -11,7 +11,21 @@
  * "rate@<phase>" for the rate at another phase's end) and `error` the postsynaptic one (default
  * "<target dendrite>_error"; "prediction_error" for the relay's soma against its modulator and
  * somatic input together).
+ *
+ * Weight decay (`decay` = lambda >= 0, as generec's; docs/equations.md, W9): an L2 penalty on the
+ * weights, part of the local rule,
+ *   dW/dt = eta (e r^T - lambda W),
+ * so a synapse the error does not sustain shrinks towards 0 at rate eta lambda (Krogh & Hertz
+ * 1992). By operator splitting the decay is a step of its own, W *= exp(-lambda Int eta dt),
+ * exact for the decay alone. It is applied once per input segment, at the rule's first update
+ * in the next segment, for all the learning time of the previous one: scaling all weights at
+ * every plasticity step would cost the full O(n_target n_source) pass that held input
+ * products avoid (projection_held.cpp), and within a 10 ms presentation eta lambda t is
+ * ~1e-5, so deferring it changes nothing measurable. A phase-end update (`at`) applies
+ * W *= exp(-eta lambda) with its step.
  */
+#include <cmath>
+
 #include "circuits/network.hpp"
 #include "circuits/plasticity/learning_rate.hpp"
 #include "circuits/plasticity/rule_support.hpp"
@@ -27,7 +41,7 @@ namespace {
 class dendritic_prediction final : public plasticity_rule {
 public:
     learning_rate lr;
-    double tau_w_ms = 30.0, pause_ms = 0.0;
+    double tau_w_ms = 30.0, pause_ms = 0.0, weight_decay = 0.0;
     std::string at, pre = "rate", error;
 
     std::unique_ptr<plasticity_rule> clone() const override {
@@ -38,6 +52,7 @@ public:
         c->at = at;
         c->pre = pre;
         c->error = error;
+        c->weight_decay = weight_decay;
         return c;
     }
     bool continuous() const override { return at.empty(); }
@@ -55,12 +70,27 @@ public:
         const double eta = lr.at(c.trial) * c.rate_factor;
         if (eta == 0.0) return false;
         if (continuous() && c.since_switch_ms < pause_ms) return false;
-        step_.step(c.proj(), c.values(error_), c.values(rate_), eta, continuous() ? tau_w_ms : 0.0,
-                   continuous() ? c.dt_ms : 1.0);
+        const double h = continuous() ? c.dt_ms : 1.0;
+        if (weight_decay > 0.0) {
+            // A new segment began since the last update (the time since the switch fell back):
+            // the previous segment's decay is due.
+            if (continuous() && c.since_switch_ms < last_since_switch_ms_) apply_decay(c.proj());
+            last_since_switch_ms_ = c.since_switch_ms;
+            decay_exponent_ += weight_decay * eta * h;
+            if (!continuous()) apply_decay(c.proj());
+        }
+        step_.step(c.proj(), c.values(error_), c.values(rate_), eta, continuous() ? tau_w_ms : 0.0, h);
         return true;
     }
 
 private:
+    void apply_decay(projection& p) {
+        if (decay_exponent_ > 0.0) p.scale_weights(std::exp(-decay_exponent_));
+        decay_exponent_ = 0.0;
+    }
+
+    double decay_exponent_ = 0.0;        ///< lambda Int eta dt not yet applied
+    double last_since_switch_ms_ = 0.0;
     bound_signal error_, rate_;
     filtered_outer_product step_;
 
@@ -84,6 +114,7 @@ std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
     if (!rule->at.empty() && rule->pause_ms > 0.0)
         r.fail("pause_ms", "pause_ms delays continuous updates after an input switch; a rule acting at "
                            "the end of a phase ('at') takes none");
+    rule->weight_decay = r.number("decay", 0.0, param_bound::non_negative);
     rule->pre = r.string("pre", "rate");
     check_signal(*t.source, rule->pre, t.phases, r.loc_of("pre"));
     if (t.slot < 0)
@@ -100,7 +131,7 @@ std::unique_ptr<plasticity_rule> make(param_reader& r, const rule_target& t) {
 
 rule_kind dendritic_prediction_rule() {
     return {"dendritic_prediction",
-            "dW = eta (phi(u) - phi(k_d v_d)) r_pre^T (Urbanczik & Senn 2014; Sacramento et al. 2018)",
+            "dW = eta ((phi(u) - phi(k_d v_d)) r_pre^T - lambda W) (Urbanczik & Senn 2014; Sacramento et al. 2018)",
             make};
 }
 

@@ -221,9 +221,8 @@ void run_session::open_live(const std::string& run_dir, const run_options& optio
     const lowered_model& m = net.model();
     if ((options.checkpoint_every_ms > 0.0 || options.checkpoint_every_s > 0.0) && task_ && !task_->resumable())
         throw model_error(resolved_.task.kind.loc, "task '" + resolved_.task.kind.value +
-                                                       "' cannot be checkpointed yet (--checkpoint-every); the "
-                                                       "sequence, choice and teacher_student tasks and plain "
-                                                       "runs can");
+                                                       "' cannot be checkpointed (--checkpoint-every): it does "
+                                                       "not offer points to resume from");
     auto run = std::make_unique<live_run>(net, task_ != nullptr, options, log);
     attach_plasticity(net, run->sim);
     if (!m.phases.empty()) run->trials = std::make_unique<trial_runner>(net, run->sim);

@@ -114,14 +114,21 @@ classification_curve classification_task::run(pattern_driver& driver) {
         if (opt_.on_evaluation) opt_.on_evaluation(curve);
     };
 
-    if (opt_.eval_untrained) evaluate(0);
     std::size_t seen = 0;
+    if (opt_.resume) {
+        curve = opt_.resume->curve;
+        seen = opt_.resume->seen;
+    } else if (opt_.eval_untrained) {
+        evaluate(0);
+    }
     Eigen::VectorXd x(static_cast<Eigen::Index>(train_set_.n_features));
-    for (std::size_t e = 1; e <= opt_.epochs; ++e) {
-        if (opt_.on_epoch) opt_.on_epoch(e);
+    const std::size_t resume_epoch = per_epoch > 0 ? seen / per_epoch + 1 : 1;
+    for (std::size_t e = resume_epoch; e <= opt_.epochs; ++e) {
+        const std::size_t first = e == resume_epoch && per_epoch > 0 ? seen % per_epoch : 0;
+        if (opt_.on_epoch && first == 0) opt_.on_epoch(e);
         const std::vector<std::size_t> order =
             shuffled_indices(per_epoch, opt_.seed, "epoch " + std::to_string(e));
-        for (std::size_t k = 0; k < per_epoch; ++k) {
+        for (std::size_t k = first; k < per_epoch; ++k) {
             const std::size_t i = train_[order[k]];
             const auto t0 = wall_clock::now();
             x = sample(train_set_, i);

@@ -51,6 +51,13 @@ struct classification_curve {
     }
 };
 
+/// Where a run resumed from a checkpoint continues: the training samples already shown and
+/// the curve up to the evaluation the checkpoint followed.
+struct classification_resume {
+    std::size_t seen = 0;
+    classification_curve curve;
+};
+
 struct classification_options {
     double present_ms = 20.0;        ///< presentation time of every sample, train and test
     std::size_t epochs = 1;
@@ -75,6 +82,10 @@ struct classification_options {
     std::function<void(std::size_t epoch)> on_epoch;
     /// Called after every training sample (e.g. to poll for a stop request).
     std::function<void()> after_sample;
+    /// A resumed run (checkpoints): run() starts after resume->seen samples with its curve,
+    /// without the untrained evaluation; the epoch's order is drawn again from the seed, and
+    /// on_epoch is not called for an epoch already begun.
+    const classification_resume* resume = nullptr;
 };
 
 class classification_task {

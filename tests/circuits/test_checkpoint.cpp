@@ -20,10 +20,12 @@
 #include "circuits/plasticity/rule.hpp"
 #include "core/checkpoint/state_archive.hpp"
 #include "core/config/toml_loader.hpp"
+#include "circuits/tasks/dataset.hpp"
 #include "core/random.hpp"
 #include "cortex_models/template_registry.hpp"
 #include "../file_text.hpp"
 #include "../run_compare.hpp"
+#include "../skip.hpp"
 
 namespace fs = std::filesystem;
 using namespace cortexsim;
@@ -137,6 +139,28 @@ TEST_CASE("checkpoint: a resumed reward-modulated choice task ends as the uninte
     fs::remove_all(dir);
 }
 
+TEST_CASE("checkpoint: a resumed classification run ends as the uninterrupted one", "[checkpoint]") {
+    if (find_sklearn_digits().empty())
+        CORTEXSIM_SKIP("python3-sklearn's digits.csv.gz not found (tools/install_deps.sh installs it)");
+    // 3 epochs of 400 digits with standardised pixels and the cosine schedule (set sample by
+    // sample), evaluated every 300 samples: the checkpoint follows the evaluation at 600,
+    // inside epoch 2.
+    const fs::path dir = fs::temp_directory_path() / "cortexsim_checkpoint_digits";
+    model_source m;
+    m.text = slurp(source_dir + "/examples/digits_classification.toml");
+    const std::string step = "eta_decay = 0.8\n";
+    REQUIRE(m.text.find(step) != std::string::npos);
+    m.text.erase(m.text.find(step), step.size());  // the step schedule's key; cosine instead
+    m.base_dir = source_dir + "/examples";
+    m.overrides = {{"task.epochs", "3"}, {"task.n_train", "400"}, {"task.n_test", "100"},
+                   {"task.eval_every", "300"}, {"task.normalize", "\"standardize\""},
+                   {"task.eta_schedule", "\"cosine\""}, {"task.decay_after", "0"}};
+    const resumed_run r = run_both(m, dir, 0.4 * 3 * 400 * 10.0);
+    CHECK(r.checkpoint_ms > 0.4 * 3 * 400 * 10.0);
+    require_same_results(dir / "whole", dir / "resumed");
+    fs::remove_all(dir);
+}
+
 TEST_CASE("checkpoint: plain runs under CVODE resume bit for bit", "[checkpoint]") {
     const fs::path dir = fs::temp_directory_path() / "cortexsim_checkpoint_plain";
     SECTION("self-predicting microcircuit: Adams, continuous plasticity every 1 ms") {
@@ -223,6 +247,7 @@ TEST_CASE("checkpoint: every registered rule resumes with its own state", "[chec
         {"{ rule = \"three_factor\", eta = 0.001, modulator = \"dopamine\", tau_e_ms = 50.0 }",
          "{ kind = \"linear\", gamma = 1.1 }", false},
         {"{ rule = \"dendritic_prediction\", eta = 0.01, tau_w_ms = 30.0 }", "\"logistic\"", false},
+        {"{ rule = \"dendritic_prediction\", eta = 0.05, tau_w_ms = 0.0, decay = 0.2 }", "\"logistic\"", false},
         {"{ rule = \"xcal\" }", "\"logistic\"", true},
     };
     for (const auto& [rule, transfer, phases] : rules) {

@@ -29,6 +29,7 @@
 #include "circuits/tasks/rate_schedule.hpp"
 #include "core/errors.hpp"
 #include "core/param_tree.hpp"
+#include "core/checkpoint/state_archive.hpp"
 
 namespace cortexsim {
 
@@ -50,6 +51,7 @@ public:
     double pattern_ms = 0.0;
 
     bool uses_protocol() const override { return protocol.phased; }
+    bool resumable() const override { return true; }
     void run(task_run& r) override {
         pattern_driver driver(r.net, r.sim, input, output, g_som);
         protocol.attach(driver, r);
@@ -59,6 +61,26 @@ public:
         const auto t0 = std::chrono::steady_clock::now();
         const double per_epoch = static_cast<double>(train_idx.size());
         std::size_t seen = 0;
+        classification_resume resumed;
+        if (r.resume) {
+            // After the evaluation the checkpoint followed: the samples shown and the curve.
+            const state_reader& c = *r.resume;
+            resumed.seen = seen = static_cast<std::size_t>(c.u64("task/seen"));
+            for (std::uint64_t n : c.u64s("task/curve_trained")) resumed.curve.trained.push_back(static_cast<std::size_t>(n));
+            const std::size_t rows = resumed.curve.trained.size();
+            resumed.curve.epoch = c.doubles("task/curve_epoch", rows);
+            resumed.curve.test_accuracy = c.doubles("task/curve_test", rows);
+            resumed.curve.train_accuracy = c.doubles("task/curve_train", rows);
+            const auto& walls = c.doubles("task/walls", 4);
+            resumed.curve.train_wall_s = walls[0];
+            resumed.curve.eval_wall_s = walls[1];
+            first_ = walls[2];
+            last_ = walls[3];
+            resumed.curve.train_samples = static_cast<std::size_t>(c.u64("task/train_samples"));
+            if (seen > options.epochs * train_idx.size())
+                throw std::runtime_error("checkpoint '" + c.path() + "' is past the end of this run's training");
+            o.resume = &resumed;
+        }
         o.on_epoch = [&](std::size_t e) {
             r.net.plasticity().set_rate_factor(schedule.factor(static_cast<double>(e - 1)));
         };
@@ -74,6 +96,16 @@ public:
             r.outputs.end_block();  // a killed run keeps every completed block
             first_ = first_ < 0 ? c.test_accuracy.back() : first_;
             last_ = c.test_accuracy.back();
+            if (r.checkpoint && c.trained.back() < options.epochs * train_idx.size())
+                r.checkpoint([&](state_writer& w) {
+                    w.put_u64("task/seen", seen);
+                    w.put_u64("task/curve_trained", std::vector<std::uint64_t>(c.trained.begin(), c.trained.end()));
+                    w.put("task/curve_epoch", c.epoch);
+                    w.put("task/curve_test", c.test_accuracy);
+                    w.put("task/curve_train", c.train_accuracy);
+                    w.put("task/walls", {c.train_wall_s, c.eval_wall_s, first_, last_});
+                    w.put_u64("task/train_samples", c.train_samples);
+                });
             if (!r.options.show_progress) return;
             char buf[200];
             std::snprintf(buf, sizeof buf, "epoch %6.3f (%zu samples): test accuracy %.4f  (%.1f s)\n",

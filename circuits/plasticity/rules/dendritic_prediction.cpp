@@ -95,9 +95,15 @@ private:
     filtered_outer_product step_;
 
 public:
-    void save_state(state_writer& w, const std::string& prefix) const override { step_.save_state(w, prefix + "filtered"); }
+    void save_state(state_writer& w, const std::string& prefix) const override {
+        step_.save_state(w, prefix + "filtered");
+        w.put(prefix + "decay", {decay_exponent_, last_since_switch_ms_});
+    }
     void restore_state(const state_reader& r, const std::string& prefix) override {
         step_.restore_state(r, prefix + "filtered");
+        const auto& decay = r.doubles(prefix + "decay", 2);
+        decay_exponent_ = decay[0];
+        last_since_switch_ms_ = decay[1];
     }
 };
 

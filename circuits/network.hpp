@@ -42,6 +42,8 @@ public:
     bool has_preconditioner() const override { return true; }
     void prec_setup(double t, const double* y, double gamma) override;
     void prec_solve(const double* r, double* z) override;
+    bool has_local_jacobian() const override { return true; }
+    void local_jac_times(const double* v, double* Jv) override;
     void initial_state(double* y) const override;
     void absolute_tolerances(double fallback, const std::map<std::string, double>& per_variable,
                              double* atol) const override;

@@ -372,6 +372,12 @@ lowered_solver lower_solver(const solver_desc& s) {
     out.max_order = static_cast<int>(s.max_order.value);
     out.max_abs_state = positive(s.max_abs_state);
     out.hold_input_products = s.hold_input_products.value;
+    try {
+        out.newton_jacobian = ode::parse_newton_jacobian(s.newton_jacobian.value);
+    } catch (const std::invalid_argument& e) {
+        // The loader accepts only the allowed names; a description built in C++ may not.
+        throw model_error(s.newton_jacobian.loc, e.what());
+    }
     return out;
 }
 

@@ -154,6 +154,7 @@ struct lowered_solver {
     int max_order = 0;
     double max_abs_state = 1e6;              ///< |state| beyond this is a numerical failure
     bool hold_input_products = true;         ///< projection::hold_products on constant sources
+    ode::newton_jacobian newton_jacobian = ode::newton_jacobian::full;  ///< bdf-gmres only
 };
 
 /// One phase of the trial protocol (phase_desc), names resolved.

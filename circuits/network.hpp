@@ -46,6 +46,8 @@ public:
     /// The diagonal of the per-neuron Jacobian the preconditioner uses (local_jacobian), under
     /// the conductances of the last rhs() (at the same point); -1/tau_ms for filtered inputs.
     void local_diagonal(double t, const double* y, double* d) override;
+    bool has_local_jacobian() const override { return true; }
+    void local_jac_times(const double* v, double* Jv) override;
     void initial_state(double* y) const override;
     void absolute_tolerances(double fallback, const std::map<std::string, double>& per_variable,
                              double* atol) const override;

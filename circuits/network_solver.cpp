@@ -134,6 +134,34 @@ void network::local_diagonal(double /*t*/, const double* /*y*/, double* d) {
     }
 }
 
+void network::local_jac_times(const double* v, double* Jv) {
+    // The blocks prec_setup inverts (I - gamma J_i), applied as J_i: with them GMRES in
+    // bdf-gmres sees exactly the operator its preconditioner inverts ([solver] newton_jacobian).
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+        const population_state& ps = pops_[p];
+        if (is_input(p)) {
+            if (ps.u_offset == no_offset) continue;
+            const double f = -1.0 / model_.populations[p].input_tau_ms;  // a filtered input
+            for (std::size_t i = 0; i < ps.rate.size(); ++i) Jv[ps.u_offset + i] = f * v[ps.u_offset + i];
+            continue;
+        }
+        const dendritic_neuron_params& np = live_params_[p];
+        const int k = ps.local_k;
+        std::array<std::size_t, 3> off{ps.u_offset, 0, 0};
+        int m = 1;
+        for (int d = 0; d < np.n_dendrites; ++d)
+            if (ps.v_offset[d] != no_offset) off[m++] = ps.v_offset[d];
+        for (std::size_t i = 0; i < model_.populations[p].size; ++i) {
+            const Eigen::Matrix3d J = local_jacobian(np, ps.g_E_eff[i], ps.g_I_eff[i]);
+            for (int a = 0; a < k; ++a) {
+                double acc = 0.0;
+                for (int b = 0; b < k; ++b) acc += J(a, b) * v[off[b] + i];
+                Jv[off[a] + i] = acc;
+            }
+        }
+    }
+}
+
 double network::max_local_rate() const {
     // Largest nudging conductance any stimulus or nudging projection can add.
     std::vector<double> g_nudge(pops_.size(), 0.0);
@@ -215,6 +243,7 @@ ode::integrator_options network::integrator_options(bool task_driven) const {
     o.dt_ms = s.dt_ms;
     o.max_steps = s.max_steps;
     o.max_order = s.max_order;
+    o.jacobian = s.newton_jacobian;
     return o;
 }
 

@@ -45,6 +45,8 @@ struct solver_desc {
     /// Projections from unfiltered input populations hold W x within a segment and take
     /// continuous rank-one rule steps along x in O(n_target) (circuits/projection_held.cpp).
     located<bool> hold_input_products{true};
+    /// bdf-gmres: "full" or "neuron_blocks" (ode::newton_jacobian).
+    located<std::string> newton_jacobian{"full"};
     source_loc loc;
 };
 

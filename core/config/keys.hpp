@@ -78,8 +78,11 @@ inline constexpr std::string_view max_steps = "max_steps";
 inline constexpr std::string_view max_order = "max_order";
 inline constexpr std::string_view max_abs_state = "max_abs_state";
 inline constexpr std::string_view hold_input_products = "hold_input_products";
-inline constexpr std::array all{method, rtol, atol, max_step_ms, dt_ms, max_steps, max_order,
-                                max_abs_state, hold_input_products};
+inline constexpr std::string_view newton_jacobian = "newton_jacobian";
+inline constexpr std::array all{method,        rtol,          atol,
+                                max_step_ms,   dt_ms,         max_steps,
+                                max_order,     max_abs_state, hold_input_products,
+                                newton_jacobian};
 } // namespace solver
 
 /// [[population]]; `transfer` is a name or a table {kind = "...", numeric parameters}.
@@ -180,6 +183,8 @@ namespace allowed {
 inline constexpr std::array method{std::string_view{"auto"}, std::string_view{"adams"},
                                    std::string_view{"bdf-dense"}, std::string_view{"bdf-gmres"},
                                    std::string_view{"euler"}, std::string_view{"exp-euler"}};
+inline constexpr std::array newton_jacobian{std::string_view{"full"},
+                                            std::string_view{"neuron_blocks"}};
 inline constexpr std::array dendrites{std::string_view{"instantaneous"},
                                       std::string_view{"dynamic"}};
 inline constexpr std::array connectivity{

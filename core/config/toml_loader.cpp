@@ -131,6 +131,8 @@ solver_desc read_solver(table_reader& root) {
     d.max_order = t.optional<long>(key::max_order, d.max_order.value, bound::non_negative);
     d.max_abs_state = t.optional<double>(key::max_abs_state, d.max_abs_state.value, bound::positive);
     d.hold_input_products = t.optional<bool>(key::hold_input_products, d.hold_input_products.value);
+    d.newton_jacobian =
+        t.choice(key::newton_jacobian, d.newton_jacobian.value, names(allowed::newton_jacobian));
     t.finish();
     return d;
 }

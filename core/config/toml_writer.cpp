@@ -126,6 +126,7 @@ void write_solver(section_writer& w, const solver_desc& s) {
     w.put(key::max_order, s.max_order);
     w.put(key::max_abs_state, s.max_abs_state);
     w.put(key::hold_input_products, s.hold_input_products);
+    w.put(key::newton_jacobian, s.newton_jacobian);
 }
 
 /// `file = "...", record = "...", ...`: the entries of a value_file_desc that were given.

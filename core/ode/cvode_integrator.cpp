@@ -51,11 +51,17 @@ cvode_integrator::cvode_integrator(ode_system& system, const integrator_options&
       n_(system.size()),
       rtol_(options.rtol),
       max_steps_(options.max_steps == 0 ? cvode_default_max_steps : options.max_steps),
-      use_preconditioner_(options.kind == solver_kind::bdf_gmres && system.has_preconditioner()) {
+      use_preconditioner_(options.kind == solver_kind::bdf_gmres && system.has_preconditioner()),
+      use_local_jacobian_(options.kind == solver_kind::bdf_gmres &&
+                          options.jacobian == newton_jacobian::neuron_blocks) {
     if (kind_ == solver_kind::euler || kind_ == solver_kind::exp_euler)
         throw std::invalid_argument("cvode_integrator: solver kind '" + to_string(kind_) +
                                     "' is not a CVODE method");
     if (n_ == 0) throw std::invalid_argument("cvode_integrator: the system has no state");
+    // Without the preconditioner, GMRES would iterate on a J that is not the one it inverts.
+    if (use_local_jacobian_ && !(system.has_local_jacobian() && system.has_preconditioner()))
+        throw std::invalid_argument("cvode_integrator: newton_jacobian 'neuron_blocks' needs a "
+                                    "system with a local Jacobian and a preconditioner");
     if (!(rtol_ >= 0.0) || !std::isfinite(rtol_))
         throw std::invalid_argument("cvode_integrator: rtol must be finite and >= 0, got " +
                                     std::to_string(rtol_));
@@ -140,6 +146,10 @@ void cvode_integrator::initialise(double t0) {
         if (use_preconditioner_)
             check_setup(CVodeSetPreconditioner(mem, prec_setup_trampoline, prec_solve_trampoline),
                         "CVodeSetPreconditioner", true);
+        // No J v setup function: the local blocks are read at each product.
+        if (use_local_jacobian_)
+            check_setup(CVodeSetJacTimes(mem, nullptr, jac_times_trampoline), "CVodeSetJacTimes",
+                        true);
     }
 }
 
@@ -347,6 +357,20 @@ int cvode_integrator::prec_solve_trampoline(sunrealtype /*t*/, N_Vector /*y*/, N
     if (self->pending_) return -1;  // the model already failed; do not call it again
     try {
         self->system_.prec_solve(data(r), data(z));
+        return 0;
+    } catch (...) {
+        if (!self->pending_) self->pending_ = std::current_exception();
+        return -1;
+    }
+}
+
+int cvode_integrator::jac_times_trampoline(N_Vector v, N_Vector Jv, sunrealtype /*t*/,
+                                           N_Vector /*y*/, N_Vector /*fy*/, void* user_data,
+                                           N_Vector /*tmp*/) noexcept {
+    auto* self = static_cast<cvode_integrator*>(user_data);
+    if (self->pending_) return -1;  // the model already failed; do not call it again
+    try {
+        self->system_.local_jac_times(data(v), data(Jv));
         return 0;
     } catch (...) {
         if (!self->pending_) self->pending_ = std::current_exception();

@@ -19,7 +19,8 @@ class cvode_integrator final : public integrator {
 public:
     /// Creates every SUNDIALS object up front, so bad options fail here rather than mid-run.
     /// Throws std::invalid_argument for an empty system, options.kind == euler, a negative
-    /// rtol, an atol of the wrong size or sign, or a max_order CVODE rejects. max_steps follows
+    /// rtol, an atol of the wrong size or sign, a max_order CVODE rejects, or bdf_gmres with
+    /// newton_jacobian::neuron_blocks on a system without a local Jacobian and preconditioner. max_steps follows
     /// CVODE's mxstep: 0 means CVODE's default (500), negative means unlimited.
     cvode_integrator(ode_system& system, const integrator_options& options);
     ~cvode_integrator() override = default;
@@ -47,6 +48,8 @@ private:
     static int prec_solve_trampoline(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r,
                                      N_Vector z, sunrealtype gamma, sunrealtype delta, int lr,
                                      void* user_data) noexcept;
+    static int jac_times_trampoline(N_Vector v, N_Vector Jv, sunrealtype t, N_Vector y,
+                                    N_Vector fy, void* user_data, N_Vector tmp) noexcept;
     static void error_handler(int error_code, const char* module, const char* function,
                               char* msg, void* user_data) noexcept;
 
@@ -66,6 +69,7 @@ private:
     double rtol_;
     long max_steps_;
     bool use_preconditioner_;
+    bool use_local_jacobian_;  ///< bdf_gmres with newton_jacobian::neuron_blocks
     vector_handle y_;       ///< CVODE's output: the state at t_internal_
     vector_handle dky_;     ///< interpolation target for y(t_out)
     vector_handle abstol_;

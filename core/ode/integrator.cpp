@@ -22,6 +22,10 @@ constexpr std::array<std::pair<solver_kind, const char*>, 5> kind_names{{
     {solver_kind::euler, "euler"},
     {solver_kind::exp_euler, "exp-euler"},
 }};
+constexpr std::array<std::pair<newton_jacobian, const char*>, 2> jacobian_names{{
+    {newton_jacobian::full, "full"},
+    {newton_jacobian::neuron_blocks, "neuron_blocks"},
+}};
 } // namespace
 
 solver_kind parse_solver_kind(const std::string& name) {
@@ -38,6 +42,22 @@ std::string to_string(solver_kind kind) {
     for (const auto& [k, text] : kind_names)
         if (k == kind) return text;
     throw std::logic_error("to_string: solver_kind value out of range");
+}
+
+newton_jacobian parse_newton_jacobian(const std::string& name) {
+    std::vector<std::string> allowed;
+    for (const auto& [jacobian, text] : jacobian_names) {
+        if (name == text) return jacobian;
+        allowed.emplace_back(text);
+    }
+    throw std::invalid_argument("newton_jacobian: must be " + one_of(allowed) + ", got '" + name +
+                                "'" + did_you_mean(name, allowed));
+}
+
+std::string to_string(newton_jacobian jacobian) {
+    for (const auto& [j, text] : jacobian_names)
+        if (j == jacobian) return text;
+    throw std::logic_error("to_string: newton_jacobian value out of range");
 }
 
 std::unique_ptr<integrator> make_integrator(ode_system& system, const integrator_options& options) {

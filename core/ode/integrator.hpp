@@ -44,7 +44,31 @@ public:
     /// may read what that evaluation computed (e.g. conductances) instead of computing it again.
     virtual bool has_local_diagonal() const { return false; }
     virtual void local_diagonal(double /*t*/, const double* /*y*/, double* /*d*/) {}
+    /// True if local_jac_times implements the block-diagonal part J_local of the Jacobian that
+    /// the preconditioner inverts (each neuron's own compartments, no network coupling).
+    virtual bool has_local_jacobian() const { return false; }
+    /// Jv = J_local v at the state of the last rhs() call.
+    virtual void local_jac_times(const double* /*v*/, double* /*Jv*/) {}
 };
+
+/// The Jacobian J in the linear systems (I - gamma J) x = r of bdf-gmres' Newton iteration.
+/// It changes how fast Newton converges, never what it converges to: every step still meets
+/// the nonlinear convergence test and the local error test at the set tolerances.
+enum class newton_jacobian {
+    /// The whole Jacobian, network coupling included: GMRES with J v by a difference quotient,
+    /// one right-hand side per Krylov iteration.
+    full,
+    /// Only each neuron's own compartments (ode_system::local_jac_times), the block-diagonal
+    /// generalisation of CVODE's diagonal approximate Jacobian (CVDIAG). With the block
+    /// preconditioner, GMRES then converges in one iteration without a right-hand side, and
+    /// Newton iterates the network coupling. Pays where the coupling is weak against the
+    /// neurons' own relaxation; strong coupling costs convergence failures and smaller steps.
+    neuron_blocks,
+};
+
+/// Parses "full" | "neuron_blocks"; throws std::invalid_argument otherwise.
+newton_jacobian parse_newton_jacobian(const std::string& name);
+std::string to_string(newton_jacobian jacobian);
 
 /// Which kernels CVODE's vector operations (linear sums, norms, dot products) run on.
 enum class vector_kernels {
@@ -63,6 +87,9 @@ struct integrator_options {
     /// CVODE only. Both choices give bit-identical results; Debian's SUNDIALS kernels are
     /// built without optimisation and cost about as much as the right-hand side.
     vector_kernels kernels = vector_kernels::cortexsim;
+    /// bdf_gmres only (the other methods ignore it); neuron_blocks needs a system with
+    /// has_local_jacobian() and a preconditioner.
+    newton_jacobian jacobian = newton_jacobian::full;
 };
 
 /// Counters reported at the end of a run; summed over every re-initialisation.

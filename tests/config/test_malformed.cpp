@@ -78,6 +78,9 @@ std::vector<malformed_case> cases() {
          "model.toml:4:19: solver.atol.u_soma: must be a number, got string"},
         {"atol neither number nor table", sim("[solver]\natol = [1e-9]\n"),
          "model.toml:4:8: solver.atol: must be a number or a table of numbers, got array"},
+        {"unknown newton_jacobian", sim("[solver]\nnewton_jacobian = \"blocks\"\n"),
+         "model.toml:4:19: solver.newton_jacobian: must be 'full' or 'neuron_blocks', got "
+         "'blocks'"},
         {"hold_input_products not a boolean", sim("[solver]\nhold_input_products = 1\n"),
          "model.toml:4:23: solver.hold_input_products: must be a boolean, got integer"},
         {"unknown dendrites", sim(std::string(pop) + "dendrites = \"dynamc\"\n"),

@@ -1,17 +1,14 @@
 #include "core/checkpoint/state_archive.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 
 #include "core/errors.hpp"
 #include "core/random.hpp"
+#include "core/recording/text_file.hpp"
 
 namespace cortexsim {
 
@@ -35,23 +32,6 @@ template <class T> void append(std::string& out, const T& v) {
 
 const char* kind_name(std::uint8_t k) {
     return k == kind_doubles ? "numbers" : k == kind_u64 ? "integers" : "text";
-}
-
-void write_all(int fd, const std::string& bytes, const std::string& path, const std::string& part) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n > 0) {
-            done += static_cast<std::size_t>(n);
-        } else if (n < 0 && errno == EINTR) {
-            continue;
-        } else {
-            const int error = n < 0 ? errno : ENOSPC;
-            ::close(fd);
-            ::unlink(part.c_str());
-            throw output_error(path, std::strerror(error));
-        }
-    }
 }
 
 } // namespace
@@ -107,29 +87,9 @@ void state_writer::save(const std::string& path) const {
         }
     }
     append(out, fnv1a(out.data(), out.size()));
-    // The previous checkpoint stays in place until this one is whole on disk: write, fsync,
-    // rename, fsync the folder (so the rename itself survives a power cut).
-    const std::string part = path + ".part";
-    const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) throw output_error(path, std::strerror(errno));
-    write_all(fd, out, path, part);
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const int error = errno;
-        ::unlink(part.c_str());
-        throw output_error(path, std::strerror(error));
-    }
-    if (std::rename(part.c_str(), path.c_str()) != 0) {
-        const int error = errno;
-        ::unlink(part.c_str());
-        throw output_error(path, std::strerror(error));
-    }
-    std::string folder = std::filesystem::path(path).parent_path().string();
-    if (folder.empty()) folder = ".";
-    const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
+    // The previous checkpoint stays in place until this one is whole on disk: written under
+    // a temporary name, synced, renamed, the folder synced.
+    write_text_file(path, out, true);
 }
 
 state_reader::state_reader(const std::string& path) : path_(path) {

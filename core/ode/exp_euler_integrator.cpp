@@ -1,4 +1,5 @@
 #include "core/ode/exp_euler_integrator.hpp"
+#include "core/ode/fixed_step_grid.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -52,20 +53,12 @@ void exp_euler_integrator::step_factors(double h, std::vector<double>& factor) c
 
 void exp_euler_integrator::advance(double t_out, double t_stop, double* y_out) {
     if (!initialised_) throw std::logic_error("exp-euler: advance() called before reset()");
-    if (t_out < t_ || t_out > t_stop)
-        throw std::invalid_argument("exp-euler: advance needs time <= t_out <= t_stop, got time " +
-                                    std::to_string(t_) + ", t_out " + std::to_string(t_out) +
-                                    ", t_stop " + std::to_string(t_stop));
     const std::size_t n = y_.size();
-    const double t_begin = t_;
-    const double slack = 1e-9 * dt_;
-    for (long k = 1; t_ < t_out; ++k) {
-        const double grid = t_begin + static_cast<double>(k) * dt_;
-        const double t_next = (grid >= t_out - slack) ? t_out : grid;
-        const double h = t_next - t_;
-        system_.rhs(t_, y_.data(), dydt_.data());
+    advance_on_grid("exp-euler", t_, t_out, t_stop, dt_, [&](double t, double t_next) {
+        const double h = t_next - t;
+        system_.rhs(t, y_.data(), dydt_.data());
         if (diagonal_due_) {
-            system_.local_diagonal(t_, y_.data(), new_diagonal_.data());
+            system_.local_diagonal(t, y_.data(), new_diagonal_.data());
             ++stats_.jac_evals;
             diagonal_due_ = false;
             if (!factors_valid_ || new_diagonal_ != diagonal_) {
@@ -84,11 +77,10 @@ void exp_euler_integrator::advance(double t_out, double t_stop, double* y_out) {
             factor = factor_short_.data();
         }
         for (std::size_t i = 0; i < n; ++i) y_[i] += factor[i] * dydt_[i];
-        t_ = t_next;
         ++stats_.steps;
         ++stats_.rhs_evals;
-        if (step_check_) step_check_(t_, y_.data());
-    }
+        if (step_check_) step_check_(t_next, y_.data());
+    });
     std::copy(y_.begin(), y_.end(), y_out);
 }
 

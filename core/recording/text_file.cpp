@@ -6,12 +6,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "core/errors.hpp"
 
 namespace cortexsim {
 
-void write_text_file(const std::string& path, const std::string& text) {
+void write_text_file(const std::string& path, const std::string& text, bool durable) {
     // Written under a temporary name and renamed when whole, so a killed run leaves the
     // whole file or none, and a failed write leaves none.
     const std::string part = path + ".part";
@@ -31,10 +32,18 @@ void write_text_file(const std::string& path, const std::string& text) {
             throw output_error(path, std::strerror(error));
         }
     }
-    if (::close(fd) != 0 || std::rename(part.c_str(), path.c_str()) != 0) {
+    if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0 || std::rename(part.c_str(), path.c_str()) != 0) {
         const int error = errno;
         ::unlink(part.c_str());
         throw output_error(path, std::strerror(error));
+    }
+    if (!durable) return;
+    std::string folder = std::filesystem::path(path).parent_path().string();
+    if (folder.empty()) folder = ".";
+    const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
     }
 }
 

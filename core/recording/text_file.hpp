@@ -8,7 +8,8 @@
 namespace cortexsim {
 
 /// Writes `text` to `path` (replacing it) through `<path>.part` and a rename: the file is
-/// whole or absent. Throws output_error.
-void write_text_file(const std::string& path, const std::string& text);
+/// whole or absent. `durable`: also fsync the file before the rename and the folder after
+/// it, so the new file survives a power cut (checkpoints). Throws output_error.
+void write_text_file(const std::string& path, const std::string& text, bool durable = false);
 
 } // namespace cortexsim

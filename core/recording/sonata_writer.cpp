@@ -256,20 +256,22 @@ sonata_writer::sonata_writer(const std::string& path, sample_precision precision
                                    "opening /report");
 }
 
-void sonata_writer::impl::reopen(report_series& s, hid_t group, const std::vector<std::size_t>& rows,
-                                 std::size_t index, const char* kind,
-                                 const std::vector<std::string>& columns) {
+std::size_t sonata_writer::impl::resume(report_series s, std::vector<report_series>& list,
+                                        const std::vector<std::size_t>& rows, const char* kind,
+                                        const std::vector<std::string>& columns) {
+    const std::size_t index = list.size();
     if (index >= rows.size())
         throw output_error(ops.file(), std::string("the checkpoint knows ") + std::to_string(rows.size()) + " " +
                                            kind + "(s); the model adds more (" + s.path + ")");
+    const h5::handle group = ops.own(H5Gopen2(file.get(), s.path.c_str(), H5P_DEFAULT), H5Gclose, "opening " + s.path);
     if (columns.empty()) {
-        s.data = ops.own(H5Dopen2(group, "data", H5P_DEFAULT), H5Dclose, "opening " + s.path + "/data");
+        s.data = ops.own(H5Dopen2(group.get(), "data", H5P_DEFAULT), H5Dclose, "opening " + s.path + "/data");
         if (s.timed)
-            s.time = ops.own(H5Dopen2(group, "mapping/time", H5P_DEFAULT), H5Dclose,
+            s.time = ops.own(H5Dopen2(group.get(), "mapping/time", H5P_DEFAULT), H5Dclose,
                              "opening " + s.path + "/mapping/time");
     } else {
         for (const auto& c : columns)
-            s.columns.push_back(ops.own(H5Dopen2(group, c.c_str(), H5P_DEFAULT), H5Dclose,
+            s.columns.push_back(ops.own(H5Dopen2(group.get(), c.c_str(), H5P_DEFAULT), H5Dclose,
                                         "opening " + s.path + "/" + c));
     }
     s.written = rows[index];
@@ -282,6 +284,9 @@ void sonata_writer::impl::reopen(report_series& s, hid_t group, const std::vecto
     if (s.data) cut(s.data);
     for (const auto& c : s.columns) cut(c);
     if (s.timed) write_time(s);
+    s.buffer.assign(s.chunk_rows * s.row_size, 0.0);
+    list.push_back(std::move(s));
+    return index;
 }
 
 sonata_positions sonata_writer::positions() const {
@@ -343,14 +348,7 @@ std::size_t sonata_writer::add_population(const sonata_population_desc& d) {
     p.start_ms = d.start_ms;
     p.step_ms = d.step_ms;
 
-    if (w.resuming) {
-        h5::handle group = ops.own(H5Gopen2(w.report.get(), d.name.c_str(), H5P_DEFAULT), H5Gclose,
-                                   "opening " + p.path);
-        w.reopen(p, group.get(), w.resume_at.populations, w.pops.size(), "population", {});
-        p.buffer.assign(p.chunk_rows * p.row_size, 0.0);
-        w.pops.push_back(std::move(p));
-        return w.pops.size() - 1;
-    }
+    if (w.resuming) return w.resume(std::move(p), w.pops, w.resume_at.populations, "population", {});
     h5::handle group = ops.group(w.report.get(), d.name);
     for (const auto& [key, value] : d.attributes) ops.string_attribute(group.get(), key, value);
     h5::handle mapping = ops.group(group.get(), "mapping");

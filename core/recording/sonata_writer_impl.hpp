@@ -47,10 +47,11 @@ struct sonata_writer::impl {
     /// A resumed report (sonata_writer's second constructor): the rows each series keeps.
     bool resuming = false;
     sonata_positions resume_at;
-    /// A resumed series: `s`'s data sets opened from `group`, cut back to the saved rows
-    /// (`rows` of list `kind`, index `index`), its time mapping rewritten.
-    void reopen(report_series& s, hid_t group, const std::vector<std::size_t>& rows,
-                std::size_t index, const char* kind, const std::vector<std::string>& columns);
+    /// A resumed series: `s`'s group (s.path) and data sets opened (`columns` for a table),
+    /// cut back to the rows the checkpoint saved for it (`rows`, by its index in `list`, a
+    /// list of `kind`), its time mapping rewritten; appended to `list`. Returns its index.
+    std::size_t resume(report_series s, std::vector<report_series>& list, const std::vector<std::size_t>& rows,
+                       const char* kind, const std::vector<std::string>& columns);
 
     /// pops / tables / weights [i], or std::out_of_range naming `kind`.
     report_series& at(std::vector<report_series>& list, std::size_t i, const char* kind);

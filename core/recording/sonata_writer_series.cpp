@@ -44,14 +44,7 @@ std::size_t sonata_writer::add_table(const report_table_desc& d) {
     t.path = "/" + d.path;
     t.row_size = d.columns.size();
     t.chunk_rows = w.chunk_rows;
-    if (w.resuming) {
-        h5::handle group = ops.own(H5Gopen2(w.file.get(), d.path.c_str(), H5P_DEFAULT), H5Gclose,
-                                   "opening " + t.path);
-        w.reopen(t, group.get(), w.resume_at.tables, w.tables.size(), "table", d.columns);
-        t.buffer.assign(t.chunk_rows * t.row_size, 0.0);
-        w.tables.push_back(std::move(t));
-        return w.tables.size() - 1;
-    }
+    if (w.resuming) return w.resume(std::move(t), w.tables, w.resume_at.tables, "table", d.columns);
     h5::handle group = ops.open_or_create_group(w.file.get(), d.path);
     ops.strings_attribute(group.get(), "columns", d.columns);
     for (const auto& [key, value] : d.attributes) ops.string_attribute(group.get(), key, value);
@@ -107,14 +100,7 @@ std::size_t sonata_writer::add_weight_series(const weight_series_desc& d) {
     const std::size_t post_block =
         std::clamp<std::size_t>(h5::max_chunk_bytes / (d.pre * w.value_bytes()), 1, d.post);
 
-    if (w.resuming) {
-        h5::handle group = ops.own(H5Gopen2(w.file.get(), s.path.c_str(), H5P_DEFAULT), H5Gclose,
-                                   "opening " + s.path);
-        w.reopen(s, group.get(), w.resume_at.weights, w.weights.size(), "weight series", {});
-        s.buffer.assign(s.chunk_rows * s.row_size, 0.0);
-        w.weights.push_back(std::move(s));
-        return w.weights.size() - 1;
-    }
+    if (w.resuming) return w.resume(std::move(s), w.weights, w.resume_at.weights, "weight series", {});
     h5::handle parent = ops.open_or_create_group(w.file.get(), "weights");
     h5::handle group = ops.group(parent.get(), d.name);
     for (const auto& [key, value] : d.attributes) ops.string_attribute(group.get(), key, value);

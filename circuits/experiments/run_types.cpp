@@ -1,7 +1,10 @@
 #include "circuits/experiments/run_types.hpp"
 
+#include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
@@ -26,6 +29,21 @@ report_format parse_report_format(const std::string& s) {
     if (s == "csv") return report_format::csv;
     throw std::invalid_argument("unknown output format '" + s +
                                 "'; expected 'hdf5', 'csv' or 'both'");
+}
+
+void set_checkpoint_interval(const std::string& text, run_options& o) {
+    char* end = nullptr;
+    errno = 0;
+    const double x = std::strtod(text.c_str(), &end);
+    const std::string unit = end ? end : "";
+    const bool ok = end != text.c_str() && errno != ERANGE && x > 0.0 && std::isfinite(x);
+    if (ok && unit == "ms") o.checkpoint_every_ms = x;
+    else if (ok && unit == "s") o.checkpoint_every_s = x;
+    else if (ok && unit == "min") o.checkpoint_every_s = 60.0 * x;
+    else if (ok && unit == "h") o.checkpoint_every_s = 3600.0 * x;
+    else
+        throw std::invalid_argument("a checkpoint interval is a positive time with its unit: model time in ms "
+                                    "(500ms) or wall time in s, min or h (30s, 10min, 2h), got '" + text + "'");
 }
 
 run_interrupted::run_interrupted(int signal, double t_ms)

@@ -51,6 +51,11 @@ struct run_options {
     std::function<void(double t_ms)> on_checkpoint;
 };
 
+/// A checkpoint interval as the CLI's --checkpoint-every and Python take it: model time
+/// ("500ms") or wall time ("30s", "10min", "2h"), the unit required; sets the options'
+/// checkpoint_every_ms or checkpoint_every_s. Throws std::invalid_argument saying what it takes.
+void set_checkpoint_interval(const std::string& text, run_options& o);
+
 struct run_result {
     std::string run_dir;
     double wall_s = 0.0;

@@ -10,6 +10,8 @@ weights, state and run folders as numpy arrays, sweep parameters. docs/python.md
     run = cortexsim.open_run("runs/py")
 """
 
+import os
+
 from . import _core
 from .errors import ModelError, NumericalError
 from .model import Model, from_dict, load, loads
@@ -17,9 +19,17 @@ from .runs import Report, Run, open_run, read_csv
 from .sweeps import sweep
 
 Simulation = _core.Simulation
+
+
+def resume(run_dir):
+    """The run in `run_dir` continued from its checkpoint.bin (a run built with
+    `checkpoint_every`), as `cortexsim resume RUN_DIR` does: call run() (or run_task() for a
+    model with a task) to go on to the end, then close(). The files end as the uninterrupted
+    run's would."""
+    return _core.resume(os.fspath(run_dir))
 __version__ = _core.__version__
 
 __all__ = [
     "Model", "ModelError", "NumericalError", "Report", "Run", "Simulation", "from_dict",
-    "load", "loads", "open_run", "read_csv", "sweep",
+    "load", "loads", "open_run", "read_csv", "resume", "sweep",
 ]

@@ -59,15 +59,18 @@ class Model:
         """The model with every default, as a run's model.resolved.toml holds it."""
         return self._source.resolved_toml()
 
-    def build(self, seed=None, out=None, force=False, format="both", precision="float32"):
+    def build(self, seed=None, out=None, force=False, format="both", precision="float32",
+              checkpoint_every=None):
         """A Simulation, started: its run folder (`out`, else [simulation] output, else
         runs/<name>) holds model.resolved.toml and the recorders' files. `seed` replaces the
-        model's, as the CLI's --seed does."""
+        model's, as the CLI's --seed does. `checkpoint_every` ("500ms" of model time, or "30s",
+        "10min", "2h" of wall time) writes checkpoint.bin, from which cortexsim.resume()
+        continues the run after a crash."""
         source = self._source.copy()
         if seed is not None:
             source.seed = _seed(seed)
         return _core.Simulation(source, os.fspath(out) if out is not None else "", force,
-                                format, precision)
+                                format, precision, checkpoint_every or "")
 
 
 def load(path):

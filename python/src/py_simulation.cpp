@@ -8,13 +8,26 @@ namespace py = pybind11;
 
 namespace cortexsim::python {
 
-py_simulation::py_simulation(const model_source& source, run_options options)
-    : session_(std::make_unique<run_session>(source.load())) {
+void py_simulation::hook(run_options& options) {
     options.show_progress = false;  // Python gets a callback instead of the terminal bar
     options.stop_flag = &stop_flag_;
     options.on_progress = [this](double t) { on_progress(t); };
+}
+
+py_simulation::py_simulation(const model_source& source, run_options options)
+    : session_(std::make_unique<run_session>(source.load())) {
+    hook(options);
     session_->start(options, log_);
     run_dir_ = choose_run_dir(session_->resolved_model(), options);
+}
+
+py_simulation::py_simulation(const std::string& run_dir) : run_dir_(run_dir) {
+    run_options options = run_session::checkpoint_options(run_dir);
+    model_source source;
+    source.path = run_dir + "/model.resolved.toml";
+    session_ = std::make_unique<run_session>(source.load(), budget_limits{}, options);
+    hook(options);
+    session_->resume(run_dir, options, log_);
 }
 
 py_simulation::~py_simulation() {

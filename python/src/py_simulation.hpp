@@ -21,6 +21,8 @@ class py_simulation {
 public:
     /// Builds the session and starts it: the run folder and its recorders exist afterwards.
     py_simulation(const model_source& source, run_options options);
+    /// Continues the run in `run_dir` from its checkpoint.bin (as `cortexsim resume`).
+    explicit py_simulation(const std::string& run_dir);
     ~py_simulation();
     py_simulation(const py_simulation&) = delete;
     py_simulation& operator=(const py_simulation&) = delete;
@@ -44,6 +46,8 @@ public:
     }
 
 private:
+    /// The options every Python run gets: a callback instead of the terminal bar, Ctrl-C.
+    void hook(run_options& options);
     void guarded(pybind11::object progress, double interval_ms, const std::function<bool()>& step);
     void on_progress(double t_ms);
 

@@ -38,8 +38,9 @@ std::size_t find_population(const network& net, const std::string& name) {
 }
 
 run_options make_options(const std::string& out, bool force, const std::string& format,
-                         const std::string& precision) {
+                         const std::string& precision, const std::string& checkpoint_every) {
     run_options o;
+    if (!checkpoint_every.empty()) set_checkpoint_interval(checkpoint_every, o);
     o.out_dir = out;
     o.force = force;
     o.format = parse_report_format(format);
@@ -54,11 +55,13 @@ run_options make_options(const std::string& out, bool force, const std::string& 
 void bind_simulation(py::module_& m) {
     py::class_<py_simulation>(m, "Simulation")
         .def(py::init([](const model_source& source, const std::string& out, bool force,
-                         const std::string& format, const std::string& precision) {
-                 return std::make_unique<py_simulation>(source, make_options(out, force, format, precision));
+                         const std::string& format, const std::string& precision,
+                         const std::string& checkpoint_every) {
+                 return std::make_unique<py_simulation>(
+                     source, make_options(out, force, format, precision, checkpoint_every));
              }),
              py::arg("source"), py::arg("out") = "", py::arg("force") = false,
-             py::arg("format") = "both", py::arg("precision") = "float32",
+             py::arg("format") = "both", py::arg("precision") = "float32", py::arg("checkpoint_every") = "",
              "A started run of a model source; Model.build() makes one.")
         .def("run", &py_simulation::run, py::arg("duration_ms") = py::none(),
              py::arg("progress") = py::none(), py::arg("progress_interval_ms") = 0.0,
@@ -181,6 +184,11 @@ void bind_simulation(py::module_& m) {
             s.close();
             return false;
         });
+    m.def(
+        "resume", [](const std::string& run_dir) { return std::make_unique<py_simulation>(run_dir); },
+        py::arg("run_dir"),
+        "Continues the run in run_dir from its checkpoint.bin (a run built with checkpoint_every),\n"
+        "as `cortexsim resume` does: run() or run_task() then go on to the uninterrupted run's end.");
 }
 
 } // namespace cortexsim::python

@@ -172,3 +172,31 @@ class ArraysTest(TempDirTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CheckpointTest(TempDirTest):
+    def test_resume_ends_as_the_uninterrupted_run(self):
+        # teacher_student, 600 patterns evaluated every 100: a checkpoint after each
+        # evaluation; the finished folder is resumed from its last one (at 500 patterns),
+        # which writes the last block again, to the same bytes.
+        m = cortexsim.load(TEACHER_STUDENT).set("task.n_train", 600).set("task.eval_every", 100)
+        with m.build(out="whole") as sim:
+            sim.run_task()
+        with m.build(out="checkpointed", checkpoint_every="1ms") as sim:
+            sim.run_task()
+        self.assertTrue(os.path.exists(os.path.join("checkpointed", "checkpoint.bin")))
+        resumed = cortexsim.resume("checkpointed")
+        # 500 patterns trained and 6 evaluations of the 50 test patterns (at 0, 100, ..., 500).
+        self.assertEqual(resumed.time_ms, 500 * 30.0 + 6 * 50 * 30.0)
+        resumed.run_task()
+        resumed.close()
+        self.assertEqual(same_files("whole", "checkpointed", ["learning_curve.csv", "error_summary.csv"]), [])
+
+    def test_bad_interval_and_missing_checkpoint(self):
+        m = cortexsim.load(TEACHER_STUDENT)
+        with self.assertRaises(ValueError) as e:
+            m.build(out="x", checkpoint_every="500")
+        self.assertIn("with its unit", str(e.exception))
+        with self.assertRaises(Exception) as e:
+            cortexsim.resume("nowhere")
+        self.assertIn("checkpoint.bin", str(e.exception))

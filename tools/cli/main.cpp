@@ -85,7 +85,7 @@ struct cli_args {
     std::string command, model, out;  // model: the model file, or the run folder (inspect, plot)
     std::vector<std::string> plot_options;  ///< --record, --neurons, --window, --trials, passed on
     bool has_seed = false, quiet = false, force = false;
-    double checkpoint_ms = 0.0, checkpoint_s = 0.0;  ///< --checkpoint-every (model ms / wall s)
+    cortexsim::run_options checkpoints;  ///< --checkpoint-every (its two interval fields)
     int threads = 0;  ///< 0: the default (circuits/threads.hpp)
     std::uint64_t seed = 0;
     std::vector<cortexsim::config::override_setting> overrides;
@@ -172,19 +172,11 @@ cli_args parse_args(const std::vector<std::string>& args) {
             else if (v == "float64") a.precision = cortexsim::sample_precision::float64;
             else throw usage_error("--precision needs 'float32' or 'float64', got '" + v + "'");
         } else if (s == "--checkpoint-every" && a.command == "run") {
-            const std::string v = value(s);
-            char* end = nullptr;
-            errno = 0;
-            const double x = std::strtod(v.c_str(), &end);
-            const std::string unit = end ? end : "";
-            const bool ok = end != v.c_str() && errno != ERANGE && x > 0.0 && std::isfinite(x);
-            if (ok && unit == "ms") a.checkpoint_ms = x;
-            else if (ok && unit == "s") a.checkpoint_s = x;
-            else if (ok && unit == "min") a.checkpoint_s = 60.0 * x;
-            else if (ok && unit == "h") a.checkpoint_s = 3600.0 * x;
-            else
-                throw usage_error("--checkpoint-every needs a positive time with its unit: model time in ms "
-                                  "(500ms) or wall time in s, min or h (30s, 10min, 2h), got '" + v + "'");
+            try {
+                cortexsim::set_checkpoint_interval(value(s), a.checkpoints);
+            } catch (const std::invalid_argument& e) {
+                throw usage_error(std::string("--checkpoint-every: ") + e.what());
+            }
         } else if (s == "--threads" && (a.command == "run" || a.command == "resume")) {
             const std::string v = value(s);
             char* end = nullptr;
@@ -359,8 +351,8 @@ int main(int argc, char** argv) {
         opts.format = a.format;
         opts.precision = a.precision;
         opts.stop_flag = &stop_signal;
-        opts.checkpoint_every_ms = a.checkpoint_ms;
-        opts.checkpoint_every_s = a.checkpoint_s;
+        opts.checkpoint_every_ms = a.checkpoints.checkpoint_every_ms;
+        opts.checkpoint_every_s = a.checkpoints.checkpoint_every_s;
         install_stop_handlers();
         return report_run(session, session.run(opts, std::cerr));
     } catch (const model_error& e) {

@@ -186,6 +186,9 @@ private:
     /// At the end of enter_segment(): unfiltered input populations take their latched rates.
     void latch_input_rates();
     void apply_gains();
+    /// Where a neuron's local block lives in the state: u_soma's offset, then each dynamic
+    /// dendrite's (the order of local_jacobian's rows); neuron i adds i to each.
+    static std::array<std::size_t, 3> local_offsets(const population_state& ps, int n_dendrites);
 
     lowered_model model_;
     std::vector<population_state> pops_;

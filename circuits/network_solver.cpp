@@ -97,10 +97,7 @@ void network::prec_solve(const double* r, double* z) {
         }
         const dendritic_neuron_params& np = model_.populations[p].params;
         const int k = ps.local_k;
-        std::array<std::size_t, 3> off{ps.u_offset, 0, 0};
-        int m = 1;
-        for (int d = 0; d < np.n_dendrites; ++d)
-            if (ps.v_offset[d] != no_offset) off[m++] = ps.v_offset[d];
+        const std::array<std::size_t, 3> off = local_offsets(ps, np.n_dendrites);
         for (std::size_t i = 0; i < model_.populations[p].size; ++i) {
             const double* inv = ps.prec_inverse.data() + i * k * k;  // column-major k x k
             for (int a = 0; a < k; ++a) {
@@ -110,6 +107,14 @@ void network::prec_solve(const double* r, double* z) {
             }
         }
     }
+}
+
+std::array<std::size_t, 3> network::local_offsets(const population_state& ps, int n_dendrites) {
+    std::array<std::size_t, 3> off{ps.u_offset, 0, 0};
+    int m = 1;
+    for (int d = 0; d < n_dendrites; ++d)
+        if (ps.v_offset[d] != no_offset) off[m++] = ps.v_offset[d];
+    return off;
 }
 
 void network::local_diagonal(double /*t*/, const double* /*y*/, double* d) {
@@ -147,10 +152,7 @@ void network::local_jac_times(const double* v, double* Jv) {
         }
         const dendritic_neuron_params& np = live_params_[p];
         const int k = ps.local_k;
-        std::array<std::size_t, 3> off{ps.u_offset, 0, 0};
-        int m = 1;
-        for (int d = 0; d < np.n_dendrites; ++d)
-            if (ps.v_offset[d] != no_offset) off[m++] = ps.v_offset[d];
+        const std::array<std::size_t, 3> off = local_offsets(ps, np.n_dendrites);
         for (std::size_t i = 0; i < model_.populations[p].size; ++i) {
             const Eigen::Matrix3d J = local_jacobian(np, ps.g_E_eff[i], ps.g_I_eff[i]);
             for (int a = 0; a < k; ++a) {

@@ -95,6 +95,7 @@ struct run_session::live_run {
     bool stopped = false;
     // Checkpoints: the file, the next model time and the wall clock of the last one.
     std::string checkpoint_file;
+    std::string model_hash;  ///< of model.resolved.toml as written, which checkpoints name
     double next_checkpoint_ms = 0.0;
     std::chrono::steady_clock::time_point last_checkpoint_wall = std::chrono::steady_clock::now();
     std::unique_ptr<state_reader> resume;
@@ -200,8 +201,7 @@ void run_session::checkpoint_if_due(double t_ms, const std::function<void(state_
     net_->save_state(w);
     if (r.trials) w.put_u64("trials/done", static_cast<std::uint64_t>(r.trials->trials_done()));
     if (task_state) task_state(w);
-    const std::string model_file = (fs::path(r.result.run_dir) / "model.resolved.toml").string();
-    w.put_string("meta/model_hash", std::to_string(hash_name(read_file_text(model_file))));
+    w.put_string("meta/model_hash", r.model_hash);
     w.put_string("meta/format", o.format == report_format::hdf5 ? "hdf5" : o.format == report_format::csv ? "csv" : "both");
     w.put_string("meta/precision", to_string(o.precision));
     w.put("meta/checkpoint_every_ms", o.checkpoint_every_ms);
@@ -229,6 +229,8 @@ void run_session::open_live(const std::string& run_dir, const run_options& optio
     run->result.run_dir = run_dir;
     run->result.duration_ms = m.duration_ms;
     run->checkpoint_file = checkpoint_path(run_dir);
+    if (options.checkpoint_every_ms > 0.0 || options.checkpoint_every_s > 0.0)
+        run->model_hash = std::to_string(hash_name(read_file_text((fs::path(run_dir) / "model.resolved.toml").string())));
     run->next_checkpoint_ms = m.start_ms + options.checkpoint_every_ms;
     run->outputs = std::make_unique<run_outputs>(net, resolved_, run->options, run_dir, run->sim,
                                                  run->stop, run->trials.get(), resume);
